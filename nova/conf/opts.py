@@ -1,0 +1,29 @@
+"""Entry points for oslo-config-generator (namespace ``nova``)."""
+
+from oslo_config import cfg
+
+import nova.conf
+
+
+def list_opts():
+    """Return [(group, [options])] for every option module, sorted by group name.
+
+    A module may name its group as a string or an OptGroup; the OptGroup wins so
+    that its help text reaches the sample file.
+    """
+    groups = {}
+    options = {}
+    for module in nova.conf.option_modules():
+        for group, opts in module.list_opts().items():
+            name = group.name if isinstance(group, cfg.OptGroup) else group
+            if isinstance(group, cfg.OptGroup) or name not in groups:
+                groups[name] = group
+            options.setdefault(name, []).extend(opts)
+    return [(groups[name], options[name]) for name in sorted(options)]
+
+
+def set_defaults(conf=None):
+    """Apply nova's defaults for library-owned options (oslo.db and others)."""
+    from nova.conf import database
+
+    database.set_defaults(conf or nova.conf.CONF)

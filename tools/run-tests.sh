@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The project's test command: installs what the tests need into .venv, starts
+# the local database and message services when they are down, lints, and runs
+# the unit, functional and integration tiers with pytest.
+#   tools/run-tests.sh                 # everything
+#   tools/run-tests.sh tests/unit -x   # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/ensure-services.sh
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/pip install -q -U pip wheel
+.venv/bin/pip install -q -r requirements.txt -r test-requirements.txt
+.venv/bin/pip install -q --no-deps -e .
+
+.venv/bin/ruff check nova tests tools
+exec .venv/bin/python -m pytest "${@:-tests}"
