@@ -59,7 +59,8 @@ class RequestContext(oslo_context.RequestContext):
     @read_deleted.setter
     def read_deleted(self, value):
         if value not in ("no", "yes", "only"):
-            raise ValueError(f"read_deleted can only be one of 'no', 'yes' or 'only', not {value!r}")
+            raise ValueError(
+                f"read_deleted can only be one of 'no', 'yes' or 'only', not {value!r}")
         self._read_deleted = value
 
     def to_dict(self):
