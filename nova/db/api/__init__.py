@@ -1,0 +1,1 @@
+"""The API database: global data shared by every cell."""
