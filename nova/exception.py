@@ -82,3 +82,215 @@ class InstanceNotFound(NotFound):
 
 class CellTimeout(NovaException):
     msg_fmt = "Timeout waiting for response from cell"
+
+
+class ConsoleTypeUnavailable(Invalid):
+    msg_fmt = "Unavailable console type %(console_type)s."
+
+
+class HypervisorUnavailable(NovaException):
+    msg_fmt = "Connection to the hypervisor is broken on host %(host)s"
+
+
+# --- REST API framework (nova/api) ---
+
+class PolicyNotAuthorized(Forbidden):
+    msg_fmt = "Policy doesn't allow %(action)s to be performed."
+
+
+class ValidationError(Invalid):
+    msg_fmt = "%(detail)s"
+
+
+class MalformedRequestBody(Invalid):
+    msg_fmt = "Malformed message body: %(reason)s"
+
+
+class InvalidContentType(NovaException):
+    msg_fmt = "Invalid content type %(content_type)s."
+    code = 415
+
+
+class InvalidAPIVersionString(Invalid):
+    msg_fmt = ("API Version String %(version)s is of invalid format. Must "
+               "be of format MajorNum.MinorNum.")
+
+
+class InvalidGlobalAPIVersion(Invalid):
+    msg_fmt = ("Version %(req_ver)s is not supported by the API. Minimum "
+               "is %(min_ver)s and maximum is %(max_ver)s.")
+    code = 406
+
+
+class VersionNotFoundForAPIMethod(NotFound):
+    msg_fmt = "API version %(version)s is not supported on this method."
+
+
+class PasteAppNotFound(NovaException):
+    msg_fmt = "Could not load paste app '%(name)s' from %(path)s"
+
+
+# --- Objects layer: services and compute nodes ----------------------------
+
+class ServiceNotFound(NotFound):
+    msg_fmt = "Service %(service_id)s could not be found."
+
+
+class HostBinaryNotFound(NotFound):
+    msg_fmt = "Could not find binary %(binary)s on host %(host)s."
+
+
+class HostNotFound(NotFound):
+    msg_fmt = "Host %(host)s could not be found."
+
+
+class ComputeHostNotFound(HostNotFound):
+    msg_fmt = "Compute host %(host)s could not be found."
+
+
+class ServiceBinaryExists(Conflict):
+    msg_fmt = "Service with host %(host)s binary %(binary)s exists."
+
+
+class ServiceTopicExists(Conflict):
+    msg_fmt = "Service with host %(host)s topic %(topic)s exists."
+
+
+class OrphanedObjectError(NovaException):
+    msg_fmt = "Cannot call %(method)s on orphaned %(objtype)s object"
+
+
+class ObjectActionError(NovaException):
+    msg_fmt = "Object action %(action)s failed because: %(reason)s"
+
+
+# --- Objects layer: instances ----------------------------------------------
+
+class InstanceExists(Conflict):
+    msg_fmt = "Instance %(name)s already exists."
+
+
+class UnexpectedTaskStateError(Conflict):
+    """An Instance.save compare-and-swap lost: task_state was not the expected one."""
+
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. "
+               "Expected: %(expected)s. Actual: %(actual)s")
+
+
+class UnexpectedDeletingTaskStateError(UnexpectedTaskStateError):
+    """The instance is being deleted while another action tried to save it."""
+
+
+class InstanceInfoCacheNotFound(NotFound):
+    msg_fmt = "Info cache for instance %(instance_uuid)s could not be found."
+
+
+class MarkerNotFound(NotFound):
+    msg_fmt = "Marker %(marker)s could not be found."
+
+
+class InstanceTagNotFound(NotFound):
+    msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"
+
+
+class TooManyInstanceTags(Invalid):
+    msg_fmt = "Instance %(instance_id)s can not have more than %(limit)s tags"
+
+
+class InstanceActionNotFound(NotFound):
+    msg_fmt = "Action for request_id %(request_id)s on instance %(instance_uuid)s not found"
+
+
+class InstanceActionEventNotFound(NotFound):
+    msg_fmt = "Event %(event)s not found for action id %(action_id)s"
+
+
+class MigrationNotFound(NotFound):
+    msg_fmt = "Migration %(migration_id)s could not be found."
+
+
+class MigrationNotFoundByStatus(MigrationNotFound):
+    msg_fmt = "Migration not found for instance %(instance_id)s with status %(status)s."
+
+
+class InvalidToken(Invalid):
+    msg_fmt = "The token '%(token)s' is invalid or has expired"
+
+
+# --- Objects layer: API database resources ---------------------------------
+
+class FlavorNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s could not be found."
+
+
+class FlavorNotFoundByName(FlavorNotFound):
+    msg_fmt = "Flavor with name %(flavor_name)s could not be found."
+
+
+class FlavorExists(Conflict):
+    msg_fmt = "Flavor with name %(name)s already exists."
+
+
+class FlavorIdExists(Conflict):
+    msg_fmt = "Flavor with ID %(flavor_id)s already exists."
+
+
+class FlavorAccessExists(Conflict):
+    msg_fmt = ("Flavor access already exists for flavor %(flavor_id)s "
+               "and project %(project_id)s combination.")
+
+
+class FlavorAccessNotFound(NotFound):
+    msg_fmt = "Flavor access not found for %(flavor_id)s / %(project_id)s combination."
+
+
+class FlavorExtraSpecsNotFound(NotFound):
+    msg_fmt = "Flavor %(flavor_id)s has no extra specs with key %(extra_specs_key)s."
+
+
+class KeypairNotFound(NotFound):
+    msg_fmt = "Keypair %(name)s not found for user %(user_id)s"
+
+
+class KeyPairExists(Conflict):
+    msg_fmt = "Key pair '%(key_name)s' already exists."
+
+
+#: Alias: both spellings appear in callers.
+KeypairExists = KeyPairExists
+
+
+class BuildRequestNotFound(NotFound):
+    msg_fmt = "BuildRequest not found for instance %(uuid)s"
+
+
+class RequestSpecNotFound(NotFound):
+    msg_fmt = "RequestSpec not found for instance %(instance_uuid)s"
+
+
+class InstanceGroupNotFound(NotFound):
+    msg_fmt = "Instance group %(group_uuid)s could not be found."
+
+
+class InstanceGroupIdExists(Conflict):
+    msg_fmt = "Instance group %(group_uuid)s already exists."
+
+
+class AggregateNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s could not be found."
+
+
+class AggregateNameExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_name)s already exists."
+
+
+class AggregateHostNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no host %(host)s."
+
+
+class AggregateHostExists(Conflict):
+    msg_fmt = "Aggregate %(aggregate_id)s already has host %(host)s."
+
+
+class AggregateMetadataNotFound(NotFound):
+    msg_fmt = "Aggregate %(aggregate_id)s has no metadata with key %(metadata_key)s."
