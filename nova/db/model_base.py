@@ -31,4 +31,8 @@ class NovaBase(oslo_models.TimestampMixin, oslo_models.ModelBase):
     """
 
 
+#: Adds ``deleted_at`` and ``deleted`` (0 while live) plus ``soft_delete(session)``.
 SoftDeleteMixin = oslo_models.SoftDeleteMixin
+
+#: Dict-style access and ``save(session)`` without timestamps (tags).
+ModelBase = oslo_models.ModelBase
