@@ -1,0 +1,1 @@
+"""Hypervisor drivers: the ComputeDriver contract and its implementations."""

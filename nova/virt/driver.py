@@ -1,0 +1,150 @@
+"""The contract between the compute manager and a hypervisor driver.
+
+nova-compute talks to exactly one ComputeDriver, chosen by [DEFAULT]
+compute_driver with upstream's spelling ("libvirt.LibvirtDriver",
+"fake.FakeDriver"): the module path under nova.virt and the class name.
+A driver only touches the hypervisor and local disk. It never writes to the
+database or Placement; the compute manager and resource tracker do that with
+what the driver returns.
+"""
+
+import abc
+import logging
+
+from oslo_utils import importutils
+
+from nova import exception
+
+LOG = logging.getLogger(__name__)
+
+
+class ComputeDriver(abc.ABC):
+    """What every virt driver implements.
+
+    Instances passed in are nova.objects.Instance; ``instance.flavor`` gives
+    vcpus, memory_mb (MiB), root_gb (GiB). Methods raise NovaException
+    subclasses on failure; the compute manager records them as instance
+    faults and decides about rescheduling.
+    """
+
+    #: Feature flags the compute manager and scheduler may consult.
+    capabilities = {
+        "has_imagecache": False,
+        "supports_console_output": True,
+        "supports_vnc_console": False,
+    }
+
+    def __init__(self, virtapi=None):
+        self.virtapi = virtapi
+
+    # -- host ----------------------------------------------------------------
+
+    def init_host(self, host):
+        """Prepare the hypervisor connection for ``host`` (a hostname string).
+
+        Called once at nova-compute start, before any other method.
+        :raises: HypervisorUnavailable when the hypervisor cannot be reached.
+        """
+
+    def cleanup_host(self, host):
+        """Release the hypervisor connection at service stop."""
+
+    @abc.abstractmethod
+    def get_available_nodes(self, refresh=False):
+        """Return the node names (hypervisor_hostname strings) this host offers."""
+
+    @abc.abstractmethod
+    def get_node_uuid(self, nodename):
+        """Return the UUID string of ``nodename``, stable across restarts.
+
+        It names the compute node record and the Placement resource provider,
+        so it must not change when nova-compute restarts.
+        """
+
+    @abc.abstractmethod
+    def get_available_resource(self, nodename):
+        """Return a nova.virt.hardware.HostResources for ``nodename``."""
+
+    def get_host_ip_addr(self):
+        """Return the IP address guests' consoles are reached on (string)."""
+        return None
+
+    # -- guests --------------------------------------------------------------
+
+    @abc.abstractmethod
+    def list_instance_uuids(self):
+        """Return the UUIDs (strings) of every guest the hypervisor knows."""
+
+    def instance_exists(self, instance):
+        """Return True when the hypervisor has a guest for ``instance``."""
+        return instance.uuid in self.list_instance_uuids()
+
+    @abc.abstractmethod
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        """Create and start the guest for ``instance``.
+
+        :param image_meta: dict of the Glance image's metadata (id, disk_format,
+            properties, ...).
+        :param allocations: the Placement allocations of the instance,
+            {rp_uuid: {"resources": {"VCPU": n, ...}}}.
+        :raises: a NovaException subclass; the manager reschedules on
+            RescheduledException-worthy failures and records a fault.
+        Returns when the guest is running (or has failed).
+        """
+
+    @abc.abstractmethod
+    def destroy(self, context, instance, network_info=None,
+                block_device_info=None, destroy_disks=True):
+        """Stop and remove the guest, and its local disks when ``destroy_disks``.
+
+        Must succeed when the guest is already gone, so a delete can always
+        finish.
+        """
+
+    @abc.abstractmethod
+    def get_info(self, instance):
+        """Return nova.virt.hardware.InstanceInfo for the guest.
+
+        :raises: InstanceNotFound when the hypervisor has no such guest.
+        """
+
+    @abc.abstractmethod
+    def get_console_output(self, context, instance):
+        """Return the guest's serial console log as bytes (may be empty)."""
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        """Stop the guest; ``timeout`` seconds of clean shutdown before forcing."""
+        raise NotImplementedError()
+
+    def power_on(self, context, instance, network_info=None, block_device_info=None):
+        """Start a stopped guest."""
+        raise NotImplementedError()
+
+    def get_vnc_console(self, context, instance):
+        """Return nova.virt.hardware.ConsoleVNC for the guest's VNC server."""
+        raise exception.ConsoleTypeUnavailable(console_type="novnc")
+
+
+def load_compute_driver(virtapi, compute_driver):
+    """Import and build the driver named like upstream's [DEFAULT] compute_driver.
+
+    :param compute_driver: "<module under nova.virt>.<Class>", for example
+        "libvirt.LibvirtDriver" or "fake.FakeDriver".
+    :returns: a ComputeDriver instance.
+    :raises: InvalidInput when the name is empty, cannot be imported, or is not
+        a ComputeDriver.
+    """
+    if not compute_driver:
+        raise exception.InvalidInput(reason="[DEFAULT] compute_driver is not set")
+    LOG.info("Loading compute driver '%s'", compute_driver)
+    try:
+        driver = importutils.import_object(f"nova.virt.{compute_driver}", virtapi)
+    except ImportError as exc:
+        raise exception.InvalidInput(
+            reason=f"cannot load compute driver {compute_driver!r}: {exc}") from exc
+    if not isinstance(driver, ComputeDriver):
+        raise exception.InvalidInput(
+            reason=f"{compute_driver!r} is not a ComputeDriver")
+    return driver

@@ -1,0 +1,132 @@
+"""A driver that keeps guests in memory: the whole stack runs without a hypervisor.
+
+FakeDriver reports one node (named after [DEFAULT] host) with large,
+fixed capacity so scale tests and the benchmark are bounded by the control
+plane, not by the fake host. Its node UUID is kept in state_path like a real
+driver's, so a restarted fake compute is the same resource provider.
+Subclasses model failures for tests of rescheduling and fault recording.
+"""
+
+import threading
+
+from nova import conf as nova_conf
+from nova import exception
+from nova.compute import power_state
+from nova.virt import driver, hardware, node
+
+CONF = nova_conf.CONF
+
+
+class FakeDriver(driver.ComputeDriver):
+    """Guests are dict entries; "booting" one takes no time.
+
+    Capacity: 1000 VCPU, 800000 MiB RAM, 600000 GiB disk, none used.
+    """
+
+    capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True)
+
+    vcpus = 1000
+    memory_mb = 800000
+    local_gb = 600000
+
+    def __init__(self, virtapi=None):
+        super().__init__(virtapi)
+        self._lock = threading.Lock()
+        self._guests = {}  # instance uuid -> power state
+        self._console = {}  # instance uuid -> bytes
+        self._nodename = None
+        self._node_uuid = None
+
+    def init_host(self, host):
+        self._nodename = host
+        self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
+
+    def get_available_nodes(self, refresh=False):
+        return [self._nodename or CONF.host]
+
+    def get_node_uuid(self, nodename):
+        if self._node_uuid is None:
+            self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
+        return self._node_uuid
+
+    def get_available_resource(self, nodename):
+        return hardware.HostResources(
+            hypervisor_hostname=nodename,
+            vcpus=self.vcpus,
+            memory_mb=self.memory_mb,
+            local_gb=self.local_gb,
+            hypervisor_type="fake",
+            hypervisor_version=1000,
+            host_ip=CONF.my_ip,
+        )
+
+    def get_host_ip_addr(self):
+        return CONF.my_ip
+
+    def list_instance_uuids(self):
+        with self._lock:
+            return list(self._guests)
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        with self._lock:
+            self._guests[instance.uuid] = power_state.RUNNING
+            self._console[instance.uuid] = (
+                f"fake guest {instance.uuid} booted\n".encode())
+
+    def destroy(self, context, instance, network_info=None,
+                block_device_info=None, destroy_disks=True):
+        with self._lock:
+            self._guests.pop(instance.uuid, None)
+            self._console.pop(instance.uuid, None)
+
+    def get_info(self, instance):
+        with self._lock:
+            state = self._guests.get(instance.uuid)
+        if state is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return hardware.InstanceInfo(state=state, internal_id=instance.uuid)
+
+    def get_console_output(self, context, instance):
+        with self._lock:
+            if instance.uuid not in self._guests:
+                raise exception.InstanceNotFound(instance_id=instance.uuid)
+            return self._console[instance.uuid]
+
+    def power_off(self, instance, timeout=0, retry_interval=0):
+        self._set_state(instance, power_state.SHUTDOWN)
+
+    def power_on(self, context, instance, network_info=None, block_device_info=None):
+        self._set_state(instance, power_state.RUNNING)
+
+    def get_vnc_console(self, context, instance):
+        self.get_info(instance)
+        return hardware.ConsoleVNC(host=CONF.my_ip, port=5900)
+
+    def _set_state(self, instance, state):
+        with self._lock:
+            if instance.uuid not in self._guests:
+                raise exception.InstanceNotFound(instance_id=instance.uuid)
+            self._guests[instance.uuid] = state
+
+
+class FailingSpawnFakeDriver(FakeDriver):
+    """Every spawn fails, as a broken hypervisor would: drives reschedule tests."""
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None):
+        raise exception.NovaException(
+            f"fake spawn failure for instance {instance.uuid}")
+
+
+class SmallFakeDriver(FakeDriver):
+    """A host that fits only a couple of small guests: drives no-valid-host tests.
+
+    Capacity: 2 VCPU, 2048 MiB RAM, 20 GiB disk.
+    """
+
+    vcpus = 2
+    memory_mb = 2048
+    local_gb = 20

@@ -1,0 +1,77 @@
+"""The fake driver and driver loading: the contract the compute manager relies on."""
+
+import types
+
+import pytest
+
+from nova import conf as nova_conf
+from nova import exception
+from nova.compute import power_state
+from nova.virt import driver, fake, node
+
+CONF = nova_conf.CONF
+
+
+@pytest.fixture
+def state_path(tmp_path):
+    CONF.set_override("state_path", str(tmp_path))
+    CONF.set_override("host", "fake-host")
+    yield tmp_path
+    CONF.clear_override("state_path")
+    CONF.clear_override("host")
+
+
+def _instance(uuid="6f7e5c3a-9d0b-4c4e-8a63-2a4b1f0e9d11"):
+    return types.SimpleNamespace(uuid=uuid)
+
+
+def test_load_compute_driver_by_upstream_name():
+    loaded = driver.load_compute_driver(None, "fake.FakeDriver")
+    assert isinstance(loaded, fake.FakeDriver)
+
+
+@pytest.mark.parametrize("name", ["", "nonexistent.Driver", "hardware.InstanceInfo"])
+def test_load_compute_driver_rejects_bad_names(name):
+    with pytest.raises(exception.InvalidInput):
+        driver.load_compute_driver(None, name)
+
+
+def test_node_uuid_survives_restart(state_path):
+    first = fake.FakeDriver()
+    first.init_host("fake-host")
+    second = fake.FakeDriver()
+    second.init_host("fake-host")
+    assert first.get_node_uuid("fake-host") == second.get_node_uuid("fake-host")
+    assert (state_path / node.COMPUTE_ID_FILE).read_text().strip() == \
+        first.get_node_uuid("fake-host")
+
+
+def test_spawn_get_info_destroy(state_path):
+    drv = fake.FakeDriver()
+    drv.init_host("fake-host")
+    inst = _instance()
+    drv.spawn(None, inst, {}, [], None, {})
+    assert drv.get_info(inst).state == power_state.RUNNING
+    assert inst.uuid.encode() in drv.get_console_output(None, inst)
+    assert drv.list_instance_uuids() == [inst.uuid]
+    drv.power_off(inst)
+    assert drv.get_info(inst).state == power_state.SHUTDOWN
+    drv.destroy(None, inst)
+    drv.destroy(None, inst)  # a second delete must still succeed
+    with pytest.raises(exception.InstanceNotFound):
+        drv.get_info(inst)
+
+
+def test_resources_report_the_node(state_path):
+    drv = fake.SmallFakeDriver()
+    drv.init_host("fake-host")
+    assert drv.get_available_nodes() == ["fake-host"]
+    res = drv.get_available_resource("fake-host")
+    assert (res.vcpus, res.memory_mb, res.local_gb) == (2, 2048, 20)
+
+
+def test_failing_spawn_raises(state_path):
+    drv = fake.FailingSpawnFakeDriver()
+    with pytest.raises(exception.NovaException):
+        drv.spawn(None, _instance(), {}, [], None, {})
+    assert drv.list_instance_uuids() == []
