@@ -14,7 +14,23 @@ CONF = cfg.CONF
 
 #: Option modules, by name under nova.conf. Order does not matter.
 _MODULES = (
+    "api",
+    "availability_zone",
+    "compute",
+    "conductor",
     "database",
+    "glance",
+    "libvirt",
+    "netconf",
+    "notifications",
+    "paths",
+    "placement",
+    "quota",
+    "scheduler",
+    "service",
+    "upgrade_levels",
+    "vnc",
+    "wsgi",
 )
 
 

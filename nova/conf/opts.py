@@ -1,8 +1,15 @@
-"""Entry points for oslo-config-generator (namespace ``nova``)."""
+"""Entry points for oslo-config-generator (namespace ``nova``).
 
+``list_opts`` feeds ``oslo.config.opts`` and ``set_defaults`` feeds
+``oslo.config.opts.defaults`` (see setup.cfg); the generator calls the latter
+before writing the sample, so library options show nova's defaults.
+"""
+
+import oslo_messaging
 from oslo_config import cfg
 
 import nova.conf
+from nova.conf import database
 
 
 def list_opts():
@@ -23,7 +30,11 @@ def list_opts():
 
 
 def set_defaults(conf=None):
-    """Apply nova's defaults for library-owned options (oslo.db and others)."""
-    from nova.conf import database
+    """Apply nova's defaults for library-owned options (oslo.db and others).
 
+    :param conf: the ConfigOpts to change; nova.conf.CONF when None.
+    """
     database.set_defaults(conf or nova.conf.CONF)
+    # Nova's RPC topics live in the "nova" exchange, as upstream's do, so
+    # mixed deployments and tools that bind to it keep working.
+    oslo_messaging.set_transport_defaults(control_exchange="nova")

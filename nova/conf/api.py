@@ -1,0 +1,209 @@
+"""[api]: behaviour of the OpenStack Compute REST API."""
+
+from oslo_config import cfg
+
+api_group = cfg.OptGroup(
+    "api",
+    title="API options",
+    help="Options that change how nova-api authenticates and answers requests.",
+)
+
+api_opts = [
+    cfg.StrOpt(
+        "auth_strategy",
+        default="keystone",
+        choices=[
+            ("keystone", "Validate tokens with keystonemiddleware's auth_token."),
+            (
+                "noauth2",
+                "Trust the X-Auth-Token header as 'user:project'; a user named "
+                "'admin' is an administrator. For tests only, never production.",
+            ),
+        ],
+        help="""
+How nova-api authenticates requests: selects the PasteDeploy pipeline
+(``openstack_compute_api_v21`` with keystone, ``..._noauth2`` otherwise).
+
+Default: keystone
+
+Related options:
+* [keystone_authtoken] (keystonemiddleware)
+* [wsgi] api_paste_config
+""",
+    ),
+    cfg.BoolOpt(
+        "use_forwarded_for",
+        default=False,
+        help="""
+Take the client address from the X-Forwarded-For header instead of the TCP
+peer. Enable only behind a proxy that sets the header.
+
+Default: False
+""",
+    ),
+    cfg.IntOpt(
+        "max_limit",
+        default=1000,
+        min=0,
+        help="""
+Largest number of items a collection call (servers, flavors, ...) returns in
+one response; a larger ``limit`` query parameter is cut down to it and the
+client pages with ``marker``.
+
+Default: 1000
+
+Possible values:
+* A non-negative integer.
+""",
+    ),
+    cfg.StrOpt(
+        "compute_link_prefix",
+        help="""
+Scheme, host and port put in front of the links to Compute API resources in
+responses, replacing those of the request. Set it when nova-api sits behind a
+proxy or load balancer whose public URL differs.
+
+Default: unset (the links use the request's own URL).
+
+Possible values:
+* A URL such as https://compute.example.com:8774.
+
+Related options:
+* glance_link_prefix
+""",
+    ),
+    cfg.StrOpt(
+        "glance_link_prefix",
+        help="""
+Scheme, host and port put in front of the links to images in responses.
+
+Default: unset (the links use the request's own URL).
+
+Possible values:
+* A URL such as https://image.example.com:9292.
+
+Related options:
+* compute_link_prefix
+""",
+    ),
+    cfg.BoolOpt(
+        "instance_list_per_project_cells",
+        default=False,
+        help="""
+List servers only from the cells where the requesting project has instances
+(known from the instance mappings) instead of querying every cell.
+
+Faster for many cells with projects confined to a few of them; costs one more
+API database query per request.
+
+Default: False
+""",
+    ),
+    cfg.StrOpt(
+        "instance_list_cells_batch_strategy",
+        default="distributed",
+        choices=[
+            ("distributed", "Divide the page size among the cells queried."),
+            ("fixed", "Fetch instance_list_cells_batch_fixed_size per cell."),
+        ],
+        help="""
+How many records nova-api asks each cell for at a time when it merges a
+server list across cells.
+
+Default: distributed
+
+Related options:
+* instance_list_cells_batch_fixed_size
+""",
+    ),
+    cfg.IntOpt(
+        "instance_list_cells_batch_fixed_size",
+        default=100,
+        min=10,
+        help="""
+Batch size per cell when instance_list_cells_batch_strategy is ``fixed``.
+
+Default: 100
+
+Possible values:
+* An integer of at least 10.
+
+Related options:
+* instance_list_cells_batch_strategy
+""",
+    ),
+    cfg.BoolOpt(
+        "list_records_by_skipping_down_cells",
+        default=True,
+        help="""
+When a cell does not answer, list the records of the other cells instead of
+failing the whole request with 500. (From microversion 2.69 down cells'
+servers are shown with partial records instead.)
+
+Default: True
+""",
+    ),
+    cfg.StrOpt(
+        "dhcp_domain",
+        default="novalocal",
+        help="""
+Domain appended to an instance's hostname in the metadata service's
+``hostname`` fields.
+
+Default: novalocal
+
+Possible values:
+* A domain name, or an empty string for none.
+""",
+    ),
+    cfg.IntOpt(
+        "metadata_cache_expiration",
+        default=15,
+        min=0,
+        help="""
+Seconds the metadata service caches what it serves for one instance.
+
+Default: 15
+
+Possible values:
+* 0: no caching.
+* A positive integer number of seconds.
+""",
+    ),
+    cfg.BoolOpt(
+        "enable_instance_password",
+        default=True,
+        help="""
+Return the generated admin password (``adminPass``) in the responses of
+server create, rebuild and rescue.
+
+Default: True
+""",
+    ),
+    cfg.StrOpt(
+        "response_validation",
+        default="warn",
+        choices=[
+            ("error", "Answer 500 when a response does not match its schema."),
+            ("warn", "Log a warning and send the response as it is."),
+            ("ignore", "Do not validate responses."),
+        ],
+        help="""
+What nova-api does when a response body does not match the response schema
+of its API call (a bug on our side).
+
+Default: warn
+""",
+    ),
+]
+
+
+def register_opts(conf):
+    """Register the [api] group on ``conf``."""
+    conf.register_group(api_group)
+    conf.register_opts(api_opts, group=api_group)
+
+
+def list_opts():
+    """Return {api_group: [options]} for the config generator."""
+    return {api_group: api_opts}

@@ -1,0 +1,301 @@
+"""Options of nova-compute: the virt driver, where instances live, how much of
+the host is offered to guests ([DEFAULT]), and the [compute] group.
+"""
+
+from oslo_config import cfg
+
+compute_group = cfg.OptGroup(
+    "compute",
+    title="Compute service options",
+    help="Options that tune the nova-compute service and its resource tracker.",
+)
+
+host_opts = [
+    cfg.StrOpt(
+        "compute_driver",
+        help="""
+The virt driver nova-compute uses to run guests.
+
+Default: unset; nova-compute refuses to start without a value.
+
+Possible values:
+* libvirt.LibvirtDriver (or the entry-point name ``libvirt``): KVM/QEMU/LXC
+  guests through libvirt; see the [libvirt] group.
+* fake.FakeDriver (or ``fake``): an in-memory driver with no hypervisor, for
+  tests and scale experiments.
+* Any name registered in the ``nova.compute.drivers`` entry-point namespace.
+
+Related options:
+* [libvirt] virt_type
+""",
+    ),
+    cfg.StrOpt(
+        "instances_path",
+        default="$state_path/instances",
+        help="""
+Directory holding the disks, console logs and other files of each instance
+on this compute host, one sub-directory per instance UUID.
+
+Default: $state_path/instances
+
+Possible values:
+* An absolute directory path writable by the nova-compute user (and readable
+  by the hypervisor).
+
+Related options:
+* state_path
+""",
+    ),
+    cfg.IntOpt(
+        "max_concurrent_builds",
+        default=10,
+        min=0,
+        help="""
+Maximum number of server builds nova-compute runs at the same time; further
+builds wait for a slot.
+
+Default: 10
+
+Possible values:
+* 0: no limit.
+* A positive integer.
+""",
+    ),
+    cfg.IntOpt(
+        "sync_power_state_interval",
+        default=600,
+        help="""
+Seconds between two runs of the task that compares each instance's power
+state in the database with the hypervisor's and reconciles them.
+
+Default: 600
+
+Possible values:
+* 0: run at the default periodic task spacing (every 60 seconds).
+* A positive integer number of seconds.
+* A negative integer: never run.
+
+Related options:
+* periodic_enable
+""",
+    ),
+]
+
+allocation_ratio_opts = [
+    cfg.FloatOpt(
+        "cpu_allocation_ratio",
+        min=0.0,
+        help="""
+Overcommit ratio of virtual to physical CPUs (VCPU inventory in placement).
+
+Setting it forces the value on every resource-tracker update, overriding any
+change made through the placement API.
+
+Default: unset; a new compute node starts with initial_cpu_allocation_ratio
+and keeps whatever placement holds afterwards.
+
+Possible values:
+* A positive float; 0.0 behaves like unset.
+
+Related options:
+* initial_cpu_allocation_ratio
+""",
+    ),
+    cfg.FloatOpt(
+        "ram_allocation_ratio",
+        min=0.0,
+        help="""
+Overcommit ratio of virtual to physical RAM (MEMORY_MB inventory in
+placement).
+
+Default: unset; a new compute node starts with initial_ram_allocation_ratio
+and keeps whatever placement holds afterwards.
+
+Possible values:
+* A positive float; 0.0 behaves like unset.
+
+Related options:
+* initial_ram_allocation_ratio
+""",
+    ),
+    cfg.FloatOpt(
+        "disk_allocation_ratio",
+        min=0.0,
+        help="""
+Overcommit ratio of virtual to physical disk (DISK_GB inventory in
+placement). Above 1.0 only makes sense with sparse image types such as qcow2.
+
+Default: unset; a new compute node starts with initial_disk_allocation_ratio
+and keeps whatever placement holds afterwards.
+
+Possible values:
+* A positive float; 0.0 behaves like unset.
+
+Related options:
+* initial_disk_allocation_ratio
+""",
+    ),
+    cfg.FloatOpt(
+        "initial_cpu_allocation_ratio",
+        default=4.0,
+        min=0.0,
+        help="""
+CPU overcommit ratio given to a compute node when it is first created, used
+only while cpu_allocation_ratio is unset.
+
+Default: 4.0
+
+Possible values:
+* A positive float.
+
+Related options:
+* cpu_allocation_ratio
+""",
+    ),
+    cfg.FloatOpt(
+        "initial_ram_allocation_ratio",
+        default=1.0,
+        min=0.0,
+        help="""
+RAM overcommit ratio given to a compute node when it is first created, used
+only while ram_allocation_ratio is unset.
+
+Default: 1.0
+
+Possible values:
+* A positive float.
+
+Related options:
+* ram_allocation_ratio
+""",
+    ),
+    cfg.FloatOpt(
+        "initial_disk_allocation_ratio",
+        default=1.0,
+        min=0.0,
+        help="""
+Disk overcommit ratio given to a compute node when it is first created, used
+only while disk_allocation_ratio is unset.
+
+Default: 1.0
+
+Possible values:
+* A positive float.
+
+Related options:
+* disk_allocation_ratio
+""",
+    ),
+]
+
+resource_tracker_opts = [
+    cfg.IntOpt(
+        "reserved_host_disk_mb",
+        default=0,
+        min=0,
+        help="""
+Disk space, in MiB, kept back for the host itself (the ``reserved`` amount of
+the DISK_GB inventory, rounded up to whole GiB).
+
+Default: 0
+
+Possible values:
+* A non-negative integer number of MiB.
+""",
+    ),
+    cfg.IntOpt(
+        "reserved_host_memory_mb",
+        default=512,
+        min=0,
+        help="""
+Memory, in MiB, kept back for the host's own processes (the ``reserved``
+amount of the MEMORY_MB inventory).
+
+Default: 512
+
+Possible values:
+* A non-negative integer number of MiB.
+""",
+    ),
+    cfg.IntOpt(
+        "reserved_host_cpus",
+        default=0,
+        min=0,
+        help="""
+Number of physical CPUs kept back for the host (the ``reserved`` amount of
+the VCPU inventory).
+
+Default: 0
+
+Possible values:
+* A non-negative integer.
+""",
+    ),
+]
+
+compute_group_opts = [
+    cfg.IntOpt(
+        "resource_provider_association_refresh",
+        default=300,
+        min=0,
+        mutable=True,
+        help="""
+Seconds after which nova-compute drops its cached view of the aggregates,
+traits and sharing providers of its resource providers and reads them from
+placement again.
+
+Default: 300
+
+Possible values:
+* 0: never refresh (only at start-up and after a SIGHUP).
+* A positive integer number of seconds.
+""",
+    ),
+    cfg.IntOpt(
+        "consecutive_build_service_disable_threshold",
+        default=10,
+        min=0,
+        help="""
+Number of builds in a row that must fail on this host before nova-compute
+disables its own service, so the scheduler stops choosing a broken host.
+
+Default: 10
+
+Possible values:
+* 0: never disable the service.
+* A positive integer.
+
+Related options:
+* [filter_scheduler] build_failure_weight_multiplier
+""",
+    ),
+    cfg.IntOpt(
+        "shutdown_retry_interval",
+        default=10,
+        min=1,
+        help="""
+Seconds between two checks that a guest asked to shut down cleanly has
+stopped.
+
+Default: 10
+
+Possible values:
+* A positive integer number of seconds.
+""",
+    ),
+]
+
+
+def register_opts(conf):
+    """Register the [DEFAULT] compute options and the [compute] group on ``conf``."""
+    conf.register_opts(host_opts + allocation_ratio_opts + resource_tracker_opts)
+    conf.register_group(compute_group)
+    conf.register_opts(compute_group_opts, group=compute_group)
+
+
+def list_opts():
+    """Return {group: [options]} for the config generator."""
+    return {
+        "DEFAULT": host_opts + allocation_ratio_opts + resource_tracker_opts,
+        compute_group: compute_group_opts,
+    }

@@ -1,0 +1,345 @@
+"""[scheduler] and [filter_scheduler]: how nova-scheduler picks hosts.
+
+[scheduler] covers the service and its Placement queries; [filter_scheduler]
+the filters that drop hosts and the weighers that rank the rest.
+"""
+
+from oslo_config import cfg
+
+scheduler_group = cfg.OptGroup(
+    "scheduler",
+    title="Scheduler options",
+    help="Options of the nova-scheduler service and its Placement queries.",
+)
+
+filter_scheduler_group = cfg.OptGroup(
+    "filter_scheduler",
+    title="Filter scheduler options",
+    help="""
+The host filters and weighers nova-scheduler applies to Placement's
+allocation candidates. Weigher multipliers may be changed at run time
+(SIGHUP).
+""",
+)
+
+scheduler_opts = [
+    cfg.IntOpt(
+        "max_attempts",
+        default=3,
+        min=1,
+        help="""
+How many hosts a server build may try: the selected host plus
+(max_attempts - 1) alternates returned with it, used for reschedules when a
+build fails on a host.
+
+Default: 3
+
+Possible values:
+* A positive integer; 1 disables rescheduling.
+""",
+    ),
+    cfg.IntOpt(
+        "discover_hosts_in_cells_interval",
+        default=-1,
+        min=-1,
+        help="""
+Seconds between two runs of a periodic task in nova-scheduler that maps new
+compute hosts to their cells (what ``nova-manage cell_v2 discover_hosts``
+does).
+
+Default: -1
+
+Possible values:
+* -1: never (run nova-manage cell_v2 discover_hosts instead).
+* 0: at the default periodic task spacing (60 seconds).
+* A positive integer number of seconds.
+""",
+    ),
+    cfg.IntOpt(
+        "periodic_task_interval",
+        default=60,
+        help="""
+Seconds between two runs of the scheduler's periodic tasks.
+
+Default: 60
+
+Possible values:
+* 0: at the default spacing (60 seconds).
+* A positive integer number of seconds.
+* A negative integer: never.
+
+Related options:
+* discover_hosts_in_cells_interval
+""",
+    ),
+    cfg.IntOpt(
+        "workers",
+        min=0,
+        help="""
+Number of nova-scheduler worker processes.
+
+Default: unset, meaning one per CPU of the host.
+
+Possible values:
+* A positive integer.
+""",
+    ),
+    cfg.IntOpt(
+        "max_placement_results",
+        default=1000,
+        min=1,
+        help="""
+Largest number of allocation candidates requested from Placement per
+request (the ``limit`` query parameter). A smaller value makes scheduling
+faster in big clouds but may miss hosts the filters would have kept.
+
+Default: 1000
+
+Possible values:
+* A positive integer.
+""",
+    ),
+    cfg.BoolOpt(
+        "query_placement_for_availability_zone",
+        default=True,
+        help="""
+Turn a requested availability zone into a member_of query on Placement (the
+aggregates mirrored for the zone), so only hosts of the zone come back.
+
+Default: True
+
+Related options:
+* [filter_scheduler] enabled_filters (AvailabilityZoneFilter does the same
+  check in the scheduler when this is False)
+""",
+    ),
+    cfg.BoolOpt(
+        "limit_tenants_to_placement_aggregate",
+        default=False,
+        help="""
+Restrict a project to the aggregates whose metadata has a
+``filter_tenant_id*`` key naming it.
+
+Default: False
+
+Related options:
+* placement_aggregate_required_for_tenants
+""",
+    ),
+    cfg.BoolOpt(
+        "placement_aggregate_required_for_tenants",
+        default=False,
+        help="""
+With limit_tenants_to_placement_aggregate, refuse to schedule a project that
+no aggregate names, instead of letting it use any host.
+
+Default: False
+
+Related options:
+* limit_tenants_to_placement_aggregate
+""",
+    ),
+]
+
+filter_scheduler_opts = [
+    cfg.IntOpt(
+        "host_subset_size",
+        default=1,
+        min=1,
+        help="""
+The scheduler picks at random among this many best-weighed hosts, which
+lowers collisions between schedulers racing for the same best host.
+
+Default: 1 (always the best host).
+
+Possible values:
+* A positive integer.
+""",
+    ),
+    cfg.IntOpt(
+        "max_instances_per_host",
+        default=50,
+        min=1,
+        help="""
+Most instances a host may hold, for NumInstancesFilter.
+
+Default: 50
+""",
+    ),
+    cfg.IntOpt(
+        "max_io_ops_per_host",
+        default=8,
+        min=0,
+        help="""
+Most concurrent I/O-heavy tasks (builds, resizes, snapshots, ...) a host may
+run, for IoOpsFilter.
+
+Default: 8
+""",
+    ),
+    cfg.BoolOpt(
+        "track_instance_changes",
+        default=True,
+        help="""
+Have compute hosts send the scheduler their instance lists so that affinity
+filters need not query the database on every request.
+
+Default: True
+""",
+    ),
+    cfg.MultiStrOpt(
+        "available_filters",
+        default=["nova.scheduler.filters.all_filters"],
+        help="""
+Filter classes the scheduler may use, as full Python paths; may be given
+several times. ``nova.scheduler.filters.all_filters`` stands for every
+filter shipped with nova.
+
+Default: nova.scheduler.filters.all_filters
+
+Related options:
+* enabled_filters
+""",
+    ),
+    cfg.ListOpt(
+        "enabled_filters",
+        default=[
+            "ComputeFilter",
+            "ComputeCapabilitiesFilter",
+            "ImagePropertiesFilter",
+            "ServerGroupAntiAffinityFilter",
+            "ServerGroupAffinityFilter",
+        ],
+        help="""
+Filters applied to each request, by class name, in this order; each must be
+in available_filters. Cheap filters that drop many hosts belong first.
+
+Default: ComputeFilter, ComputeCapabilitiesFilter, ImagePropertiesFilter,
+ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter.
+Availability zones are enforced by Placement (see
+[scheduler] query_placement_for_availability_zone); add
+AvailabilityZoneFilter only when that is off.
+
+Related options:
+* available_filters
+""",
+    ),
+    cfg.ListOpt(
+        "weight_classes",
+        default=["nova.scheduler.weights.all_weighers"],
+        help="""
+Weigher classes that rank the hosts left by the filters, as full Python
+paths; ``nova.scheduler.weights.all_weighers`` stands for all of them.
+
+Default: nova.scheduler.weights.all_weighers
+
+Related options:
+* the *_weight_multiplier options
+""",
+    ),
+    cfg.FloatOpt(
+        "ram_weight_multiplier",
+        default=1.0,
+        mutable=True,
+        help="""
+Weight of free RAM in the ranking. Positive spreads servers over hosts,
+negative stacks them on the fullest host that still fits.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "cpu_weight_multiplier",
+        default=1.0,
+        mutable=True,
+        help="""
+Weight of free vCPUs in the ranking. Positive spreads, negative stacks.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "disk_weight_multiplier",
+        default=1.0,
+        mutable=True,
+        help="""
+Weight of free disk in the ranking. Positive spreads, negative stacks.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "io_ops_weight_multiplier",
+        default=-1.0,
+        mutable=True,
+        help="""
+Weight of the number of running I/O-heavy tasks. Negative prefers idle
+hosts.
+
+Default: -1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "build_failure_weight_multiplier",
+        default=1000000.0,
+        mutable=True,
+        help="""
+Penalty per recent failed build on a host; the large default moves hosts
+that keep failing builds to the end of the ranking.
+
+Default: 1000000.0
+
+Related options:
+* [compute] consecutive_build_service_disable_threshold
+""",
+    ),
+    cfg.FloatOpt(
+        "soft_affinity_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of hosting members of the server's ``soft-affinity`` group.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "soft_anti_affinity_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of not hosting members of the server's ``soft-anti-affinity`` group.
+
+Default: 1.0
+""",
+    ),
+    cfg.BoolOpt(
+        "shuffle_best_same_weighed_hosts",
+        default=False,
+        mutable=True,
+        help="""
+Shuffle the hosts that share the best weight, so that equal hosts (e.g.
+empty ones) fill evenly instead of in name order.
+
+Default: False
+""",
+    ),
+]
+
+
+def register_opts(conf):
+    """Register [scheduler] and [filter_scheduler] on ``conf``."""
+    conf.register_group(scheduler_group)
+    conf.register_opts(scheduler_opts, group=scheduler_group)
+    conf.register_group(filter_scheduler_group)
+    conf.register_opts(filter_scheduler_opts, group=filter_scheduler_group)
+
+
+def list_opts():
+    """Return both groups' options for the config generator."""
+    return {
+        scheduler_group: scheduler_opts,
+        filter_scheduler_group: filter_scheduler_opts,
+    }
