@@ -294,3 +294,88 @@ class AggregateHostExists(Conflict):
 
 class AggregateMetadataNotFound(NotFound):
     msg_fmt = "Aggregate %(aggregate_id)s has no metadata with key %(metadata_key)s."
+
+
+# Placement (nova/scheduler/client/report.py)
+
+
+class PlacementAPIConnectFailure(NovaException):
+    msg_fmt = "Unable to communicate with the Placement API: %(reason)s"
+
+
+class ResourceProviderCreationFailed(NovaException):
+    msg_fmt = "Failed to create resource provider %(name)s"
+
+
+class ResourceProviderRetrievalFailed(NovaException):
+    msg_fmt = "Failed to get resource provider with UUID %(uuid)s"
+
+
+class ResourceProviderUpdateFailed(NovaException):
+    msg_fmt = "Failed to update resource provider via URL %(url)s: %(error)s"
+
+
+class ResourceProviderUpdateConflict(Conflict):
+    msg_fmt = (
+        "A conflict was encountered attempting to update resource provider "
+        "%(uuid)s (generation %(generation)d): %(error)s"
+    )
+
+
+class ResourceProviderInUse(Conflict):
+    msg_fmt = "Resource provider %(uuid)s has allocations and cannot be deleted."
+
+
+class ResourceProviderDeletionFailed(NovaException):
+    msg_fmt = "Failed to delete resource provider %(uuid)s: %(error)s"
+
+
+class InventoryInUse(Conflict):
+    msg_fmt = "Inventory of resource provider %(uuid)s is in use: %(error)s"
+
+
+class AllocationUpdateFailed(NovaException):
+    msg_fmt = "Failed to update allocations for consumer %(consumer_uuid)s. Error: %(error)s"
+
+
+class AllocationDeleteFailed(NovaException):
+    msg_fmt = "Failed to delete allocations for consumer %(consumer_uuid)s. Error: %(error)s"
+
+
+class ConsumerAllocationRetrievalFailed(NovaException):
+    msg_fmt = "Failed to retrieve allocations for consumer %(consumer_uuid)s: %(error)s"
+
+
+# Image service (nova/image/glance.py)
+
+
+class GlanceConnectionFailed(NovaException):
+    msg_fmt = "Connection to glance host %(server)s failed: %(reason)s"
+
+
+class ImageNotFound(NotFound):
+    msg_fmt = "Image %(image_id)s could not be found."
+
+
+class ImageNotAuthorized(Forbidden):
+    msg_fmt = "Not authorized for image %(image_id)s."
+
+
+class ImageBadRequest(Invalid):
+    msg_fmt = "Request of image %(image_id)s got BadRequest response: %(response)s"
+
+
+class ImageServiceError(NovaException):
+    msg_fmt = "The image service failed on image %(image_id)s: %(reason)s"
+
+
+class ImageNotActive(NovaException):
+    msg_fmt = "Image %(image_id)s is not active (status %(status)s)."
+    code = 409
+
+
+class ImageChecksumMismatch(NovaException):
+    msg_fmt = (
+        "Image %(image_id)s is corrupt: its %(algorithm)s is %(actual)s, "
+        "the image service says %(expected)s."
+    )
