@@ -6,14 +6,26 @@ deleted rows and, once targeted at a cell (see ``target_cell``), that cell's
 database and message queue handles.
 """
 
+import concurrent.futures
+import contextlib
 import copy
+import logging
+import time
 
 from oslo_context import context as oslo_context
+from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
+
+from nova.db.main import api as main_db_api
+
+LOG = logging.getLogger(__name__)
 
 ADMIN_ROLE = "admin"
 
 
+# transaction_context_provider gives the context ``session``/``connection``
+# attributes inside an enginefacade reader/writer block.
+@enginefacade.transaction_context_provider
 class RequestContext(oslo_context.RequestContext):
     """Security context and request information.
 
@@ -115,3 +127,105 @@ def get_admin_context(read_deleted="no"):
 def get_context():
     """Return a non-admin context for internal, unauthenticated callers."""
     return RequestContext(user_id=None, project_id=None, is_admin=False, overwrite=False)
+
+
+#: scatter_gather_cells' result for a cell that did not answer within the timeout.
+did_not_respond_sentinel = object()
+
+
+def is_cell_failure_sentinel(record):
+    """True when a scatter_gather_cells result is a timeout or a raised exception."""
+    return record is did_not_respond_sentinel or isinstance(record, Exception)
+
+
+def _cell_mq_connection(cell_mapping):
+    """Return the RPC transport for the cell's ``transport_url``, or None.
+
+    Placeholder for the messaging layer: nova.rpc fills this in so that RPC
+    clients called with a targeted context reach the cell's message queue.
+    While it returns None, RPC uses the process's default transport.
+    """
+    return None
+
+
+def set_target_cell(context, cell_mapping):
+    """Point ``context`` (in place) at a cell's database and message queue.
+
+    :param context: a RequestContext to modify.
+    :param cell_mapping: any object with ``uuid``, ``database_connection``
+        and ``transport_url`` (a CellMapping); None targets the process's
+        own [database] and default transport again.
+    """
+    if cell_mapping is None:
+        context.db_connection = None
+        context.mq_connection = None
+        context.cell_uuid = None
+        return
+    context.db_connection = main_db_api.create_context_manager(
+        cell_mapping.database_connection)
+    context.mq_connection = _cell_mq_connection(cell_mapping)
+    context.cell_uuid = cell_mapping.uuid
+
+
+@contextlib.contextmanager
+def target_cell(context, cell_mapping):
+    """Yield a copy of ``context`` targeted at ``cell_mapping`` (see set_target_cell).
+
+    The original context is left untouched, so the caller can target several
+    cells at once. The copy starts with no open transaction of its own: a
+    transaction the caller holds on its database is not reused for the cell.
+
+    :param context: a RequestContext.
+    :param cell_mapping: a CellMapping (duck-typed) or None.
+    """
+    cctxt = copy.copy(context)
+    # The enginefacade keeps the open transaction in this per-context slot;
+    # a shallow copy would share it and write to the caller's database.
+    cctxt.__dict__.pop("_enginefacade_context", None)
+    set_target_cell(cctxt, cell_mapping)
+    yield cctxt
+
+
+def scatter_gather_cells(context, cell_mappings, timeout, fn, *args, **kwargs):
+    """Run ``fn(cell_context, *args, **kwargs)`` in every cell concurrently.
+
+    Each call runs in its own native thread with a context targeted at the
+    cell. Upstream's rule: a cell that has not answered after ``timeout``
+    seconds (for all cells together) gets ``did_not_respond_sentinel``; a
+    cell whose call raised gets the exception instance (logged); use
+    ``is_cell_failure_sentinel`` to tell failures from results.
+
+    :param context: the caller's RequestContext (not modified).
+    :param cell_mappings: iterable of CellMapping-like objects.
+    :param timeout: seconds (float) to wait for all cells.
+    :param fn: callable taking a targeted context first.
+    :returns: dict of cell uuid (str) to fn's result or a failure record.
+    """
+    cell_mappings = list(cell_mappings)
+    results = {}
+    if not cell_mappings:
+        return results
+
+    def run_in_cell(cell_mapping):
+        with target_cell(context, cell_mapping) as cctxt:
+            return fn(cctxt, *args, **kwargs)
+
+    executor = concurrent.futures.ThreadPoolExecutor(
+        max_workers=len(cell_mappings), thread_name_prefix="scatter-gather")
+    try:
+        futures = {executor.submit(run_in_cell, cell): cell for cell in cell_mappings}
+        deadline = time.monotonic() + timeout
+        for future, cell in futures.items():
+            remaining = max(0.0, deadline - time.monotonic())
+            try:
+                results[cell.uuid] = future.result(timeout=remaining)
+            except concurrent.futures.TimeoutError:
+                LOG.warning("Timed out waiting for response from cell %s", cell.uuid)
+                results[cell.uuid] = did_not_respond_sentinel
+            except Exception as exc:
+                LOG.exception("Error gathering result from cell %s", cell.uuid)
+                results[cell.uuid] = exc
+    finally:
+        # Do not wait for cells that timed out; their threads end on their own.
+        executor.shutdown(wait=False, cancel_futures=True)
+    return results
