@@ -1,0 +1,174 @@
+"""A typed model of the libvirt domain XML nova writes.
+
+Each class is one element of the domain document with the fields nova sets;
+``to_xml()`` renders the whole guest. Keeping the model typed (rather than
+string templates) means a guest's configuration can be built, inspected
+and tested without libvirt.
+"""
+
+import dataclasses
+import xml.etree.ElementTree as ET
+
+NOVA_NS = "http://openstack.org/xmlns/libvirt/nova/1.1"
+
+
+@dataclasses.dataclass
+class GuestDisk:
+    """A file-backed disk.
+
+    :ivar source_path: absolute path of the image file on the host.
+    :ivar target_dev: guest device name (vda, vdb, ...).
+    :ivar driver_type: image format, "qcow2" or "raw".
+    """
+
+    source_path: str
+    target_dev: str = "vda"
+    driver_type: str = "qcow2"
+    bus: str = "virtio"
+    cache: str = "none"
+
+    def to_element(self):
+        disk = ET.Element("disk", type="file", device="disk")
+        ET.SubElement(disk, "driver", name="qemu", type=self.driver_type, cache=self.cache)
+        ET.SubElement(disk, "source", file=self.source_path)
+        ET.SubElement(disk, "target", dev=self.target_dev, bus=self.bus)
+        return disk
+
+
+@dataclasses.dataclass
+class GuestSerialLog:
+    """The first serial port written to a file, which os-getConsoleOutput reads.
+
+    A ``file`` serial device needs no reader attached, so a guest that
+    prints before anyone looks still leaves its whole boot log on disk.
+    """
+
+    log_path: str
+
+    def to_elements(self):
+        serial = ET.Element("serial", type="file")
+        ET.SubElement(serial, "source", path=self.log_path)
+        ET.SubElement(serial, "target", port="0")
+        console = ET.Element("console", type="file")
+        ET.SubElement(console, "source", path=self.log_path)
+        ET.SubElement(console, "target", type="serial", port="0")
+        return [serial, console]
+
+
+@dataclasses.dataclass
+class GuestVNC:
+    """VNC graphics listening on ``listen`` with a port libvirt picks."""
+
+    listen: str = "127.0.0.1"
+
+    def to_element(self):
+        graphics = ET.Element("graphics", type="vnc", autoport="yes", listen=self.listen)
+        ET.SubElement(graphics, "listen", type="address", address=self.listen)
+        return graphics
+
+
+@dataclasses.dataclass
+class GuestOS:
+    """How the guest boots: from its disk, or directly from a kernel + ramdisk.
+
+    Direct kernel boot is used when the image names kernel_id/ramdisk_id;
+    ``cmdline`` then carries console=ttyS0 so boot output reaches the log.
+    """
+
+    kernel: str | None = None
+    initrd: str | None = None
+    cmdline: str | None = None
+    machine: str | None = None
+    arch: str = "x86_64"
+
+    def to_element(self):
+        os_el = ET.Element("os")
+        type_attrs = {"arch": self.arch}
+        if self.machine:
+            type_attrs["machine"] = self.machine
+        ET.SubElement(os_el, "type", type_attrs).text = "hvm"
+        if self.kernel:
+            ET.SubElement(os_el, "kernel").text = self.kernel
+            if self.initrd:
+                ET.SubElement(os_el, "initrd").text = self.initrd
+            if self.cmdline:
+                ET.SubElement(os_el, "cmdline").text = self.cmdline
+        else:
+            ET.SubElement(os_el, "boot", dev="hd")
+        return os_el
+
+
+@dataclasses.dataclass
+class GuestMetadata:
+    """Nova's own annotations on the domain, so `virsh dumpxml` says whose it is."""
+
+    display_name: str
+    flavor_name: str
+    project_id: str | None = None
+    user_id: str | None = None
+
+    def to_element(self):
+        metadata = ET.Element("metadata")
+        inst = ET.SubElement(metadata, f"{{{NOVA_NS}}}instance")
+        ET.SubElement(inst, f"{{{NOVA_NS}}}name").text = self.display_name
+        ET.SubElement(inst, f"{{{NOVA_NS}}}flavor", name=self.flavor_name)
+        owner = ET.SubElement(inst, f"{{{NOVA_NS}}}owner")
+        ET.SubElement(owner, f"{{{NOVA_NS}}}user", uuid=self.user_id or "")
+        ET.SubElement(owner, f"{{{NOVA_NS}}}project", uuid=self.project_id or "")
+        return metadata
+
+
+@dataclasses.dataclass
+class Guest:
+    """A whole domain.
+
+    :ivar virt_type: libvirt domain type: "qemu" (TCG emulation) or "kvm".
+    :ivar memory_mib: guest RAM in MiB.
+    :ivar vcpus: virtual CPU count.
+    :ivar emulator: path of the QEMU binary, or None to let libvirt choose.
+    """
+
+    name: str
+    uuid: str
+    virt_type: str
+    memory_mib: int
+    vcpus: int
+    os: GuestOS
+    disks: list[GuestDisk] = dataclasses.field(default_factory=list)
+    serial_log: GuestSerialLog | None = None
+    vnc: GuestVNC | None = None
+    metadata: GuestMetadata | None = None
+    cpu_mode: str | None = None
+    emulator: str | None = None
+
+    def to_xml(self):
+        """Return the domain XML as a string."""
+        ET.register_namespace("nova", NOVA_NS)
+        domain = ET.Element("domain", type=self.virt_type)
+        ET.SubElement(domain, "name").text = self.name
+        ET.SubElement(domain, "uuid").text = self.uuid
+        if self.metadata:
+            domain.append(self.metadata.to_element())
+        ET.SubElement(domain, "memory", unit="KiB").text = str(self.memory_mib * 1024)
+        ET.SubElement(domain, "vcpu").text = str(self.vcpus)
+        domain.append(self.os.to_element())
+        features = ET.SubElement(domain, "features")
+        ET.SubElement(features, "acpi")
+        ET.SubElement(features, "apic")
+        if self.cpu_mode:
+            ET.SubElement(domain, "cpu", mode=self.cpu_mode)
+        ET.SubElement(domain, "clock", offset="utc")
+        ET.SubElement(domain, "on_poweroff").text = "destroy"
+        ET.SubElement(domain, "on_reboot").text = "restart"
+        ET.SubElement(domain, "on_crash").text = "destroy"
+        devices = ET.SubElement(domain, "devices")
+        if self.emulator:
+            ET.SubElement(devices, "emulator").text = self.emulator
+        for disk in self.disks:
+            devices.append(disk.to_element())
+        if self.serial_log:
+            devices.extend(self.serial_log.to_elements())
+        if self.vnc:
+            devices.append(self.vnc.to_element())
+        ET.SubElement(devices, "memballoon", model="virtio")
+        return ET.tostring(domain, encoding="unicode")
