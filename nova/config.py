@@ -5,11 +5,18 @@ Each ``nova/cmd/<binary>.py`` calls :func:`parse_args` once, first thing in
 itself after parsing, which keeps this module free of messaging imports.
 """
 
+import os
+import pathlib
+
 from oslo_log import log as logging
 
 import nova.conf
-from nova import version
+from nova import exception, version
 from nova.conf import opts
+
+#: The source tree's etc/nova, the last place a relative
+#: [wsgi] api_paste_config is looked for (a development checkout).
+SOURCE_ETC_DIR = pathlib.Path(__file__).resolve().parent.parent / "etc" / "nova"
 
 #: Library loggers that are too chatty at nova's default level. Added to
 #: oslo.log's own list so that a deployment's ``default_log_levels`` (which
@@ -67,3 +74,29 @@ def parse_args(argv, default_config_files=None, configure_logging=True, conf=nov
     )
     if configure_logging:
         logging.setup(conf, "nova")
+
+
+def find_paste_config(conf=nova.conf.CONF):
+    """Return the absolute path of the PasteDeploy file nova-api loads.
+
+    An absolute [wsgi] api_paste_config is used as it is. A relative one is
+    searched like a configuration file (oslo.config's ``find_file``: the
+    directories of --config-file/--config-dir, ~/.nova, ~/, /etc/nova, /etc),
+    then in the source tree's etc/nova.
+
+    :param conf: a parsed ConfigOpts holding [wsgi] api_paste_config.
+    :returns: an absolute path (str) of an existing file.
+    :raises nova.exception.ConfigNotFound: when no such file exists.
+    """
+    name = conf.wsgi.api_paste_config
+    if os.path.isabs(name):
+        if os.path.isfile(name):
+            return name
+        raise exception.ConfigNotFound(path=name)
+    found = conf.find_file(name)
+    if found:
+        return os.path.abspath(found)
+    candidate = SOURCE_ETC_DIR / name
+    if candidate.is_file():
+        return str(candidate)
+    raise exception.ConfigNotFound(path=name)

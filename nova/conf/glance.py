@@ -62,7 +62,7 @@ glance_adapter_opts = ksa.adapter_opts(DEFAULT_SERVICE_TYPE)
 def register_opts(conf):
     """Register the [glance] options on ``conf``."""
     ksa.register_ksa_opts(conf, glance_group, glance_adapter_opts)
-    conf.register_opts(glance_opts, group=glance_group)
+    conf.register_opts(glance_opts, group=glance_group.name)
 
 
 def list_opts():

@@ -11,6 +11,7 @@ adapter (service type, interfaces, region, endpoint override, retries).
 import copy
 
 from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
 
 #: Interfaces tried in order when the group sets no valid_interfaces.
 DEFAULT_VALID_INTERFACES = ["internal", "public"]
@@ -41,14 +42,20 @@ def register_ksa_opts(conf, group, service_opts):
     """Register session, auth and adapter options of ``group`` on ``conf``.
 
     :param conf: an oslo.config ConfigOpts.
-    :param group: the OptGroup (already registered or not).
+    :param group: the module's OptGroup (its name, title and help are used;
+        the object itself is not registered).
     :param service_opts: the adapter options from adapter_opts(); pass the
         same list object every time so a second registration is a no-op.
     """
-    conf.register_group(group)
+    # oslo.config keeps a group's options in the OptGroup object itself and
+    # only shallow-copies it per ConfigOpts; keystoneauth1 registers the auth
+    # plugin's options (some required) when it loads the plugin. A private
+    # OptGroup per ConfigOpts keeps one configuration's plugin options out
+    # of every other configuration that registers the same module.
+    conf.register_group(cfg.OptGroup(group.name, title=group.title, help=group.help))
     ks_loading.register_session_conf_options(conf, group.name)
     ks_loading.register_auth_conf_options(conf, group.name)
-    conf.register_opts(service_opts, group=group)
+    conf.register_opts(service_opts, group=group.name)
 
 
 def list_ksa_opts(service_opts):

@@ -7,6 +7,7 @@ before writing the sample, so library options show nova's defaults.
 
 import oslo_messaging
 from oslo_config import cfg
+from oslo_middleware import cors
 
 import nova.conf
 from nova.conf import database
@@ -29,6 +30,33 @@ def list_opts():
     return [(groups[name], options[name]) for name in sorted(options)]
 
 
+#: Request headers browsers may send cross-origin: Keystone's token and
+#: identity headers plus the microversion headers.
+CORS_ALLOW_HEADERS = [
+    "X-Auth-Token",
+    "X-Openstack-Request-Id",
+    "X-Identity-Status",
+    "X-Roles",
+    "X-Service-Catalog",
+    "X-User-Id",
+    "X-Tenant-Id",
+    "X-OpenStack-Nova-API-Version",
+    "OpenStack-API-Version",
+]
+
+#: Response headers a cross-origin script may read.
+CORS_EXPOSE_HEADERS = [
+    "X-Auth-Token",
+    "X-Openstack-Request-Id",
+    "X-Subject-Token",
+    "X-Service-Token",
+    "X-OpenStack-Nova-API-Version",
+    "OpenStack-API-Version",
+]
+
+CORS_ALLOW_METHODS = ["GET", "PUT", "POST", "DELETE", "PATCH"]
+
+
 def set_defaults(conf=None):
     """Apply nova's defaults for library-owned options (oslo.db and others).
 
@@ -38,3 +66,10 @@ def set_defaults(conf=None):
     # Nova's RPC topics live in the "nova" exchange, as upstream's do, so
     # mixed deployments and tools that bind to it keep working.
     oslo_messaging.set_transport_defaults(control_exchange="nova")
+    # Browser clients (e.g. a dashboard on another origin) must be able to
+    # send and read the microversion headers.
+    cors.set_defaults(
+        allow_headers=CORS_ALLOW_HEADERS,
+        expose_headers=CORS_EXPOSE_HEADERS,
+        allow_methods=CORS_ALLOW_METHODS,
+    )
