@@ -9,6 +9,9 @@ import importlib
 
 #: Object modules under nova.objects, imported by register_all().
 _OBJECT_MODULES = (
+    "compute_node",
+    "hv_spec",
+    "service",
 )
 
 
