@@ -1,0 +1,56 @@
+"""Helpers every controller and view builder uses: links and pagination."""
+
+import urllib.parse
+
+import webob.exc
+
+import nova.conf
+
+CONF = nova.conf.CONF
+
+
+def update_link_prefix(url, prefix):
+    """Return ``url`` moved under ``prefix`` (upstream's link prefix rule).
+
+    The scheme and host of ``url`` are replaced by those of ``prefix`` and
+    the prefix's path is put in front of the url's path.
+
+    :param url: absolute URL built from the request.
+    :param prefix: URL such as https://compute.example.com:8774/compute, or
+        None/"" to leave ``url`` unchanged.
+    """
+    if not prefix:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    new = urllib.parse.urlsplit(prefix)
+    path = new.path.rstrip("/") + parts.path
+    return urllib.parse.urlunsplit((new.scheme, new.netloc, path, parts.query, parts.fragment))
+
+
+def application_url(req):
+    """Return the base URL of the app serving ``req`` ([api] compute_link_prefix applied).
+
+    For a request to http://h:8774/v2.1/servers this is http://h:8774/v2.1.
+    """
+    return update_link_prefix(req.application_url, CONF.api.compute_link_prefix)
+
+
+def get_limit_and_marker(req):
+    """Return (limit, marker) from ``limit`` and ``marker`` query parameters.
+
+    :returns: (int, str or None); the limit is capped at [api] max_limit and
+        defaults to it.
+    :raises webob.exc.HTTPBadRequest: limit not a non-negative integer.
+    """
+    max_limit = CONF.api.max_limit
+    limit = req.GET.get("limit")
+    if limit is None:
+        limit = max_limit
+    else:
+        try:
+            limit = int(limit)
+        except ValueError as exc:
+            raise webob.exc.HTTPBadRequest(explanation="limit param must be an integer") from exc
+        if limit < 0:
+            raise webob.exc.HTTPBadRequest(explanation="limit param must be positive")
+    return min(limit, max_limit), req.GET.get("marker")

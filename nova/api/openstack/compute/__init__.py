@@ -1,0 +1,1 @@
+"""Controllers of the Compute API, one module per resource (see routes.py)."""

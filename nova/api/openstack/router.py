@@ -1,0 +1,155 @@
+"""Dispatch requests through a declarative route table.
+
+A route table is a dict ``path template -> {HTTP method: handler}``::
+
+    {
+        "/flavors": {"GET": flavors.index, "POST": flavor_manage.create},
+        "/flavors/detail": {"GET": flavors.detail},
+        "/flavors/{id}": {"GET": flavors.show, "DELETE": flavor_manage.delete},
+    }
+
+Path variables (``{id}``) become keyword arguments of the handler. Templates
+are tried in the table's order, so a literal path ("/flavors/detail") must
+come before a template that would also match it ("/flavors/{id}"). A path
+that matches no template is 404 ``itemNotFound``; a path that matches but
+lacks the method is 405 ``badMethod`` with an ``Allow`` header, answered
+here from the table, so no handler needs a "method not allowed" stub.
+
+The router also negotiates the microversion (see api_version_request),
+parses JSON request bodies and turns handler results into responses; see
+nova.api.openstack.wsgi for the handler contract.
+"""
+
+import routes
+import webob
+import webob.exc
+from oslo_serialization import jsonutils
+
+from nova import exception
+from nova.api.openstack import api_version_request, wsgi
+
+#: Methods whose handler receives ``body=``.
+BODY_METHODS = frozenset(("POST", "PUT", "PATCH"))
+#: Content types accepted for request bodies (upstream accepts both).
+JSON_CONTENT_TYPES = frozenset(("application/json", "application/vnd.openstack.compute+json"))
+
+_ROUTE_KEY = "nova.route"
+
+
+class Router:
+    """WSGI app serving one route table.
+
+    :param route_table: dict of path template -> {METHOD: handler}; see the
+        module docstring.
+    :param versioned: True to negotiate a microversion per request and answer
+        with the microversion headers (the /v2.1 API); False for
+        unversioned apps (the root version list).
+    :param min_version: lowest microversion served ("2.N").
+    :param max_version: highest microversion served ("2.N"); tests may raise
+        it to exercise handlers with variants above MAX_API_VERSION.
+    """
+
+    def __init__(self, route_table, versioned=True,
+                 min_version=api_version_request.MIN_API_VERSION,
+                 max_version=api_version_request.MAX_API_VERSION):
+        self.route_table = dict(route_table)
+        self.versioned = versioned
+        self.min_version = min_version
+        self.max_version = max_version
+        self._mapper = routes.Mapper()
+        for template, methods in self.route_table.items():
+            for method, handler in methods.items():
+                if method != method.upper() or not callable(handler):
+                    raise ValueError(f"bad route entry {template!r} {method!r}")
+            self._mapper.connect(template, **{_ROUTE_KEY: template})
+
+    def __call__(self, environ, start_response):
+        req = wsgi.Request(environ)
+        if self.versioned:
+            req.api_version_request = api_version_request.negotiate(
+                req.headers, self.min_version, self.max_version)
+        template, params = self._match(req)
+        methods = self.route_table[template]
+        handler = methods.get(req.method)
+        if handler is None:
+            allowed = ", ".join(sorted(methods))
+            raise webob.exc.HTTPMethodNotAllowed(
+                explanation=f"The method {req.method} is not allowed for this resource.",
+                headers=[("Allow", allowed)])
+        if req.method in BODY_METHODS:
+            params["body"] = parse_body(req)
+        result = handler(req, **params)
+        resp = to_response(result, wsgi.default_code(handler))
+        if self.versioned:
+            for name, value in api_version_request.response_headers(req.api_version_request):
+                resp.headers[name] = value
+        return resp(environ, start_response)
+
+    def _match(self, req):
+        """Return (template, params) for the request path.
+
+        A leading project id segment (``/v2.1/<project_id>/servers``, the
+        endpoint form older catalogs use) is accepted when it is the
+        caller's project.
+
+        :raises webob.exc.HTTPNotFound: nothing matches.
+        """
+        path = req.path_info or "/"
+        found = self._mapper.match(path)
+        if found is None:
+            context = req.context
+            head, _, rest = path.lstrip("/").partition("/")
+            if context is not None and context.project_id and head == context.project_id:
+                found = self._mapper.match("/" + rest)
+        if found is None:
+            raise webob.exc.HTTPNotFound()
+        params = dict(found)
+        return params.pop(_ROUTE_KEY), params
+
+
+def parse_body(req):
+    """Return the JSON body of ``req`` (dict/list) or None when empty.
+
+    :raises nova.exception.InvalidContentType: body with a non-JSON
+        Content-Type (415).
+    :raises nova.exception.MalformedRequestBody: undecodable JSON (400).
+    :raises webob.exc.HTTPRequestEntityTooLarge: chunked body over the size
+        limit (raised while reading).
+    """
+    raw = req.body
+    if not raw:
+        return None
+    if req.content_type and req.content_type not in JSON_CONTENT_TYPES:
+        raise exception.InvalidContentType(content_type=req.content_type)
+    try:
+        return jsonutils.loads(raw)
+    except ValueError as exc:
+        raise exception.MalformedRequestBody(reason=str(exc)) from exc
+
+
+def to_response(result, default_code=None):
+    """Turn a handler's result into a webob.Response.
+
+    :param result: dict/list, None, wsgi.ResponseObject or webob.Response.
+    :param default_code: the handler's ``@wsgi.response`` status, if any.
+    :returns: webob.Response; JSON bodies carry ``application/json``.
+    """
+    if isinstance(result, webob.Response):
+        return result
+    headers = {}
+    code = None
+    if isinstance(result, wsgi.ResponseObject):
+        headers = result.headers
+        code = result.code
+        result = result.obj
+    resp = webob.Response(status=code or default_code or 200)
+    if result is not None:
+        resp.content_type = "application/json"
+        resp.charset = "utf-8"
+        resp.body = jsonutils.dump_as_bytes(result)
+    else:
+        resp.content_type = None
+        resp.body = b""
+    for name, value in headers.items():
+        resp.headers[name] = value
+    return resp
