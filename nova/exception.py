@@ -379,3 +379,15 @@ class ImageChecksumMismatch(NovaException):
         "Image %(image_id)s is corrupt: its %(algorithm)s is %(actual)s, "
         "the image service says %(expected)s."
     )
+
+
+# --- Database schema (nova-manage db sync / api_db sync) --------------------
+
+class DBDowngradeNotSupported(Invalid):
+    msg_fmt = ("Cannot move the %(database)s database from revision %(current)s "
+               "back to %(target)s: schema downgrades are not supported; restore "
+               "a backup instead.")
+
+
+class DBVersionNotFound(Invalid):
+    msg_fmt = "%(version)s is not a known revision of the %(database)s database."
