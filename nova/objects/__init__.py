@@ -10,6 +10,7 @@ import importlib
 #: Object modules under nova.objects, imported by register_all().
 _OBJECT_MODULES = (
     "compute_node",
+    "flavor",
     "hv_spec",
     "service",
 )
