@@ -11,6 +11,9 @@ from oslo_db.sqlalchemy import models as oslo_models
 from sqlalchemy import Text
 from sqlalchemy.dialects import mysql
 
+#: Naming convention of foreign keys: <table>_<column>_fkey.
+FK_NAMING_CONVENTION = {"fk": "%(table_name)s_%(column_0_name)s_fkey"}
+
 
 def MediumText():
     """Return a Text type that is MEDIUMTEXT (16 MiB) on MySQL/MariaDB.

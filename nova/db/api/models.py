@@ -24,17 +24,22 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from nova.db.model_base import MediumText, NovaBase
+from nova.db.model_base import FK_NAMING_CONVENTION, MediumText, NovaBase
 
 
 class BASE(DeclarativeBase):
     """Declarative base of the API database; ``BASE.metadata`` is its schema."""
+
+    # Named foreign keys (PostgreSQL's own style) so later migrations can
+    # drop or alter them by the same name on every backend.
+    metadata = MetaData(naming_convention=FK_NAMING_CONVENTION)
 
 
 class _APIBase(NovaBase):

@@ -28,6 +28,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
     Text,
     Unicode,
@@ -35,7 +36,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from nova.db.model_base import MediumText, ModelBase, NovaBase, SoftDeleteMixin
+from nova.db.model_base import (
+    FK_NAMING_CONVENTION,
+    MediumText,
+    ModelBase,
+    NovaBase,
+    SoftDeleteMixin,
+)
 
 #: String length of an IPv4 or IPv6 address in text form (upstream's IPAddress).
 IP_ADDRESS_LENGTH = 39
@@ -43,6 +50,10 @@ IP_ADDRESS_LENGTH = 39
 
 class BASE(DeclarativeBase):
     """Declarative base of the cell database; ``BASE.metadata`` is its schema."""
+
+    # Named foreign keys (PostgreSQL's own style) so later migrations can
+    # drop or alter them by the same name on every backend.
+    metadata = MetaData(naming_convention=FK_NAMING_CONVENTION)
 
 
 class Instance(BASE, NovaBase, SoftDeleteMixin):

@@ -1,0 +1,1 @@
+"""Revisions of the API database schema, oldest first by down_revision."""

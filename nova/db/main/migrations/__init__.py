@@ -1,0 +1,1 @@
+"""Alembic history of the cell database (run it with nova.db.migration.db_sync)."""
