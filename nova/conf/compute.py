@@ -81,6 +81,158 @@ Related options:
     ),
 ]
 
+instance_opts = [
+    cfg.StrOpt(
+        "instance_name_template",
+        default="instance-%08x",
+        help="""
+Python %-format template of an instance's name on the hypervisor (the
+libvirt domain name and the OS-EXT-SRV-ATTR:instance_name API field). It may
+use ``%(id)d`` / ``%08x`` (the instance's database id) or ``%(uuid)s``.
+
+Default: instance-%08x (e.g. instance-0000002a)
+
+Possible values:
+* A template that yields a name unique per host, such as instance-%08x or
+  instance-%(uuid)s.
+
+Related options:
+* multi_instance_display_name_template
+""",
+    ),
+    cfg.StrOpt(
+        "multi_instance_display_name_template",
+        default="%(name)s-%(count)d",
+        help="""
+Display name given to each server of a request for several servers
+(min_count/max_count above 1). Keys: name (the requested name), count (1,
+2, ...), uuid.
+
+Default: %(name)s-%(count)d
+
+Related options:
+* instance_name_template
+""",
+    ),
+    cfg.BoolOpt(
+        "allow_resize_to_same_host",
+        default=False,
+        help="""
+Let a resize choose the host the server already runs on. Needed on
+single-host clouds; otherwise the scheduler excludes the current host.
+
+Default: False
+""",
+    ),
+    cfg.IntOpt(
+        "max_local_block_devices",
+        default=3,
+        help="""
+Most local disks (image-backed root, ephemeral and swap) one server may
+request through block_device_mapping_v2; the API answers 400 above it.
+
+Default: 3
+
+Possible values:
+* A negative number: no limit.
+* 0: servers must boot from volume.
+* A positive integer.
+""",
+    ),
+    cfg.IntOpt(
+        "password_length",
+        default=12,
+        min=0,
+        help="""
+Length of the admin password nova generates for a server when the request
+gives none (create, rebuild, rescue).
+
+Default: 12
+
+Related options:
+* [api] enable_instance_password
+""",
+    ),
+    cfg.BoolOpt(
+        "resume_guests_state_on_host_boot",
+        default=False,
+        help="""
+When nova-compute starts after a host reboot, start again the guests that
+were running before.
+
+Default: False
+""",
+    ),
+]
+
+interval_opts = [
+    cfg.IntOpt(
+        "update_resources_interval",
+        default=0,
+        help="""
+Seconds between two runs of the resource tracker's update of this host's
+compute node record and Placement inventory.
+
+Default: 0
+
+Possible values:
+* 0: at the default periodic task spacing (60 seconds).
+* A positive integer number of seconds.
+* A negative integer: never (not recommended).
+""",
+    ),
+    cfg.IntOpt(
+        "reclaim_instance_interval",
+        default=0,
+        help="""
+Seconds a deleted server is kept in SOFT_DELETED state (restorable with the
+restore action) before a periodic task really deletes it.
+
+Default: 0
+
+Possible values:
+* 0 or less: delete at once (no soft delete).
+* A positive integer number of seconds.
+""",
+    ),
+    cfg.IntOpt(
+        "resize_confirm_window",
+        default=0,
+        min=0,
+        help="""
+Seconds after which a resize or cold migration left in VERIFY_RESIZE is
+confirmed automatically.
+
+Default: 0 (never; the user confirms or reverts).
+""",
+    ),
+    cfg.IntOpt(
+        "instance_build_timeout",
+        default=0,
+        min=0,
+        help="""
+Seconds a server may stay in BUILD on this host before it is set to ERROR.
+
+Default: 0 (no timeout).
+""",
+    ),
+    cfg.IntOpt(
+        "shelved_offload_time",
+        default=0,
+        min=-1,
+        help="""
+Seconds a shelved server keeps its host resources before it is offloaded.
+
+Default: 0
+
+Possible values:
+* -1: never offload.
+* 0: offload at once when shelved.
+* A positive integer number of seconds.
+""",
+    ),
+]
+
 allocation_ratio_opts = [
     cfg.FloatOpt(
         "cpu_allocation_ratio",
@@ -285,10 +437,14 @@ Possible values:
     ),
 ]
 
+_DEFAULT_OPTS = (
+    host_opts + instance_opts + interval_opts + allocation_ratio_opts + resource_tracker_opts
+)
+
 
 def register_opts(conf):
     """Register the [DEFAULT] compute options and the [compute] group on ``conf``."""
-    conf.register_opts(host_opts + allocation_ratio_opts + resource_tracker_opts)
+    conf.register_opts(_DEFAULT_OPTS)
     conf.register_group(compute_group)
     conf.register_opts(compute_group_opts, group=compute_group)
 
@@ -296,6 +452,6 @@ def register_opts(conf):
 def list_opts():
     """Return {group: [options]} for the config generator."""
     return {
-        "DEFAULT": host_opts + allocation_ratio_opts + resource_tracker_opts,
+        "DEFAULT": _DEFAULT_OPTS,
         compute_group: compute_group_opts,
     }
