@@ -1,0 +1,110 @@
+"""Host states: what the filters and weighers know about each candidate node.
+
+A HostState joins three sources for one compute node: Placement's provider
+summary (capacity and usage per resource class, the freshest numbers), the
+compute_nodes row of its cell (host, hypervisor type, supported instances)
+and the nova-compute service row (enabled, up). Capacity follows Placement:
+(total - reserved) * allocation_ratio - used.
+"""
+
+import logging
+
+from nova import conf as nova_conf
+from nova import context as nova_context
+from nova import objects, servicegroup
+from nova.objects import service as service_obj
+from nova.scheduler import utils
+
+LOG = logging.getLogger(__name__)
+CONF = nova_conf.CONF
+
+#: Seconds to wait for all cells when loading compute nodes.
+CELL_TIMEOUT = 60
+
+
+def _capacity(summary, resource_class):
+    """Return (capacity, used) of ``resource_class`` in a provider summary."""
+    resource = (summary.get("resources") or {}).get(resource_class) or {}
+    return resource.get("capacity", 0), resource.get("used", 0)
+
+
+class HostState:
+    """One candidate node as the filters and weighers see it.
+
+    :ivar uuid: the compute node / resource provider UUID.
+    :ivar free_ram_mb: MiB still allocatable; free_vcpus; free_disk_gb (GiB).
+    :ivar supported_instances: [(arch, hypervisor_type, vm_mode)].
+    """
+
+    def __init__(self, compute_node, service, cell_uuid, provider_summary,
+                 availability_zone):
+        self.uuid = compute_node.uuid
+        self.host = compute_node.host
+        self.nodename = compute_node.hypervisor_hostname
+        self.cell_uuid = cell_uuid
+        self.hypervisor_type = compute_node.hypervisor_type
+        self.hypervisor_version = compute_node.hypervisor_version
+        self.availability_zone = availability_zone
+        self.supported_instances = [
+            (spec.architecture, spec.hv_type, spec.vm_mode)
+            for spec in (compute_node.supported_hv_specs or [])
+        ]
+        self.service_disabled = bool(service is None or service.disabled)
+        self.service_up = service is not None and servicegroup.is_up(service)
+        total_vcpus, used_vcpus = _capacity(provider_summary, utils.VCPU)
+        total_ram, used_ram = _capacity(provider_summary, utils.MEMORY_MB)
+        total_disk, used_disk = _capacity(provider_summary, utils.DISK_GB)
+        self.vcpus_total, self.vcpus_used = total_vcpus, used_vcpus
+        self.free_vcpus = total_vcpus - used_vcpus
+        self.total_usable_ram_mb = total_ram
+        self.free_ram_mb = total_ram - used_ram
+        self.total_usable_disk_gb = total_disk
+        self.free_disk_gb = total_disk - used_disk
+
+    def __repr__(self):
+        return f"({self.host}, {self.nodename}) ram: {self.free_ram_mb}MB " \
+               f"disk: {self.free_disk_gb}GB vcpus: {self.free_vcpus}"
+
+
+class HostManager:
+    """Builds HostStates for the providers Placement returned."""
+
+    def _nodes_in_cell(self, cctxt, uuids):
+        nodes = objects.ComputeNodeList.get_all_by_uuids(cctxt, uuids)
+        services = {
+            svc.host: svc
+            for svc in objects.ServiceList.get_by_binary(
+                cctxt, service_obj.COMPUTE_BINARY, include_disabled=True)
+        }
+        return [(node, services.get(node.host)) for node in nodes]
+
+    def get_host_states(self, context, provider_summaries, host_zones):
+        """Return HostStates for every provider in ``provider_summaries``.
+
+        :param provider_summaries: {rp_uuid: summary} from
+            GET /allocation_candidates.
+        :param host_zones: {host: availability zone} from aggregates.
+        Providers with no compute node in any cell (e.g. a deleted host
+        still in Placement) are left out.
+        """
+        uuids = list(provider_summaries)
+        if not uuids:
+            return []
+        cells = objects.CellMappingList.get_all(context)
+        results = nova_context.scatter_gather_cells(
+            context, [c for c in cells if not c.is_cell0()], CELL_TIMEOUT,
+            self._nodes_in_cell, uuids)
+        states = []
+        for cell_uuid, result in results.items():
+            if nova_context.is_cell_failure_sentinel(result):
+                LOG.warning("Cell %s did not answer; its hosts are not candidates",
+                            cell_uuid)
+                continue
+            for node, service in result:
+                zone = host_zones.get(node.host) or CONF.default_availability_zone
+                states.append(HostState(node, service, cell_uuid,
+                                        provider_summaries[node.uuid], zone))
+        order = {uuid: index for index, uuid in enumerate(uuids)}
+        states.sort(key=lambda state: order[state.uuid])
+        return states
+
