@@ -156,6 +156,73 @@ Possible values:
 * A domain name, or an empty string for none.
 """,
     ),
+    cfg.BoolOpt(
+        "local_metadata_per_cell",
+        default=False,
+        help="""
+Set when a nova-api-metadata runs in each cell and serves only that cell's
+guests; it then looks instances up in its own cell database instead of
+going through the API database's instance mappings.
+
+Default: False
+""",
+    ),
+    cfg.ListOpt(
+        "vendordata_providers",
+        item_type=cfg.types.String(choices=["StaticJSON", "DynamicJSON"]),
+        default=["StaticJSON"],
+        help="""
+Sources of the vendor data served to guests (openstack/<version>/
+vendor_data.json and vendor_data2.json).
+
+Default: StaticJSON
+
+Possible values:
+* StaticJSON: the file named by vendordata_jsonfile_path.
+* DynamicJSON: answers of the REST services in vendordata_dynamic_targets.
+
+Related options:
+* vendordata_jsonfile_path
+* vendordata_dynamic_targets
+""",
+    ),
+    cfg.StrOpt(
+        "vendordata_jsonfile_path",
+        help="""
+JSON file whose content the StaticJSON provider serves as vendor data.
+
+Default: unset (empty vendor data).
+
+Related options:
+* vendordata_providers
+""",
+    ),
+    cfg.ListOpt(
+        "vendordata_dynamic_targets",
+        default=[],
+        help="""
+REST services the DynamicJSON provider asks for vendor data, as
+``name@url`` entries; each answer appears under its name in
+vendor_data2.json.
+
+Default: empty
+
+Related options:
+* vendordata_providers
+""",
+    ),
+    cfg.StrOpt(
+        "config_drive_skip_versions",
+        default=(
+            "1.0 2007-01-19 2007-03-01 2007-08-29 2007-10-10 2007-12-15 2008-02-01 2008-09-01"
+        ),
+        help="""
+EC2 metadata versions left out of config drives (still served by the
+metadata service), keeping the drive small. Space-separated, as upstream.
+
+Default: 1.0 and the EC2 versions from 2007-01-19 to 2008-09-01.
+""",
+    ),
     cfg.IntOpt(
         "metadata_cache_expiration",
         default=15,

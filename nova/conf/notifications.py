@@ -29,7 +29,13 @@ Default: unset (no state-change notifications).
     cfg.StrOpt(
         "default_level",
         default="INFO",
-        choices=("DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"),
+        choices=[
+            ("DEBUG", "Debugging detail."),
+            ("INFO", "Normal operations."),
+            ("WARN", "Something unusual that nova handled."),
+            ("ERROR", "An operation failed."),
+            ("CRITICAL", "The service cannot go on."),
+        ],
         help="""
 Priority of notifications that do not set one.
 
