@@ -62,9 +62,15 @@ def _current_revision(connection):
 
 
 def _resolve(database, version, history):
-    """Return the full revision id ``version`` (a prefix, "head" or None) names."""
+    """Return the revision id ``version`` names (None for "base", the empty schema).
+
+    ``version`` is a revision id or a unique prefix of one, "head", "base"
+    or None (meaning head).
+    """
     if version is None or version in ("head", "heads"):
         return history[-1]
+    if version == "base":
+        return None
     version = str(version)
     matches = [rev for rev in history if rev.startswith(version)]
     if len(matches) != 1:
@@ -75,8 +81,9 @@ def _resolve(database, version, history):
 def db_sync(version=None, database="main", context=None):
     """Upgrade a database schema to ``version`` (default: the newest revision).
 
-    :param version: a revision id (or a unique prefix of one), "head", or
-        None for the newest.
+    :param version: a revision id (or a unique prefix of one), "head" or
+        None for the newest; "base" (the empty schema) is accepted only
+        while the database is still empty, as anything else is a downgrade.
     :param database: "main" for a cell database, "api" for the API database.
     :param context: a RequestContext; when targeted at a cell
         (``nova.context.target_cell``) "main" means that cell's database,
@@ -94,14 +101,14 @@ def db_sync(version=None, database="main", context=None):
     engine = _get_engine(database, context)
     with engine.begin() as connection:
         current = _current_revision(connection)
-        if current is not None:
-            if current not in history:
-                raise exception.DBVersionNotFound(database=database, version=current)
-            if history.index(target) < history.index(current):
-                raise exception.DBDowngradeNotSupported(
-                    database=database, current=current, target=target)
-            if target == current:
-                return
+        if current is not None and current not in history:
+            raise exception.DBVersionNotFound(database=database, version=current)
+        if target == current:
+            return
+        if current is not None and (
+                target is None or history.index(target) < history.index(current)):
+            raise exception.DBDowngradeNotSupported(
+                database=database, current=current, target=target or "base")
         try:
             alembic_command.upgrade(_alembic_config(database, connection), target)
         except alembic_util.CommandError as exc:
