@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Build the test guest from Debian packages only: Debian's kernel, and an
+# initramfs of busybox-static whose /init prints a fixed marker line on the
+# serial port and then idles. See doc/source/guest-image.rst.
+#
+#   bash tools/build-guest-image.sh [OUTDIR]   (default /var/lib/nova-test-images/guest)
+#
+# Writes into OUTDIR (all world-readable, so the QEMU process can open them):
+#   vmlinuz         the kernel, for direct kernel boot
+#   initrd.img      gzip'd newc cpio: busybox, a few virtio/ACPI modules, /init
+#   disk.img        32 MiB raw whole-disk image: MBR, one FAT16 partition with
+#                   syslinux, the same kernel and initrd; boots by itself from
+#                   the BIOS, and is a harmless vda under direct kernel boot
+#   disk.qcow2      disk.img converted to qcow2
+#   kernel-version  the Debian kernel ABI name the image was built from
+#
+# Kernel command line the image expects: console=ttyS0.
+# The outputs are reused when they are all newer than this script; concurrent
+# builds into the same OUTDIR are serialised with a lock.
+set -euo pipefail
+
+OUTDIR=${1:-/var/lib/nova-test-images/guest}
+SCRIPT=$(readlink -f "$0")
+OUTPUTS=(vmlinuz initrd.img disk.img disk.qcow2 kernel-version)
+
+# The line /init prints once the guest is up; tests grep the serial log for
+# it. Changing it breaks every test that boots a guest: keep it fixed.
+MARKER="NOVA-GUEST-BOOTED"
+
+# Modules loaded in the guest, in addition to what the kernel has built in:
+# the virtio PCI transport and block driver (so an attached disk shows up as
+# vda), the ACPI power button and evdev (so acpid sees the button and a
+# graceful shutdown powers off).
+WANTED_MODULES=(virtio_pci virtio_blk button evdev)
+MODULE_PATTERNS=(
+    './lib/modules/*/kernel/drivers/virtio/*.ko'
+    './lib/modules/*/kernel/drivers/block/virtio_blk.ko'
+    './lib/modules/*/kernel/drivers/acpi/button.ko'
+    './lib/modules/*/kernel/drivers/input/evdev.ko'
+)
+
+DISK_MIB=32
+PART_START_SECTOR=2048
+
+log() { echo "build-guest-image: $*" >&2; }
+
+outputs_fresh() {
+    local f
+    for f in "${OUTPUTS[@]}"; do
+        [ "$OUTDIR/$f" -nt "$SCRIPT" ] || return 1
+    done
+}
+
+for tool in apt-get apt-cache dpkg-deb cpio gzip busybox qemu-img sfdisk mformat mcopy syslinux; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+        log "$tool is missing; run tools/install-system-packages.sh first"
+        exit 1
+    fi
+done
+BUSYBOX=$(command -v busybox)
+# The guest has no libc: only the static busybox works there.
+if LC_ALL=C ldd "$BUSYBOX" >/dev/null 2>&1; then
+    log "$BUSYBOX is dynamically linked; install busybox-static"
+    exit 1
+fi
+SYSLINUX_MBR=/usr/lib/syslinux/mbr/mbr.bin
+[ -r "$SYSLINUX_MBR" ] || { log "$SYSLINUX_MBR missing; install syslinux-common"; exit 1; }
+
+mkdir -p "$OUTDIR"
+chmod 0755 "$OUTDIR"
+exec 9>"$OUTDIR/.build.lock"
+flock 9
+
+if outputs_fresh; then
+    exit 0
+fi
+
+WORK=$(mktemp -d "$OUTDIR/.build.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+# --- the kernel -------------------------------------------------------------
+# linux-image-amd64 is a metapackage; its dependency is the versioned
+# package that holds the kernel of the current point release.
+kernel_pkg() {
+    apt-cache depends linux-image-amd64 2>/dev/null |
+        awk '/Depends: linux-image-[0-9]/ {print $2; exit}'
+}
+KPKG=$(kernel_pkg)
+if [ -z "$KPKG" ]; then
+    log "no package list yet; running apt-get update"
+    apt-get update -q </dev/null >&2
+    KPKG=$(kernel_pkg)
+fi
+[ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64 to a kernel package"; exit 1; }
+log "downloading $KPKG"
+# Sandbox user root: the work directory is private to root, apt's _apt user
+# could not write into it.
+apt-get download -q -o APT::Sandbox::User=root "$KPKG" </dev/null >&2
+DEB=$(ls ./*.deb)
+
+# Only the kernel and a handful of modules are unpacked; nothing is
+# installed on the host.
+mkdir pkg
+dpkg-deb --fsys-tarfile "$DEB" |
+    tar -x -C pkg --wildcards './boot/vmlinuz-*' "${MODULE_PATTERNS[@]}"
+VMLINUZ=$(ls pkg/boot/vmlinuz-*)
+KVER=${VMLINUZ##*/vmlinuz-}
+MODDIR=pkg/lib/modules/$KVER
+
+# --- module load order --------------------------------------------------------
+# Each module's dependencies come from its own .modinfo "depends=" entry
+# (the package ships no modules.dep: depmod runs at install time).
+declare -A MODPATH=()
+while IFS= read -r ko; do
+    name=$(basename "$ko" .ko)
+    MODPATH[${name//-/_}]=$ko
+done < <(find "$MODDIR" -name '*.ko')
+
+declare -A SEEN=()
+LOAD_ORDER=()
+add_module() {
+    local name=${1//-/_} dep deps
+    [ -n "${SEEN[$name]:-}" ] && return 0
+    SEEN[$name]=1
+    if [ -z "${MODPATH[$name]:-}" ]; then
+        log "module $name (needed in the guest) is not in the unpacked set"
+        exit 1
+    fi
+    deps=$(tr '\0' '\n' <"${MODPATH[$name]}" | sed -n 's/^depends=//p' | head -n 1)
+    for dep in ${deps//,/ }; do
+        add_module "$dep"
+    done
+    LOAD_ORDER+=("$name")
+}
+for m in "${WANTED_MODULES[@]}"; do
+    add_module "$m"
+done
+
+# --- the initramfs --------------------------------------------------------------
+ROOT=initramfs
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,run,etc/acpi/PWRF,lib/modules}
+cp "$BUSYBOX" "$ROOT/bin/busybox"
+for m in "${LOAD_ORDER[@]}"; do
+    cp "${MODPATH[$m]}" "$ROOT/lib/modules/$m.ko"
+done
+printf '%s\n' "${LOAD_ORDER[@]}" >"$ROOT/etc/modules"
+
+# busybox acpid runs ./PWRF/00000080 (relative to /etc/acpi) when the power
+# button is pressed, which is how libvirt's default (ACPI) shutdown arrives.
+cat >"$ROOT/etc/acpi/PWRF/00000080" <<'EOF'
+#!/bin/sh
+echo "NOVA-GUEST-POWEROFF" >/dev/ttyS0
+sync
+poweroff -f
+EOF
+chmod 0755 "$ROOT/etc/acpi/PWRF/00000080"
+
+cat >"$ROOT/init" <<EOF
+#!/bin/busybox sh
+# PID 1 of the test guest. Must never exit: the kernel panics when it does.
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+exec </dev/console >/dev/console 2>&1
+
+for m in \$(cat /etc/modules); do
+    insmod /lib/modules/\$m.ko 2>/dev/null
+done
+# Device probing after insmod is asynchronous: when a virtio disk (device
+# id 2) is attached, wait up to 2 s for its block device to appear.
+for i in \$(seq 1 20); do
+    grep -qsx 0x0002 /sys/bus/virtio/devices/*/device || break
+    ls /sys/block | grep -q '^vd' && break
+    sleep 0.1
+done
+
+# Facts for tests, all on the serial port, the marker last so that a test
+# that has seen it also has seen these.
+say() { echo "\$*" >/dev/ttyS0; }
+say "NOVA-GUEST-KERNEL: \$(uname -r)"
+say "NOVA-GUEST-CMDLINE: \$(cat /proc/cmdline)"
+say "NOVA-GUEST-MEMTOTAL-KB: \$(awk '/^MemTotal:/ {print \$2}' /proc/meminfo)"
+say "NOVA-GUEST-CPUS: \$(nproc)"
+say "NOVA-GUEST-DISKS: \$(cd /sys/block && ls -d vd* sd* 2>/dev/null | tr '\n' ' ')"
+say "$MARKER"
+
+# Foreground (-d) in the background: acpid's own daemon mode loses the
+# power-button events here; -d also logs each event on the serial port.
+acpid -d -c /etc/acpi >/dev/ttyS0 2>&1 &
+while true; do
+    sleep 3600
+done
+EOF
+chmod 0755 "$ROOT/init"
+
+(cd "$ROOT" && find . -print0 | LC_ALL=C sort -z |
+    cpio --quiet -o -H newc -R 0:0 --null) | gzip -9 -n >initrd.img
+cp "$VMLINUZ" vmlinuz
+echo "$KVER" >kernel-version
+
+# --- the disk ---------------------------------------------------------------------
+# Built without loop devices or mounts (mtools writes into the partition by
+# byte offset) so that it works unprivileged and inside containers.
+offset=$((PART_START_SECTOR * 512))
+part_sectors=$((DISK_MIB * 2048 - PART_START_SECTOR))
+rm -f disk.img
+qemu-img create -q -f raw disk.img "${DISK_MIB}M"
+printf 'label: dos\nstart=%d, type=e, bootable\n' "$PART_START_SECTOR" |
+    sfdisk -q --no-reread --no-tell-kernel disk.img >/dev/null
+dd if="$SYSLINUX_MBR" of=disk.img bs=440 count=1 conv=notrunc status=none
+export MTOOLS_SKIP_CHECK=1
+img="disk.img@@$offset"
+mformat -i "$img" -T "$part_sectors" -h 64 -s 32 -H "$PART_START_SECTOR" -v NOVAGUEST ::
+cat >syslinux.cfg <<'EOF'
+SERIAL 0 115200
+DEFAULT guest
+PROMPT 0
+TIMEOUT 0
+LABEL guest
+    KERNEL /vmlinuz
+    INITRD /initrd.img
+    APPEND console=ttyS0
+EOF
+mcopy -i "$img" vmlinuz initrd.img syslinux.cfg ::/
+syslinux --install --offset "$offset" disk.img
+qemu-img convert -q -f raw -O qcow2 disk.img disk.qcow2
+
+for f in "${OUTPUTS[@]}"; do
+    chmod 0644 "$f"
+    mv -f "$f" "$OUTDIR/$f"
+done
+log "built $OUTDIR from $KPKG ($KVER)"
