@@ -16,6 +16,7 @@ from oslo_context import context as oslo_context
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
 
+from nova import rpc
 from nova.db.main import api as main_db_api
 
 LOG = logging.getLogger(__name__)
@@ -141,11 +142,15 @@ def is_cell_failure_sentinel(record):
 def _cell_mq_connection(cell_mapping):
     """Return the RPC transport for the cell's ``transport_url``, or None.
 
-    Placeholder for the messaging layer: nova.rpc fills this in so that RPC
-    clients called with a targeted context reach the cell's message queue.
-    While it returns None, RPC uses the process's default transport.
+    RPC clients called with a targeted context then reach the cell's message
+    queue (``nova.rpc.ClientRouter``). None (the process's default transport
+    is used) when the mapping names no queue or this process has no
+    messaging (nova-manage).
     """
-    return None
+    url = getattr(cell_mapping, "transport_url", None)
+    if not url or not rpc.initialized():
+        return None
+    return rpc.get_cell_transport(url)
 
 
 def set_target_cell(context, cell_mapping):

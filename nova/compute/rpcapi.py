@@ -1,0 +1,107 @@
+"""Client side of the compute RPC API (topic ``compute``, one server per host).
+
+Messages to a compute host go through the message queue of the host's cell:
+the client is routed by ``context.mq_connection`` (set by
+``nova.context.target_cell``), falling back to this process's transport.
+"""
+
+import threading
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova import conf as nova_conf
+from nova import context as nova_context
+from nova import objects, rpc
+
+LOG = logging.getLogger(__name__)
+
+CONF = nova_conf.CONF
+
+#: The topic of nova-compute; each host's server listens on (compute, host).
+RPC_TOPIC = "compute"
+
+#: The services-table ``version`` of nova-compute -> the highest compute RPC
+#: version that level of code serves. Used for ``[upgrade_levels] compute =
+#: auto``; add a row whenever SERVICE_VERSION is bumped with an RPC change.
+SERVICE_VERSION_TO_RPC = {
+    1: "6.0",
+}
+
+
+def rpc_version_for_service_version(service_version):
+    """Return the compute RPC cap matching a nova-compute service version.
+
+    :param service_version: int from ``Service.get_minimum_version``.
+    :returns: a version string; None (no cap) when no nova-compute has
+        recorded a version yet (0) or when every one is newer than this
+        table knows.
+    """
+    if not service_version:
+        return None
+    known = [v for v in SERVICE_VERSION_TO_RPC if v <= service_version]
+    if not known:
+        # Older than anything this code can talk to: cap at the oldest we know
+        # so at least the message is refused loudly rather than misread.
+        return SERVICE_VERSION_TO_RPC[min(SERVICE_VERSION_TO_RPC)]
+    if service_version > max(SERVICE_VERSION_TO_RPC):
+        return None
+    return SERVICE_VERSION_TO_RPC[max(known)]
+
+
+class ComputeAPI:
+    """Client of nova-compute.
+
+    API version history (the server's ``ComputeManager.target``); the major
+    version continues upstream's numbering:
+
+    * 6.0 - the first version this tree serves. Build, delete and the other
+      instance actions are added as minor versions with their code.
+
+    The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
+    release name from ``VERSION_ALIASES``, or "auto" (the oldest running
+    nova-compute's level, looked up on first use, see
+    ``SERVICE_VERSION_TO_RPC``).
+    """
+
+    #: Release name -> highest version that release's nova-compute serves.
+    VERSION_ALIASES = {}
+
+    def __init__(self):
+        self._router = None
+        self._lock = threading.Lock()
+
+    def _version_cap(self):
+        configured = CONF.upgrade_levels.compute
+        if configured != "auto":
+            return rpc.version_cap(configured, self.VERSION_ALIASES, "compute")
+        ctxt = nova_context.get_admin_context()
+        minimum = objects.Service.get_minimum_version(ctxt, "nova-compute")
+        cap = rpc_version_for_service_version(minimum)
+        LOG.info("[upgrade_levels] compute=auto: oldest nova-compute is at "
+                 "service version %s, compute RPC cap %s", minimum, cap)
+        return cap
+
+    @property
+    def router(self):
+        """The ClientRouter; built on first use so "auto" reads live data."""
+        with self._lock:
+            if self._router is None:
+                target = messaging.Target(topic=RPC_TOPIC, version="6.0")
+                client = rpc.get_client(target, version_cap=self._version_cap())
+                self._router = rpc.ClientRouter(client)
+            return self._router
+
+    def prepare(self, ctxt, host, version):
+        """Return a call context addressed to ``host`` at ``version``.
+
+        :param ctxt: a RequestContext, possibly targeted at the host's cell.
+        :param host: the compute host name (its RPC server name).
+        :param version: the API version the method needs.
+        :raises oslo_messaging.RPCVersionCapError: ``version`` is above the cap.
+        """
+        client = self.router.client(ctxt)
+        if not client.can_send_version(version):
+            raise messaging.RPCVersionCapError(
+                version=version, version_cap=client.version_cap)
+        return client.prepare(server=host, version=version)

@@ -1,0 +1,105 @@
+"""Server side of the conductor RPC API: runs object methods for nova-compute.
+
+nova-compute has no database credentials; its remotable object calls arrive
+here (see ``nova.conductor.rpcapi``) and run against this conductor's
+database, exactly as they would have run locally.
+"""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+from oslo_versionedobjects import exception as ovo_exc
+
+from nova import exception, manager
+from nova.objects import base as objects_base
+
+LOG = logging.getLogger(__name__)
+
+# Errors that are the caller's business: they go back to the caller without a
+# traceback in the conductor's log.
+_EXPECTED = (exception.NovaException, ovo_exc.VersionedObjectsException)
+
+
+def _remotable(target, name):
+    """Return ``target.name`` if it is a remotable object method.
+
+    :raises nova.exception.ObjectActionError: it is not one; only what an
+        object declares remotable may be run on a caller's behalf.
+    """
+    method = getattr(target, name, None)
+    if method is None or not getattr(method, "remotable", False):
+        raise exception.ObjectActionError(
+            action=name, reason="not a remotable method of "
+                                f"{getattr(target, 'obj_name', lambda: target)()}")
+    return method
+
+
+def _changed_fields(before, after):
+    """Return {field: primitive} for fields ``after`` has that differ from ``before``."""
+    updates = {}
+    for name, field in after.fields.items():
+        if not after.obj_attr_is_set(name):
+            continue
+        value = getattr(after, name)
+        if (not before.obj_attr_is_set(name)
+                or getattr(before, name) != value):
+            updates[name] = field.to_primitive(after, name, value)
+    return updates
+
+
+class ConductorManager(manager.Manager):
+    """The conductor's RPC endpoint for the object API (version 3.0).
+
+    Mirrors ``nova.conductor.rpcapi.ConductorAPI``; see its docstring for
+    the version history.
+    """
+
+    target = messaging.Target(version="3.0")
+
+    def __init__(self, host=None):
+        super().__init__(host=host, service_name="conductor")
+
+    @messaging.expected_exceptions(*_EXPECTED)
+    def object_class_action_versions(self, context, objname, objmethod,
+                                     object_versions, args, kwargs):
+        """Run the remotable classmethod and return its result at the caller's versions.
+
+        :returns: a nova object's primitive (backported to
+            ``object_versions``) or the plain result.
+        :raises nova.exception.ObjectActionError: ``objmethod`` is not remotable.
+        :raises oslo_versionedobjects.exception.UnsupportedObjectError: this
+            conductor does not know ``objname`` at a compatible version.
+        """
+        objclass = objects_base.NovaObject.obj_class_from_name(
+            objname, object_versions[objname])
+        method = _remotable(objclass, objmethod)
+        result = method(context, *args, **kwargs)
+        if isinstance(result, objects_base.NovaObject):
+            # Without this the serializer would send our newest version,
+            # which an older caller cannot read.
+            return result.obj_to_primitive(
+                target_version=object_versions[objname],
+                version_manifest=object_versions)
+        return result
+
+    @messaging.expected_exceptions(*_EXPECTED)
+    def object_action(self, context, objinst, objmethod, args, kwargs):
+        """Run ``objinst.objmethod(*args, **kwargs)`` here.
+
+        :returns: [updates, result]: the fields the method changed as
+            primitives, with "obj_what_changed" listing the fields still
+            dirty afterwards; and what the method returned.
+        :raises nova.exception.ObjectActionError: ``objmethod`` is not remotable.
+        """
+        before = objinst.obj_clone()
+        method = _remotable(objinst, objmethod)
+        result = method(*args, **kwargs)
+        updates = _changed_fields(before, objinst)
+        updates["obj_what_changed"] = sorted(objinst.obj_what_changed())
+        return updates, result
+
+    @messaging.expected_exceptions(*_EXPECTED)
+    def object_backport_versions(self, context, objinst, object_versions):
+        """Return ``objinst`` as a primitive at the versions in ``object_versions``."""
+        return objinst.obj_to_primitive(
+            target_version=object_versions[objinst.obj_name()],
+            version_manifest=object_versions)
