@@ -1,0 +1,1 @@
+"""Modules exposing ``application`` for WSGI servers (uwsgi, mod_wsgi)."""
