@@ -381,6 +381,12 @@ class ImageChecksumMismatch(NovaException):
     )
 
 
+# --- Cells v2 mappings (nova-manage cell_v2) --------------------------------
+
+class HostMappingExists(Conflict):
+    msg_fmt = "Host '%(name)s' mapping already exists"
+
+
 # --- Database schema (nova-manage db sync / api_db sync) --------------------
 
 class DBDowngradeNotSupported(Invalid):

@@ -9,9 +9,12 @@ import importlib
 
 #: Object modules under nova.objects, imported by register_all().
 _OBJECT_MODULES = (
+    "cell_mapping",
     "compute_node",
     "flavor",
+    "host_mapping",
     "hv_spec",
+    "instance_mapping",
     "service",
 )
 
