@@ -1,0 +1,1 @@
+"""Clients of the Image service (Glance): glance.py holds the v2 client."""
