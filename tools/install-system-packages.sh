@@ -34,7 +34,7 @@ PACKAGES=(
 
 # The message bus the integration tier uses; installed only when absent
 # because a machine image may already ship (and run) its own.
-if ! command -v rabbitmq-server >/dev/null 2>&1; then
+if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
     PACKAGES+=(rabbitmq-server)
 fi
 

@@ -7,7 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# System packages first: RabbitMQ may be among them, and libvirt-python in
+# requirements.txt compiles against libvirt-dev.
+bash tools/install-system-packages.sh
 bash tools/ensure-services.sh
+bash tools/start-libvirt.sh
 
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
