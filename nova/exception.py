@@ -397,3 +397,22 @@ class DBDowngradeNotSupported(Invalid):
 
 class DBVersionNotFound(Invalid):
     msg_fmt = "%(version)s is not a known revision of the %(database)s database."
+
+
+class NoValidHost(NovaException):
+    msg_fmt = "No valid host was found. %(reason)s"
+
+
+class MaxRetriesExceeded(NoValidHost):
+    msg_fmt = "Exceeded maximum number of retries. %(reason)s"
+
+
+class UnexpectedVMStateError(Conflict):
+    """An Instance.save compare-and-swap lost: vm_state was not the expected one."""
+
+    msg_fmt = ("Conflict updating instance %(instance_uuid)s. "
+               "Expected vm_state: %(expected)s. Actual: %(actual)s")
+
+
+class BuildAbortException(NovaException):
+    msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"

@@ -14,8 +14,14 @@ _OBJECT_MODULES = (
     "flavor",
     "host_mapping",
     "hv_spec",
+    "instance",
     "instance_mapping",
+    "instance_fault",
+    "instance_info_cache",
+    "keypair",
+    "selection",
     "service",
+    "tag",
 )
 
 

@@ -4,6 +4,7 @@ Enum fields carry the state names upstream uses (vm_state, task_state,
 power_state live in nova.compute's state modules and are validated here).
 """
 
+from oslo_serialization import jsonutils
 from oslo_versionedobjects import fields
 
 from nova.compute import power_state, task_states, vm_states
@@ -123,3 +124,36 @@ class MigrationTypeField(BaseEnumField):
 
 class ServerGroupPolicyField(BaseEnumField):
     AUTO_TYPE = ServerGroupPolicy()
+
+
+class NetworkModel(FieldType):
+    """A server's network info: a list of VIF dicts, JSON text on the wire.
+
+    The shape is Neutron-derived (``[{"id": port_id, "address": mac,
+    "network": {...}, ...}]``) and owned by the network layer; objects only
+    carry it.
+    """
+
+    @staticmethod
+    def coerce(obj, attr, value):
+        if isinstance(value, str):
+            value = jsonutils.loads(value)
+        if not isinstance(value, list):
+            raise ValueError(f"{attr} must be a list of VIF dicts, not {type(value).__name__}")
+        return value
+
+    @staticmethod
+    def to_primitive(obj, attr, value):
+        return jsonutils.dumps(value)
+
+    @staticmethod
+    def from_primitive(obj, attr, value):
+        return jsonutils.loads(value)
+
+    def stringify(self, value):
+        return f"NetworkModel({len(value)} VIFs)"
+
+
+class NetworkModelField(fields.AutoTypedField):
+    AUTO_TYPE = NetworkModel()
+IPV6AddressField = fields.IPV6AddressField
