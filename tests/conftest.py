@@ -5,4 +5,5 @@ Add a plugin module of your own to ``pytest_plugins`` below (one line each).
 
 pytest_plugins = [
     "tests.fixtures.database",
+    "tests.fixtures.placement",
 ]

@@ -14,7 +14,6 @@ from keystoneauth1 import session as ks_session
 from nova import context as nova_context
 from nova import exception
 from nova.scheduler.client import report
-from tests.fixtures.placement import placement_service  # noqa: F401
 
 INVENTORY = {
     "VCPU": {"total": 4, "allocation_ratio": 1.0},
@@ -30,7 +29,7 @@ def ctx():
 
 
 @pytest.fixture
-def client(placement_service):  # noqa: F811
+def client(placement_service):
     # No adapter given: the client builds one from CONF.placement, which the
     # fixture pointed at the service (auth_type=admin_token).
     return report.SchedulerReportClient()
@@ -78,7 +77,7 @@ def test_set_inventory_round_trip_and_noop(client, ctx, node):
     assert client.get_provider_inventory(ctx, node)[1]["VCPU"]["total"] == 8
 
 
-def test_set_inventory_retries_after_generation_race(client, ctx, node, placement_service):  # noqa: F811
+def test_set_inventory_retries_after_generation_race(client, ctx, node, placement_service):
     # Another writer bumps the generation between our read and our write.
     real_get = client.get_provider_inventory
     raced = []
@@ -202,7 +201,7 @@ def test_delete_resource_provider(client, ctx, node):
     client.delete_resource_provider(ctx, node)
 
 
-def test_injected_adapter_is_used(placement_service, ctx):  # noqa: F811
+def test_injected_adapter_is_used(placement_service, ctx):
     client = report.SchedulerReportClient(placement_service.adapter)
     rp_uuid = str(uuid.uuid4())
     client.ensure_resource_provider(ctx, rp_uuid, "via-adapter")
