@@ -1,6 +1,7 @@
 """The committed sample configuration matches the options in the code."""
 
 import difflib
+import os
 import pathlib
 import subprocess
 import sys
@@ -13,6 +14,9 @@ SAMPLE = REPO / "etc" / "nova" / "nova.conf.sample"
 def _generate(output):
     # A separate interpreter, as tox -e genconfig runs it: the generator loads
     # every namespace's entry points, which must not leak into this process.
+    # oslo.concurrency takes lock_path's default from the environment; tox
+    # does not pass it on, so neither do we.
+    env = {k: v for k, v in os.environ.items() if k != "OSLO_LOCK_PATH"}
     subprocess.run(
         [
             sys.executable,
@@ -24,6 +28,7 @@ def _generate(output):
             str(output),
         ],
         cwd=REPO,
+        env=env,
         check=True,
         capture_output=True,
         text=True,
