@@ -79,7 +79,7 @@ class Router:
         if req.method in BODY_METHODS:
             params["body"] = parse_body(req)
         result = handler(req, **params)
-        resp = to_response(result, wsgi.default_code(handler))
+        resp = to_response(result, wsgi.default_code(handler, req.api_version_request))
         if self.versioned:
             for name, value in api_version_request.response_headers(req.api_version_request):
                 resp.headers[name] = value

@@ -82,11 +82,19 @@ def response(code):
     return decorator
 
 
-def default_code(handler):
+def default_code(handler, version=None):
     """Return the ``@response`` code of a (possibly bound or versioned) handler.
 
+    :param handler: the callable from the route table.
+    :param version: the request's APIVersionRequest; for a VersionedHandler
+        the code of the variant serving it wins over one set on the whole
+        handler.
     :returns: int or None when the handler has no ``@response``.
     """
+    if isinstance(handler, VersionedHandler) and version is not None:
+        code = getattr(handler.variant_for(version), "wsgi_code", None)
+        if code is not None:
+            return code
     return getattr(handler, "wsgi_code", None)
 
 
@@ -113,12 +121,10 @@ class VersionedHandler:
     def __init__(self, variants, instance=None):
         self._variants = tuple(variants)
         self._instance = instance
-        first = self._variants[0][2]
-        functools.update_wrapper(self, first)
-        codes = {getattr(func, "wsgi_code", None) for _, _, func in self._variants}
-        codes.discard(None)
-        if len(codes) == 1:
-            self.wsgi_code = codes.pop()
+        # Name and docstring only: a variant's own @response code must not
+        # become the code of every variant.
+        functools.update_wrapper(self, self._variants[0][2], updated=())
+        self.__dict__.pop("wsgi_code", None)
 
     def add_version(self, min_version, max_version=None):
         """Return a decorator adding a variant for [min_version, max_version].
@@ -158,11 +164,13 @@ class VersionedHandler:
             bound.wsgi_code = self.wsgi_code
         return bound
 
-    def __call__(self, req, *args, **kwargs):
-        func = self.variant_for(req.api_version_request)
+    def __call__(self, *args, **kwargs):
         if self._instance is not None:
-            return func(self._instance, req, *args, **kwargs)
-        return func(req, *args, **kwargs)
+            args = (self._instance, *args)
+        # The request is the first argument of a function, the second of a
+        # method (also when another decorator wrapped the unbound handler).
+        req = next(arg for arg in args[:2] if isinstance(arg, webob.Request))
+        return self.variant_for(req.api_version_request)(*args, **kwargs)
 
 
 def _upper(max_version):
