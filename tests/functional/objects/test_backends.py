@@ -1,0 +1,84 @@
+"""The object behaviours most sensitive to SQL dialects, on every backend.
+
+SQLite runs in the default suite; the MariaDB and PostgreSQL variants carry
+the ``mysql``/``postgresql`` markers (each test makes and drops its own
+uniquely named databases).
+"""
+
+import pytest
+
+from nova import context as nova_context
+from nova import exception, objects
+from nova.compute import task_states, vm_states
+
+
+@pytest.fixture
+def ctx(db_backend, databases):
+    return nova_context.get_admin_context()
+
+
+def _flavor(ctx, flavorid, is_public=True):
+    flavor = objects.Flavor(ctx, flavorid=flavorid, name=f"f{flavorid}", memory_mb=256,
+                            vcpus=1, root_gb=1, ephemeral_gb=0, swap=0, is_public=is_public,
+                            disabled=False)
+    flavor.create()
+    return flavor
+
+
+def test_instance_cas_soft_delete_and_paging(ctx):
+    flavor = _flavor(ctx, "1")
+    made = []
+    for name in ("b", "a", "c"):
+        inst = objects.Instance(ctx, flavor=flavor, project_id="p", user_id="u",
+                                display_name=name, vm_state=vm_states.BUILDING,
+                                task_state=task_states.SCHEDULING, metadata={"n": name})
+        inst.create()
+        made.append(inst)
+    racer = objects.Instance.get_by_uuid(ctx, made[0].uuid)
+    made[0].task_state = task_states.SPAWNING
+    made[0].save(expected_task_state=task_states.SCHEDULING)
+    racer.task_state = task_states.DELETING
+    with pytest.raises(exception.UnexpectedTaskStateError):
+        racer.save(expected_task_state=[task_states.SCHEDULING])
+
+    page = objects.InstanceList.get_by_filters(
+        ctx, {"name": "a"}, sort_keys=["display_name"], sort_dirs=["asc"])
+    assert [i.display_name for i in page] == ["a"]
+    first = objects.InstanceList.get_by_filters(
+        ctx, {}, sort_keys=["display_name"], sort_dirs=["desc"], limit=1)
+    rest = objects.InstanceList.get_by_filters(
+        ctx, {}, sort_keys=["display_name"], sort_dirs=["desc"], marker=first[0].uuid,
+        expected_attrs=["metadata", "flavor"])
+    assert [i.display_name for i in first] + [i.display_name for i in rest] == ["c", "b", "a"]
+    assert rest[0].metadata == {"n": "b"} and rest[0].flavor.flavorid == "1"
+
+    made[1].destroy()
+    assert len(objects.InstanceList.get_by_filters(ctx, {})) == 2
+    deleted_ctx = nova_context.get_admin_context(read_deleted="yes")
+    assert objects.Instance.get_by_uuid(deleted_ctx, made[1].uuid).deleted
+
+
+def test_flavor_visibility_and_keypair_conflict(ctx):
+    _flavor(ctx, "pub")
+    private = _flavor(ctx, "priv", is_public=False)
+    private.add_access("p1")
+    user = nova_context.RequestContext(user_id="u1", project_id="p1")
+    stranger = nova_context.RequestContext(user_id="u2", project_id="p2")
+    assert [f.flavorid for f in objects.FlavorList.get_all(user)] == ["priv", "pub"]
+    assert [f.flavorid for f in objects.FlavorList.get_all(stranger)] == ["pub"]
+    with pytest.raises(exception.FlavorIdExists):
+        _flavor(ctx, "pub")
+    objects.KeyPair(ctx, name="k", user_id="u1", public_key="ssh-rsa A").create()
+    with pytest.raises(exception.KeypairExists):
+        objects.KeyPair(ctx, name="k", user_id="u1", public_key="ssh-rsa B").create()
+
+
+def test_service_minimum_version_and_heartbeat(ctx):
+    svc = objects.Service(ctx, host="h", binary="nova-compute", topic="compute")
+    svc.create()
+    svc.report_count += 1
+    svc.save()
+    assert objects.Service.get_by_compute_host(ctx, "h").last_seen_up is not None
+    assert objects.Service.get_minimum_version(ctx, "nova-compute") == svc.version
+    with pytest.raises(exception.ServiceBinaryExists):
+        objects.Service(ctx, host="h", binary="nova-compute", topic="other").create()
