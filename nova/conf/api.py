@@ -21,8 +21,9 @@ api_opts = [
             ),
         ],
         help="""
-How nova-api authenticates requests: selects the PasteDeploy pipeline
-(``openstack_compute_api_v21`` with keystone, ``..._noauth2`` otherwise).
+How nova-api authenticates requests: the composite
+``openstack_compute_api_v21`` in api-paste.ini runs the pipeline listed
+under this value's key.
 
 Default: keystone
 
