@@ -58,6 +58,17 @@ def test_sample_config_is_up_to_date(tmp_path):
         )
 
 
+def test_sample_config_has_the_library_options_nova_uses():
+    committed = SAMPLE.read_text()
+    for line in (
+        "#transport_url = rabbit://",  # oslo.messaging
+        "#graceful_shutdown_timeout = ",  # oslo.service, used by nova.service
+        "#lock_path = ",  # oslo.concurrency
+        "#control_exchange = nova",  # nova's default for oslo.messaging
+    ):
+        assert line in committed, line
+
+
 def test_sample_config_shows_placeholders_not_this_machine():
     committed = SAMPLE.read_text()
     assert "#host = <current_hostname>" in committed
