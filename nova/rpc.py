@@ -105,11 +105,14 @@ def _versioned_topics(conf):
         return list(DEFAULT_VERSIONED_TOPICS)
 
 
-def init(conf):
+def init(conf, transport_url=None):
     """Build this process's transports and notifier from ``conf``.
 
     :param conf: an oslo.config ConfigOpts, already parsed; its
         ``transport_url`` picks the backend (rabbit://, fake://).
+    :param transport_url: use this URL instead of the configured one, for
+        both RPC and notifications (tests and the single-process mode pass
+        "fake://").
     :raises oslo_messaging.InvalidTransportURL: the URL cannot be parsed.
     :raises oslo_messaging.DriverLoadFailure: no driver for its scheme.
 
@@ -119,9 +122,9 @@ def init(conf):
     global _MESSAGING
     messaging.set_transport_defaults(control_exchange=CONTROL_EXCHANGE)
     transport = messaging.get_rpc_transport(
-        conf, allowed_remote_exmods=ALLOWED_EXMODS)
+        conf, url=transport_url, allowed_remote_exmods=ALLOWED_EXMODS)
     notification_transport = messaging.get_notification_transport(
-        conf, allowed_remote_exmods=ALLOWED_EXMODS)
+        conf, url=transport_url, allowed_remote_exmods=ALLOWED_EXMODS)
     serializer = RequestContextSerializer(objects_base.NovaObjectSerializer())
     notifier = messaging.Notifier(
         notification_transport, serializer=serializer,
@@ -231,10 +234,17 @@ def get_server(target, endpoints, serializer=None, transport=None):
     messages and ``wait()`` returns once those in flight are done.
     Methods starting with an underscore are not reachable.
     """
-    return messaging.get_rpc_server(
-        transport or get_transport(), target, endpoints, executor=EXECUTOR,
+    # oslo.messaging picks its executor itself (the "executor" argument is
+    # deprecated): threading unless eventlet monkey-patched the process.
+    server = messaging.get_rpc_server(
+        transport or get_transport(), target, endpoints,
         serializer=_serializer(serializer),
         access_policy=rpc_dispatcher.DefaultRPCAccessPolicy)
+    if server.executor_type != EXECUTOR:
+        raise RuntimeError(
+            f"RPC server would use the {server.executor_type!r} executor; "
+            f"nova runs on native threads only ({EXECUTOR!r})")
+    return server
 
 
 def get_versioned_notifier(publisher_id):

@@ -5,6 +5,8 @@ here (see ``nova.conductor.rpcapi``) and run against this conductor's
 database, exactly as they would have run locally.
 """
 
+import functools
+
 import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_versionedobjects import exception as ovo_exc
@@ -19,18 +21,25 @@ LOG = logging.getLogger(__name__)
 _EXPECTED = (exception.NovaException, ovo_exc.VersionedObjectsException)
 
 
-def _remotable(target, name):
-    """Return ``target.name`` if it is a remotable object method.
+def _local_method(target, name):
+    """Return ``target.name``'s body, bound to ``target``, if it is remotable.
 
-    :raises nova.exception.ObjectActionError: it is not one; only what an
-        object declares remotable may be run on a caller's behalf.
+    The conductor is where remotable methods run, so it calls the body the
+    decorator wraps rather than the wrapper: even where ``indirection_api``
+    is set in this process (everything in one process, as in the
+    functional tests), the call must not be forwarded again.
+
+    :param target: an object class (for class actions) or instance.
+    :raises nova.exception.ObjectActionError: ``name`` is not a remotable
+        method; only what an object declares remotable may be run on a
+        caller's behalf.
     """
     method = getattr(target, name, None)
-    if method is None or not getattr(method, "remotable", False):
+    body = getattr(method, "original_fn", None)
+    if body is None or not getattr(method, "remotable", False):
         raise exception.ObjectActionError(
-            action=name, reason="not a remotable method of "
-                                f"{getattr(target, 'obj_name', lambda: target)()}")
-    return method
+            action=name, reason=f"not a remotable method of {target.obj_name()}")
+    return functools.partial(body, target)
 
 
 def _changed_fields(before, after):
@@ -71,9 +80,10 @@ class ConductorManager(manager.Manager):
         """
         objclass = objects_base.NovaObject.obj_class_from_name(
             objname, object_versions[objname])
-        method = _remotable(objclass, objmethod)
+        method = _local_method(objclass, objmethod)
         result = method(context, *args, **kwargs)
         if isinstance(result, objects_base.NovaObject):
+            result._context = context
             # Without this the serializer would send our newest version,
             # which an older caller cannot read.
             return result.obj_to_primitive(
@@ -91,7 +101,7 @@ class ConductorManager(manager.Manager):
         :raises nova.exception.ObjectActionError: ``objmethod`` is not remotable.
         """
         before = objinst.obj_clone()
-        method = _remotable(objinst, objmethod)
+        method = _local_method(objinst, objmethod)
         result = method(*args, **kwargs)
         updates = _changed_fields(before, objinst)
         updates["obj_what_changed"] = sorted(objinst.obj_what_changed())

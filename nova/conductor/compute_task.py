@@ -1,0 +1,35 @@
+"""Server side of the compute-task API: the conductor's build orchestration endpoint."""
+
+import oslo_messaging as messaging
+from oslo_log import log as logging
+
+from nova.conductor import compute_task_rpcapi
+from nova.conductor.tasks import build
+
+LOG = logging.getLogger(__name__)
+
+
+class ComputeTaskManager:
+    """RPC endpoint (namespace ``compute_task``, API 1.0; see ComputeTaskAPI).
+
+    :param scheduler_api: SchedulerAPI client.
+    :param compute_api: compute ComputeAPI client.
+    :param reportclient: SchedulerReportClient.
+    """
+
+    target = messaging.Target(namespace=compute_task_rpcapi.NAMESPACE, version="1.0")
+
+    def __init__(self, scheduler_api, compute_api, reportclient):
+        self._build = build.BuildTask(scheduler_api, compute_api, reportclient)
+
+    def schedule_and_build_instances(self, context, build_requests, request_specs,
+                                     image, admin_password=None, injected_files=None):
+        self._build.schedule_and_build_instances(
+            context, build_requests, request_specs, image, admin_password, injected_files)
+
+    def build_instances(self, context, instances, image, filter_properties,
+                        admin_password=None, injected_files=None, request_spec=None,
+                        host_lists=None):
+        self._build.build_instances(
+            context, instances, image, filter_properties, admin_password,
+            injected_files, request_spec, host_lists)

@@ -1,0 +1,64 @@
+"""Client side of the conductor's compute-task API (topic ``conductor``,
+namespace ``compute_task``): the long-running build orchestration.
+
+It is a separate versioned interface from the object API (ConductorAPI), as
+upstream keeps them, so each evolves and is capped on its own.
+"""
+
+import oslo_messaging as messaging
+
+from nova import conf as nova_conf
+from nova import rpc
+from nova.conductor import rpcapi as conductor_rpcapi
+
+CONF = nova_conf.CONF
+
+NAMESPACE = "compute_task"
+
+
+class ComputeTaskAPI:
+    """Casts to nova-conductor's ComputeTaskManager.
+
+    API version history (the server's ``ComputeTaskManager.target``):
+
+    * 1.0 - schedule_and_build_instances(build_requests, request_specs, image,
+      admin_password, injected_files) and build_instances(instances, image,
+      filter_properties, admin_password, injected_files, request_spec,
+      host_lists) for reschedules. Numbered on its own, like upstream's
+      compute task API.
+
+    Both are casts: the API answers 202 and compute hosts report back through
+    instance state, never through a reply. The cap is
+    ``[upgrade_levels] conductor``.
+    """
+
+    VERSION_ALIASES = {}
+
+    def __init__(self):
+        target = messaging.Target(topic=conductor_rpcapi.RPC_TOPIC, namespace=NAMESPACE,
+                                  version="1.0")
+        cap = rpc.version_cap(CONF.upgrade_levels.conductor, self.VERSION_ALIASES,
+                              "conductor")
+        self.client = rpc.get_client(target, version_cap=cap)
+
+    def schedule_and_build_instances(self, context, build_requests, request_specs,
+                                     image, admin_password=None, injected_files=None):
+        """Cast the first build of ``build_requests`` (see tasks.build)."""
+        cctxt = self.client.prepare(version="1.0")
+        cctxt.cast(context, "schedule_and_build_instances",
+                   build_requests=build_requests, request_specs=request_specs,
+                   image=image, admin_password=admin_password,
+                   injected_files=injected_files)
+
+    def build_instances(self, context, instances, image, filter_properties,
+                        admin_password=None, injected_files=None, request_spec=None,
+                        host_lists=None):
+        """Cast a reschedule of ``instances`` onto their alternates.
+
+        :param host_lists: per instance, a list of objects.Selection.
+        """
+        cctxt = self.client.prepare(version="1.0")
+        cctxt.cast(context, "build_instances", instances=instances, image=image,
+                   filter_properties=filter_properties, admin_password=admin_password,
+                   injected_files=injected_files, request_spec=request_spec,
+                   host_lists=host_lists)
