@@ -28,6 +28,9 @@ class RequestBodySizeLimiter(sizelimit.RequestBodySizeLimiter):
             raise webob.exc.HTTPRequestEntityTooLarge(
                 explanation="Request is too large. Larger than "
                             f"max_request_body_size ({max_size}).")
-        if req.content_length is None:
-            req.body_file = sizelimit.LimitingReader(req.body_file, max_size)
+        if req.content_length is None and environ.get("wsgi.input_terminated"):
+            # A chunked body (the server says the stream ends by itself):
+            # count while it is read. webob would hide the stream behind an
+            # empty file if we went through req.body_file here.
+            environ["wsgi.input"] = sizelimit.LimitingReader(environ["wsgi.input"], max_size)
         return self.application(environ, start_response)
