@@ -51,6 +51,20 @@ class FilterScheduler:
             kept = [h for h in kept if h.nodename in force_nodes]
         return kept
 
+    @staticmethod
+    def _in_requested_zone(host_states, spec_obj):
+        """Keep hosts in the requested zone when zones are enforced up front.
+
+        Upstream enforces zones in Placement when [scheduler]
+        query_placement_for_availability_zone is set (its default), through
+        aggregates mirrored there; we apply the same rule to the host states,
+        which gives the same answer without the mirroring.
+        """
+        zone = utils.get_field(spec_obj, "availability_zone")
+        if not zone or not CONF.scheduler.query_placement_for_availability_zone:
+            return host_states
+        return [h for h in host_states if h.availability_zone == zone]
+
     def select_destinations(self, context, spec_obj, instance_uuids,
                             return_alternates=True):
         """Pick a host for each instance and claim its resources in Placement.
@@ -79,6 +93,7 @@ class FilterScheduler:
         host_states = self.host_manager.get_host_states(
             context, {rp: summaries[rp] for rp in reqs_by_rp}, self.host_zones_loader(context))
         host_states = self._requested_hosts(host_states, spec_obj)
+        host_states = self._in_requested_zone(host_states, spec_obj)
 
         selections = []
         claimed = []

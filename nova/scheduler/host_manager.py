@@ -46,7 +46,7 @@ class HostState:
         self.hypervisor_version = compute_node.hypervisor_version
         self.availability_zone = availability_zone
         self.supported_instances = [
-            (spec.architecture, spec.hv_type, spec.vm_mode)
+            (spec.arch, spec.hv_type, spec.vm_mode)
             for spec in (compute_node.supported_hv_specs or [])
         ]
         self.service_disabled = bool(service is None or service.disabled)

@@ -127,17 +127,26 @@ class ComputeDriver(abc.ABC):
         raise exception.ConsoleTypeUnavailable(console_type="novnc")
 
 
+#: Short names accepted for [DEFAULT] compute_driver, as upstream documents.
+DRIVER_ALIASES = {
+    "libvirt": "libvirt.LibvirtDriver",
+    "fake": "fake.FakeDriver",
+}
+
+
 def load_compute_driver(virtapi, compute_driver):
     """Import and build the driver named like upstream's [DEFAULT] compute_driver.
 
     :param compute_driver: "<module under nova.virt>.<Class>", for example
-        "libvirt.LibvirtDriver" or "fake.FakeDriver".
+        "libvirt.LibvirtDriver" or "fake.FakeDriver", or a short name from
+        DRIVER_ALIASES ("libvirt", "fake").
     :returns: a ComputeDriver instance.
     :raises: InvalidInput when the name is empty, cannot be imported, or is not
         a ComputeDriver.
     """
     if not compute_driver:
         raise exception.InvalidInput(reason="[DEFAULT] compute_driver is not set")
+    compute_driver = DRIVER_ALIASES.get(compute_driver, compute_driver)
     LOG.info("Loading compute driver '%s'", compute_driver)
     try:
         driver = importutils.import_object(f"nova.virt.{compute_driver}", virtapi)

@@ -47,3 +47,12 @@ class HostResources:
     cpu_info: str = "{}"
     disk_available_least: int | None = None
     host_ip: str | None = None
+    #: [(architecture, hypervisor type, vm mode)] the node can run, for
+    #: the ImagePropertiesFilter.
+    supported_instances: tuple = (("x86_64", "fake", "hvm"),)
+
+    def as_dict(self):
+        """Return the fields as the dict ComputeNode.update_from_virt_driver takes."""
+        values = dataclasses.asdict(self)
+        values["supported_instances"] = [list(t) for t in self.supported_instances]
+        return values

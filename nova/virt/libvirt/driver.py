@@ -44,13 +44,13 @@ _POWER_STATES = {
 
 
 def domain_name(instance):
-    """Return the libvirt domain name of ``instance``: instance-<8 hex digits of id>.
+    """Return the libvirt domain name: [DEFAULT] instance_name_template of the instance.
 
-    Falls back to the UUID for an instance without a database id (tests).
+    Instance.name applies the template; plain stand-ins in tests fall back
+    to instance-<uuid>.
     """
-    if getattr(instance, "id", None) is not None:
-        return "instance-%08x" % instance.id
-    return f"instance-{instance.uuid}"
+    name = getattr(instance, "name", None)
+    return name if name else f"instance-{instance.uuid}"
 
 
 class LibvirtDriver(driver.ComputeDriver):
@@ -84,8 +84,8 @@ class LibvirtDriver(driver.ComputeDriver):
     @property
     def image_cache(self):
         if self._cache is None:
-            self._cache = imagecache.ImageCache(
-                os.path.join(CONF.instances_path, "_base"), self._image_api)
+            base_dir = os.path.join(CONF.instances_path, CONF.image_cache.subdirectory_name)
+            self._cache = imagecache.ImageCache(base_dir, self._image_api)
         return self._cache
 
     def init_host(self, host):
@@ -108,7 +108,7 @@ class LibvirtDriver(driver.ComputeDriver):
 
     def get_available_resource(self, nodename):
         conn = self._host.get_connection()
-        _model, memory_mib, cpus, *_rest = conn.getInfo()
+        arch, memory_mib, cpus, *_rest = conn.getInfo()
         disk = os.statvfs(CONF.instances_path)
         total_gb = disk.f_frsize * disk.f_blocks // units.Gi
         free_gb = disk.f_frsize * disk.f_bavail // units.Gi
@@ -128,6 +128,7 @@ class LibvirtDriver(driver.ComputeDriver):
             hypervisor_version=conn.getVersion(),
             disk_available_least=free_gb,
             host_ip=CONF.my_ip,
+            supported_instances=((arch, CONF.libvirt.virt_type, "hvm"),),
         )
 
     def get_host_ip_addr(self):

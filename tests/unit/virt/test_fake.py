@@ -25,8 +25,9 @@ def _instance(uuid="6f7e5c3a-9d0b-4c4e-8a63-2a4b1f0e9d11"):
     return types.SimpleNamespace(uuid=uuid)
 
 
-def test_load_compute_driver_by_upstream_name():
-    loaded = driver.load_compute_driver(None, "fake.FakeDriver")
+@pytest.mark.parametrize("name", ["fake.FakeDriver", "fake"])
+def test_load_compute_driver_by_upstream_name(name):
+    loaded = driver.load_compute_driver(None, name)
     assert isinstance(loaded, fake.FakeDriver)
 
 

@@ -15,7 +15,8 @@ CONF = nova_conf.CONF
 @pytest.fixture
 def instance():
     return types.SimpleNamespace(
-        id=42, uuid="0b5d3a0e-2f1c-4f7e-9d7a-6c1d2b3e4f50", display_name="vm1",
+        id=42, name="instance-0000002a", uuid="0b5d3a0e-2f1c-4f7e-9d7a-6c1d2b3e4f50",
+        display_name="vm1",
         project_id="p1", user_id="u1",
         flavor=types.SimpleNamespace(name="m1.tiny", memory_mb=128, vcpus=1, root_gb=1))
 
