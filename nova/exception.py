@@ -416,3 +416,48 @@ class UnexpectedVMStateError(Conflict):
 
 class BuildAbortException(NovaException):
     msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
+
+
+class QuotaError(NovaException):
+    msg_fmt = "Quota exceeded: code=%(code)s"
+    code = 413
+    safe = True
+
+
+class TooManyInstances(QuotaError):
+    msg_fmt = ("Quota exceeded for %(overs)s: Requested %(req)s, but already used "
+               "%(used)s of %(allowed)s %(overs)s")
+    code = 403
+
+
+class MetadataLimitExceeded(QuotaError):
+    msg_fmt = "Maximum number of metadata items exceeds %(allowed)d"
+    code = 403
+
+
+class KeypairLimitExceeded(QuotaError):
+    msg_fmt = "Maximum number of key pairs exceeded"
+    code = 403
+
+
+class FlavorMemoryTooSmall(Invalid):
+    msg_fmt = "Flavor's memory is too small for requested image."
+
+
+class FlavorDiskSmallerThanMinDisk(Invalid):
+    msg_fmt = ("Flavor's disk is too small for requested image. Flavor disk is "
+               "%(flavor_size)i bytes, minimum size is %(image_min_disk)i bytes.")
+
+
+class InstanceUserDataMalformed(Invalid):
+    msg_fmt = "User data needs to be valid base 64."
+
+
+class InstanceUserDataTooLarge(Invalid):
+    msg_fmt = "User data too large. User data must be no larger than %(maxsize)s bytes once base64 encoded. Your data is %(length)d bytes"  # noqa: E501
+
+
+class InstanceInvalidState(Invalid):
+    msg_fmt = ("Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot %(method)s "
+               "while the instance is in this state.")
+    code = 409

@@ -1,0 +1,351 @@
+"""The compute API nova-api calls: create, find, list and delete servers.
+
+It validates what only a service can check (flavor, image, key pair,
+quota), records the request in the API database and hands the work to the
+conductor (create) or the instance's compute host (delete, console). It
+never waits on a compute host except for calls whose answer the user asked
+for (console output).
+
+Where a server lives: its InstanceMapping names its cell; until the
+conductor has scheduled it, it exists only as a BuildRequest in the API
+database. Every look-up goes through that mapping (see ``get``).
+"""
+
+import base64
+import logging
+
+from oslo_utils import timeutils, uuidutils
+
+from nova import conf as nova_conf
+from nova import context as nova_context
+from nova import exception, objects, quota, servicegroup
+from nova.compute import instance_list, power_state, task_states, vm_states
+
+LOG = logging.getLogger(__name__)
+CONF = nova_conf.CONF
+
+#: Upstream's [DEFAULT] multi_instance_display_name_template default.
+MULTI_NAME_TEMPLATE = "%(name)s-%(count)d"
+
+#: Size limit of user_data after base64 decoding (bytes), as upstream's column.
+MAX_USER_DATA_BYTES = 65535
+
+
+class API:
+    """Server operations.
+
+    :param image_api: GlanceImageService-like (show).
+    :param compute_task_api: conductor ComputeTaskAPI (casts builds).
+    :param compute_rpcapi: compute ComputeAPI (terminate, console output).
+    :param reportclient: SchedulerReportClient, for deletes that never
+        reached a host.
+    """
+
+    def __init__(self, image_api, compute_task_api, compute_rpcapi, reportclient):
+        self.image_api = image_api
+        self.compute_task_api = compute_task_api
+        self.compute_rpcapi = compute_rpcapi
+        self.reportclient = reportclient
+
+    # -- create -----------------------------------------------------------------
+
+    def _image(self, context, image_href):
+        image = self.image_api.show(context, image_href)
+        if image.get("status") != "active":
+            raise exception.ImageNotActive(image_id=image_href)
+        return image
+
+    @staticmethod
+    def _check_flavor_fits_image(flavor, image):
+        min_ram = int(image.get("min_ram") or 0)
+        min_disk = int(image.get("min_disk") or 0)
+        if flavor.memory_mb < min_ram:
+            raise exception.FlavorMemoryTooSmall()
+        if flavor.root_gb and flavor.root_gb < min_disk:
+            raise exception.FlavorDiskSmallerThanMinDisk(
+                flavor_size=flavor.root_gb * 1024 ** 3, image_min_disk=min_disk * 1024 ** 3)
+
+    @staticmethod
+    def _user_data(user_data):
+        if user_data is None:
+            return None
+        try:
+            decoded = base64.b64decode(user_data, validate=True)
+        except (ValueError, TypeError) as exc:
+            raise exception.InstanceUserDataMalformed() from exc
+        if len(decoded) > MAX_USER_DATA_BYTES:
+            raise exception.InstanceUserDataTooLarge(
+                length=len(decoded), maxsize=MAX_USER_DATA_BYTES)
+        return user_data
+
+    def create(self, context, flavor, image_href, display_name=None,
+               display_description=None, key_name=None, metadata=None, user_data=None,
+               availability_zone=None, min_count=1, max_count=1, scheduler_hints=None):
+        """Accept a request for servers; the conductor builds them.
+
+        :param flavor: objects.Flavor.
+        :param image_href: Glance image id.
+        :returns: (instances, reservation_id); instances are in BUILD
+            (vm_state building, task_state scheduling), not yet in any cell.
+        :raises: ImageNotFound/ImageNotActive, KeypairNotFound,
+            TooManyInstances, MetadataLimitExceeded, FlavorMemoryTooSmall,
+            InstanceUserDataMalformed/TooLarge, InvalidInput. Nothing is
+            recorded when any of these is raised.
+        """
+        if flavor.disabled:
+            raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
+        image = self._image(context, image_href)
+        self._check_flavor_fits_image(flavor, image)
+        metadata = dict(metadata or {})
+        quota.check_metadata_items(context, context.project_id, metadata)
+        user_data = self._user_data(user_data)
+        key_pair = None
+        if key_name:
+            key_pair = objects.KeyPair.get_by_name(context, context.user_id, key_name)
+        count = quota.allowed_instances(context, context.project_id, flavor,
+                                        min_count, max_count)
+        reservation_id = "r-" + uuidutils.generate_uuid()[:8]
+        props = image.get("properties") or {}
+        zone = availability_zone or CONF.default_schedule_zone
+
+        instances, build_requests, request_specs = [], [], []
+        for index in range(count):
+            name = display_name or ""
+            if count > 1:
+                name = MULTI_NAME_TEMPLATE % {"name": display_name, "count": index + 1}
+            instance = objects.Instance(
+                context,
+                uuid=uuidutils.generate_uuid(),
+                project_id=context.project_id,
+                user_id=context.user_id,
+                display_name=name,
+                display_description=display_description if display_description is not None
+                else name,
+                hostname=_hostname(name, index),
+                image_ref=image["id"],
+                kernel_id=props.get("kernel_id") or "",
+                ramdisk_id=props.get("ramdisk_id") or "",
+                instance_type_id=flavor.id,
+                vcpus=flavor.vcpus,
+                memory_mb=flavor.memory_mb,
+                root_gb=flavor.root_gb,
+                ephemeral_gb=flavor.ephemeral_gb,
+                key_name=key_pair.name if key_pair else None,
+                key_data=key_pair.public_key if key_pair else None,
+                user_data=user_data,
+                metadata=metadata,
+                system_metadata=_image_system_metadata(image),
+                availability_zone=zone,
+                reservation_id=reservation_id,
+                launch_index=index,
+                vm_state=vm_states.BUILDING,
+                task_state=task_states.SCHEDULING,
+                power_state=power_state.NOSTATE,
+                config_drive="",
+                locked=False,
+                progress=0,
+                host=None,
+                node=None,
+                launched_at=None,
+                terminated_at=None,
+                created_at=timeutils.utcnow(),
+                updated_at=None,
+                access_ip_v4=None,
+                access_ip_v6=None,
+                deleted=False,
+            )
+            instance.flavor = flavor
+            if key_pair:
+                instance.keypairs = objects.KeyPairList(objects=[key_pair])
+            request_spec = objects.RequestSpec(
+                context,
+                instance_uuid=instance.uuid,
+                project_id=context.project_id,
+                user_id=context.user_id,
+                flavor=flavor,
+                image=_request_spec_image(image),
+                num_instances=count,
+                availability_zone=availability_zone,
+                scheduler_hints={k: [str(v)] if not isinstance(v, list) else v
+                                 for k, v in (scheduler_hints or {}).items()},
+                ignore_hosts=[],
+                force_hosts=[],
+                force_nodes=[],
+            )
+            instances.append(instance)
+            request_specs.append(request_spec)
+
+        created = []
+        try:
+            for instance, request_spec in zip(instances, request_specs, strict=True):
+                request_spec.create()
+                created.append(request_spec)
+                build_request = objects.BuildRequest(
+                    context, instance=instance, instance_uuid=instance.uuid,
+                    project_id=context.project_id)
+                build_request.create()
+                created.append(build_request)
+                mapping = objects.InstanceMapping(
+                    context, instance_uuid=instance.uuid, project_id=context.project_id,
+                    user_id=context.user_id, cell_mapping=None, queued_for_delete=False)
+                mapping.create()
+                created.append(mapping)
+                build_requests.append(build_request)
+        except Exception:
+            # Bad input must change nothing: remove what this request wrote.
+            for record in reversed(created):
+                try:
+                    record.destroy()
+                except Exception:
+                    LOG.exception("Could not remove %s after a failed create", record)
+            raise
+        self.compute_task_api.schedule_and_build_instances(
+            context, build_requests=build_requests, request_specs=request_specs,
+            image=image)
+        return instances, reservation_id
+
+    # -- look-ups ---------------------------------------------------------------
+
+    def get(self, context, instance_id, expected_attrs=None):
+        """Return the Instance ``instance_id`` wherever it lives.
+
+        :raises InstanceNotFound: no such server, or it belongs to another
+            project and the caller is not admin (404, not 403, as upstream:
+            a user must not learn that another project's server exists).
+        """
+        if not uuidutils.is_uuid_like(instance_id):
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        try:
+            mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance_id)
+        except exception.InstanceMappingNotFound:
+            raise exception.InstanceNotFound(instance_id=instance_id) from None
+        instance = None
+        if mapping.cell_mapping is None:
+            try:
+                instance = objects.BuildRequest.get_by_instance_uuid(
+                    context, instance_id).instance
+            except exception.BuildRequestNotFound:
+                # The conductor moved it into a cell since we read the mapping.
+                mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance_id)
+        if instance is None:
+            if mapping.cell_mapping is None:
+                raise exception.InstanceNotFound(instance_id=instance_id)
+            with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+                instance = objects.Instance.get_by_uuid(
+                    cctxt, instance_id, expected_attrs=expected_attrs)
+        if not context.is_admin and instance.project_id != context.project_id:
+            raise exception.InstanceNotFound(instance_id=instance_id)
+        return instance
+
+    def get_all(self, context, search_opts, limit=None, marker=None,
+                sort_keys=None, sort_dirs=None, expected_attrs=None):
+        """Return the servers matching ``search_opts`` across all cells.
+
+        :param search_opts: InstanceList.get_by_filters filters; a non-admin
+            caller is always limited to its own project here.
+        :raises MarkerNotFound: the marker is no visible server.
+        """
+        filters = dict(search_opts)
+        all_tenants = filters.pop("all_tenants", False)
+        # Admins see every project only when they ask (all_tenants) or name
+        # one; everyone else sees their own project, whatever they ask.
+        if not context.is_admin or ("project_id" not in filters and not all_tenants):
+            filters["project_id"] = context.project_id
+        filters.setdefault("deleted", False)
+        return instance_list.get_instances_sorted(
+            context, filters, limit, marker, expected_attrs or [],
+            sort_keys or ["created_at"], sort_dirs or ["desc"])
+
+    # -- delete -----------------------------------------------------------------
+
+    def delete(self, context, instance):
+        """Delete a server; returns once the delete is under way.
+
+        Not scheduled yet: the build request goes and the conductor drops
+        the instance it may be creating. Never built (cell0, or ERROR with
+        no host) or on a host whose service is down: deleted here, with
+        its allocation. Otherwise task_state becomes deleting (compare-and-
+        swap on the task_state we read) and the host is told to terminate.
+        """
+        mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
+        if mapping.cell_mapping is None:
+            try:
+                objects.BuildRequest.get_by_instance_uuid(context, instance.uuid).destroy()
+                self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+                mapping.queued_for_delete = True
+                mapping.save()
+                return
+            except exception.BuildRequestNotFound:
+                instance = self.get(context, instance.uuid)
+                mapping = objects.InstanceMapping.get_by_instance_uuid(
+                    context, instance.uuid)
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            instance._context = cctxt
+            if not instance.host or not self._host_is_up(cctxt, instance.host):
+                self._local_delete(cctxt, instance)
+            else:
+                expected = instance.task_state
+                instance.task_state = task_states.DELETING
+                instance.save(expected_task_state=[expected])
+                self.compute_rpcapi.terminate_instance(cctxt, instance)
+        mapping.queued_for_delete = True
+        mapping.save()
+
+    @staticmethod
+    def _host_is_up(context, host):
+        try:
+            service = objects.Service.get_by_compute_host(context, host)
+        except exception.NotFound:
+            return False
+        return servicegroup.is_up(service)
+
+    def _local_delete(self, context, instance):
+        LOG.info("Deleting instance %s without its compute host", instance.uuid)
+        self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        instance.vm_state = vm_states.DELETED
+        instance.task_state = None
+        instance.terminated_at = timeutils.utcnow()
+        instance.save()
+        instance.destroy()
+
+    # -- console ---------------------------------------------------------------
+
+    def get_console_output(self, context, instance, tail_length=None):
+        """Return the last ``tail_length`` lines (all when None) of the console log.
+
+        :raises InstanceInvalidState: the server has no host (not built yet
+            or failed before reaching one): 409, as upstream.
+        """
+        if not instance.host:
+            raise exception.InstanceInvalidState(
+                attr="vm_state", instance_uuid=instance.uuid, state=instance.vm_state,
+                method="get_console_output")
+        return self.compute_rpcapi.get_console_output(context, instance, tail_length)
+
+
+def _hostname(display_name, index):
+    """Return a DNS-safe hostname from the display name (upstream's sanitising)."""
+    allowed = "".join(c if c.isalnum() or c == "-" else "-" for c in display_name.lower())
+    allowed = allowed.strip("-.")[:63] or f"server-{index}"
+    return allowed
+
+
+def _image_system_metadata(image):
+    """Return image_* system metadata entries (upstream stores image properties)."""
+    sysmeta = {}
+    for key in ("min_ram", "min_disk", "disk_format", "container_format"):
+        if image.get(key) is not None:
+            sysmeta[f"image_{key}"] = str(image[key])
+    for key, value in (image.get("properties") or {}).items():
+        sysmeta[f"image_{key}"] = str(value)
+    return sysmeta
+
+
+def _request_spec_image(image):
+    """The part of the image the scheduler filters look at."""
+    return {
+        "id": image.get("id"),
+        "name": image.get("name"),
+        "properties": {k: str(v) for k, v in (image.get("properties") or {}).items()},
+    }
+
