@@ -13,6 +13,7 @@ import time
 from cheroot import wsgi as cheroot_wsgi
 from cheroot.ssl import builtin as cheroot_ssl
 from oslo_log import log as logging
+from oslo_service import opts as service_opts
 from oslo_service import service as oslo_service
 
 import nova.conf
@@ -75,6 +76,8 @@ class WSGIServer(oslo_service.ServiceBase):
     """
 
     def __init__(self, binary, app, host, port, threads=10, reuse_port=False, conf=CONF):
+        # [DEFAULT] graceful_shutdown_timeout bounds how long stop() waits.
+        service_opts.register_service_opts(conf)
         self.binary = binary
         self._app = AccessLog(app, conf.wsgi.wsgi_log_format)
         self._bind = (host, port)
