@@ -10,6 +10,7 @@ import os
 import pathlib
 import socket
 import subprocess
+import sys
 import uuid
 
 import pytest
@@ -190,3 +191,20 @@ def test_unreachable_glance_raises_connection_failed(ctx):
         endpoint_override="http://127.0.0.1:9", raise_exc=False))
     with pytest.raises(exception.GlanceConnectionFailed):
         dead.show(ctx, str(uuid.uuid4()))
+
+
+def test_upload_image_tool(glance_service, images, ctx, image_file):
+    url, _env = glance_service
+    name = f"tool-{uuid.uuid4()}"
+    command = [sys.executable, str(REPO / "tools" / "services" / "upload_image.py"),
+               "--url", url, "--name", name, "--disk-format", "raw",
+               "--property", "hw_disk_bus=scsi", "--if-missing", str(image_file)]
+    first = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    image_id = first.stdout.strip()
+    shown = images.show(ctx, image_id)
+    assert shown["name"] == name
+    assert shown["status"] == "active"
+    assert shown["properties"]["hw_disk_bus"] == "scsi"
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
+    assert again.stdout.strip() == image_id
+    assert len(images.detail(ctx, name=name)) == 1

@@ -19,6 +19,7 @@
 #   GLANCE_PORT          default 9292
 #   GLANCE_THREADS       default 16
 #   GLANCE_PIP_SPEC      what pip installs; default "glance>=33.0.0"
+#   GLANCE_BASE_PYTHON   python that creates the venv; default python3
 # The API has no authentication: every request runs as an admin, so any
 # X-Auth-Token (or none) works (see doc/source/services.rst).
 set -euo pipefail
@@ -40,8 +41,12 @@ URL="http://$HOST:$PORT"
 # shellcheck source=tools/services/common.sh
 . "$HERE/common.sh"
 
+# Written last by install, so a venv still being filled by a concurrent
+# install (or left half-done by a killed one) never counts as ready.
+MARKER="$VENV/.installed-for-nova"
+
 venv_ready() {
-    [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c "import glance, cheroot" 2>/dev/null
+    [ -x "$VENV/bin/python" ] && [ "$(cat "$MARKER" 2>/dev/null)" = "$PIP_SPEC" ]
 }
 
 install() {
@@ -56,9 +61,16 @@ install() {
         local t0=$SECONDS
         echo "glance: installing $PIP_SPEC into $VENV"
         rm -rf "$VENV"
-        python3 -m venv "$VENV"
-        "$VENV/bin/pip" install -q -U pip
-        "$VENV/bin/pip" install -q "$PIP_SPEC" "cheroot>=10.0.0"
+        local log="$VENV.install.log"
+        if ! { "${GLANCE_BASE_PYTHON:-python3}" -m venv "$VENV" &&
+               "$VENV/bin/pip" install -q -U pip &&
+               "$VENV/bin/pip" install -q "$PIP_SPEC" "cheroot>=10.0.0" &&
+               "$VENV/bin/python" -c "import glance, cheroot"; } >"$log" 2>&1; then
+            echo "glance: install failed; last lines of $log:" >&2
+            tail -n 30 "$log" >&2
+            return 1
+        fi
+        echo "$PIP_SPEC" > "$MARKER"
         echo "glance: installed $("$VENV/bin/pip" show glance | sed -n 's/^Version: //p')" \
              "in $((SECONDS - t0)) s"
     fi
