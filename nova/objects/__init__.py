@@ -9,16 +9,20 @@ import importlib
 
 #: Object modules under nova.objects, imported by register_all().
 _OBJECT_MODULES = (
+    "aggregate",
     "cell_mapping",
     "compute_node",
     "flavor",
     "host_mapping",
     "hv_spec",
+    "image_meta",
     "instance",
     "instance_mapping",
     "instance_fault",
+    "instance_group",
     "instance_info_cache",
     "keypair",
+    "request_spec",
     "selection",
     "service",
     "tag",

@@ -157,3 +157,4 @@ class NetworkModel(FieldType):
 class NetworkModelField(fields.AutoTypedField):
     AUTO_TYPE = NetworkModel()
 IPV6AddressField = fields.IPV6AddressField
+DictOfListOfStringsField = fields.DictOfListOfStringsField
