@@ -96,9 +96,18 @@ def db_sync(version=None, database="main", context=None):
         the database's current revision; nothing is changed.
     """
     _check_database(database)
+    sync_engine(_get_engine(database, context), database, version)
+
+
+def sync_engine(engine, database, version=None):
+    """Upgrade the ``database`` schema ("main" or "api") reached through ``engine``.
+
+    ``db_sync`` without the configuration look-up, for tools and tests that
+    hold their own SQLAlchemy Engine. Same arguments and exceptions.
+    """
+    _check_database(database)
     history = _history(database)
     target = _resolve(database, version, history)
-    engine = _get_engine(database, context)
     with engine.begin() as connection:
         current = _current_revision(connection)
         if current is not None and current not in history:
@@ -123,7 +132,11 @@ def db_version(database="main", context=None):
     :raises nova.exception.InvalidInput: unknown ``database``.
     """
     _check_database(database)
-    engine = _get_engine(database, context)
+    return engine_version(_get_engine(database, context))
+
+
+def engine_version(engine):
+    """Return the schema revision (str or None) of the database behind ``engine``."""
     with engine.connect() as connection:
         return _current_revision(connection)
 
