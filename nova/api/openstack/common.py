@@ -54,3 +54,49 @@ def get_limit_and_marker(req):
         if limit < 0:
             raise webob.exc.HTTPBadRequest(explanation="limit param must be positive")
     return min(limit, max_limit), req.GET.get("marker")
+
+
+def _bookmark_base(req):
+    # Bookmarks point at the unversioned root: http://h:8774/flavors/1.
+    url = application_url(req)
+    script = req.script_name.rstrip("/")
+    if script and url.endswith(script):
+        return url[: -len(script)]
+    return url
+
+
+def resource_links(req, collection, identifier):
+    """Return upstream's ``links`` of one resource: self and bookmark.
+
+    :param req: the request being answered.
+    :param collection: path segment of the collection ("flavors", "servers").
+    :param identifier: the resource id (str or int).
+    :returns: [{"rel": "self", "href": ".../v2.1/<collection>/<id>"},
+        {"rel": "bookmark", "href": ".../<collection>/<id>"}]
+    """
+    return [
+        {"rel": "self", "href": f"{application_url(req)}/{collection}/{identifier}"},
+        {"rel": "bookmark", "href": f"{_bookmark_base(req)}/{collection}/{identifier}"},
+    ]
+
+
+def collection_links(req, items, collection, id_key="id"):
+    """Return the ``<collection>_links`` list of a paginated response.
+
+    A "next" link (same query, marker = last item's id) is given only when
+    the page is full, i.e. ``len(items)`` equals the effective limit, as
+    upstream does.
+
+    :param items: the dicts (or objects) on this page, in order.
+    :param id_key: key (or attribute) holding each item's marker value.
+    :returns: [] or [{"rel": "next", "href": ...}].
+    """
+    limit, _ = get_limit_and_marker(req)
+    if not items or len(items) != limit:
+        return []
+    last = items[-1]
+    marker = last[id_key] if isinstance(last, dict) else getattr(last, id_key)
+    params = [(key, value) for key, value in req.GET.items() if key != "marker"]
+    params.append(("marker", str(marker)))
+    query = urllib.parse.urlencode(params)
+    return [{"rel": "next", "href": f"{application_url(req)}/{collection}?{query}"}]
