@@ -339,6 +339,11 @@ class CellV2Commands:
         except exception.CellMappingNotFound:
             _cell_not_found(cell_uuid)
             return 1
+        if (disable or enable) and cell.is_cell0():
+            # Checked before the URLs, so that the answer does not depend on
+            # which configuration file the command runs with.
+            print("Cell0 cannot be disabled." if disable else "Cell0 cannot be enabled.")
+            return 5
         if name:
             cell.name = name
         # Upstream's rule: an option not given falls back to this host's
@@ -355,9 +360,6 @@ class CellV2Commands:
         if database_connection:
             cell.database_connection = database_connection
         if disable or enable:
-            if cell.is_cell0():
-                print("Cell0 cannot be disabled." if disable else "Cell0 cannot be enabled.")
-                return 5
             if cell.disabled == disable:
                 state = "disabled" if disable else "enabled"
                 print(f"Cell {cell.uuid} is already {state}")

@@ -103,7 +103,8 @@ class CellMapping(base.NovaTimestampObject, base.NovaObject):
         """True when this is the cell0 mapping (uuid ``CELL0_UUID``)."""
         return "uuid" in self and self.uuid == CELL0_UUID
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_uuid(cls, context, uuid):
         """Return the mapping with ``uuid``; raises CellMappingNotFound."""
         return _from_db_object(context, cls(), _get_by_uuid_from_db(context, uuid))
@@ -169,17 +170,20 @@ class CellMappingList(base.ObjectListBase, base.NovaObject):
         result.obj_reset_changes()
         return result
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_all(cls, context):
         """Return every cell mapping, cell0 included."""
         return cls._fill(context, _get_all_from_db(context))
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_disabled(cls, context, disabled):
         """Return the mappings whose ``disabled`` equals ``disabled`` (bool)."""
         return cls._fill(context, _get_all_from_db(context, disabled=bool(disabled)))
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_project_id(cls, context, project_id):
         """Return the cells holding at least one instance mapping of ``project_id``."""
         return cls._fill(context, _get_all_from_db(context, project_id=project_id))

@@ -98,7 +98,8 @@ class HostMapping(base.NovaTimestampObject, base.NovaObject):
         "cell_mapping": fields.ObjectField("CellMapping"),
     }
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_host(cls, context, host):
         """Return the mapping of ``host``; raises HostMappingNotFound."""
         return _from_db_object(context, cls(), _get_by_host_from_db(context, host))
@@ -157,12 +158,14 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
         result.obj_reset_changes()
         return result
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_all(cls, context):
         """Return every host mapping of the deployment."""
         return cls._fill(context, _get_list_from_db(context))
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_cell_id(cls, context, cell_id):
         """Return the mappings of the cell whose ``cell_mappings.id`` is ``cell_id``."""
         return cls._fill(context, _get_list_from_db(context, cell_id=cell_id))

@@ -120,7 +120,8 @@ class InstanceMapping(base.NovaTimestampObject, base.NovaObject):
         "queued_for_delete": fields.BooleanField(default=False),
     }
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_instance_uuid(cls, context, instance_uuid):
         """Return the mapping of ``instance_uuid``; raises InstanceMappingNotFound."""
         return _from_db_object(
@@ -193,17 +194,20 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
         result.obj_reset_changes()
         return result
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_project_id(cls, context, project_id):
         """Return the mappings of ``project_id``'s instances."""
         return cls._fill(context, _get_list_from_db(context, project_id=project_id))
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_cell_id(cls, context, cell_id):
         """Return the mappings pointing at the cell whose ``cell_mappings.id`` is ``cell_id``."""
         return cls._fill(context, _get_list_from_db(context, cell_id=cell_id))
 
-    @base.remotable_classmethod
+    @classmethod
+    @base.remotable
     def get_by_instance_uuids(cls, context, uuids):
         """Return the mappings of the given instance uuids (unknown uuids are left out)."""
         return cls._fill(context, _get_list_from_db(context, instance_uuids=uuids))
