@@ -10,6 +10,7 @@ in nova-compute, which has no database credentials.
 
 import threading
 
+from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 
 from nova.conf import CONF
@@ -60,6 +61,9 @@ def facade_options(group, connection=None):
 class GroupConfiguredFactory(enginefacade._TransactionFactory):
     """A transaction factory that reads a CONF group when it first starts.
 
+    Raises oslo_db.exception.CantStartEngineError at first use when the
+    group's ``connection`` is unset.
+
     Reading at start rather than at import lets tests and nova-manage set
     options (``--config-file``, ``set_override``) after the module is imported.
     """
@@ -73,7 +77,11 @@ class GroupConfiguredFactory(enginefacade._TransactionFactory):
         with self._configure_lock:
             if self._started:
                 return
-            self.configure(**facade_options(getattr(CONF, self._group_name)))
+            options = facade_options(getattr(CONF, self._group_name))
+            if not options.get("connection"):
+                raise db_exc.CantStartEngineError(
+                    f"[{self._group_name}] connection is not set")
+            self.configure(**options)
             # conf=None: every option is set explicitly above, so the factory
             # must not fall back to [database] (wrong for [api_database]).
             super()._start(conf=None)
