@@ -164,3 +164,15 @@ def soft_delete_instance(url, instance_uuid):
         row = session.execute(sa.select(main_models.Instance)
                               .where(main_models.Instance.uuid == instance_uuid)).scalar_one()
         row.deleted = row.id
+
+
+def alembic_version(url):
+    """Return the schema revision of the database at ``url``, None when empty."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    finally:
+        engine.dispose()

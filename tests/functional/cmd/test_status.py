@@ -1,0 +1,114 @@
+"""nova-status upgrade check: Cells v2, host mapping, schema and Placement checks."""
+
+import json
+import socket
+
+import pytest
+
+from tests.fixtures.placement import PlacementFixture
+from tests.functional.cmd.cli import TRANSPORT_URL, add_compute_node
+
+SUCCESS, WARNING, FAILURE = 0, 1, 2
+
+
+def _check(cli):
+    """Run ``upgrade check --json``; return (exit code, {check name: (result, details)})."""
+    code, out = cli.status("upgrade", "check", "--json")
+    document = json.loads(out.strip().splitlines()[-1])
+    assert document["name"] == "Upgrade Check Results"
+    return code, {c["check"]: (c["result"], c["details"]) for c in document["checks"]}
+
+
+def _closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def placement_unreachable(cli):
+    """[placement] pointed at a loopback port nothing listens on."""
+    url = f"http://127.0.0.1:{_closed_port()}"
+    cli.write_conf(DEFAULT={"transport_url": TRANSPORT_URL},
+                   placement={"auth_type": "admin_token", "endpoint": url, "token": "admin"})
+    return url
+
+
+@pytest.fixture
+def placement():
+    """A real Placement in this process; nova's [placement] points at it."""
+    fixture = PlacementFixture()
+    fixture.setUp()
+    try:
+        yield fixture
+    finally:
+        fixture.cleanUp()
+
+
+def test_cells_v2_fails_on_an_empty_api_database(cli, db_backend, databases,
+                                                 placement_unreachable):
+    code, checks = _check(cli)
+    assert code == FAILURE
+    result, details = checks["Cells v2"]
+    assert result == FAILURE
+    assert "at least two cell mappings" in details
+    assert "nova-manage cell_v2 simple_cell_setup" in details
+
+
+def test_cells_v2_and_host_mapping_after_setup(cli, deployment, placement_unreachable):
+    code, checks = _check(cli)
+    assert checks["Cells v2"][0] == SUCCESS
+    assert "nova-manage cell_v2 discover_hosts" in checks["Cells v2"][1]
+    assert checks["Compute hosts mapped"] == (SUCCESS, None)
+    assert checks["Database schemas"] == (SUCCESS, None)
+
+    # A compute node registered but never discovered: no host mapping at all.
+    add_compute_node(deployment.main_url, "compute1")
+    code, checks = _check(cli)
+    assert checks["Cells v2"][0] == FAILURE
+    assert "No host mappings found but there are compute nodes" in checks["Cells v2"][1]
+    assert checks["Compute hosts mapped"][0] == WARNING
+    assert "1 compute node(s) without a host mapping" in checks["Compute hosts mapped"][1]
+
+    assert cli.manage("cell_v2", "discover_hosts")[0] == 0
+    add_compute_node(deployment.main_url, "compute2")
+    code, checks = _check(cli)
+    assert checks["Cells v2"] == (SUCCESS, None)
+    result, details = checks["Compute hosts mapped"]
+    assert result == WARNING
+    assert f"Cell {deployment.cell1_uuid}(cell1) has 1 compute node(s)" in details
+
+
+def test_schema_check_fails_for_an_unsynced_cell(cli, databases, database_factory,
+                                                 placement_unreachable):
+    empty = database_factory(prefix="nm_cell0")
+    assert cli.manage("cell_v2", "map_cell0", "--database_connection", empty)[0] == 0
+    assert cli.manage("cell_v2", "create_cell", "--name", "cell1")[0] == 0
+    code, checks = _check(cli)
+    assert code == FAILURE
+    result, details = checks["Database schemas"]
+    assert result == FAILURE
+    assert "00000000-0000-0000-0000-000000000000(cell0) is at revision None" in details
+    assert "nova-manage db sync" in details
+    assert checks["Cells v2"][0] == SUCCESS
+
+
+def test_placement_unreachable_is_a_failure(cli, databases, placement_unreachable):
+    code, checks = _check(cli)
+    assert code == FAILURE
+    result, details = checks["Placement API"]
+    assert result == FAILURE
+    assert details.startswith("Placement API does not seem to be running")
+    assert placement_unreachable in details
+
+
+def test_every_check_passes_against_a_real_placement(cli, deployment, placement):
+    add_compute_node(deployment.main_url, "compute1")
+    assert cli.manage("cell_v2", "discover_hosts")[0] == 0
+    code, out = cli.status("upgrade", "check")
+    assert code == SUCCESS, out
+    for name in ("Cells v2", "Compute hosts mapped", "Database schemas", "Placement API"):
+        assert f"Check: {name}" in out
+    assert "Failure" not in out and "Warning" not in out
+    assert out.count("Result: Success") == 4
+
