@@ -461,3 +461,11 @@ class InstanceInvalidState(Invalid):
     msg_fmt = ("Instance %(instance_uuid)s in %(attr)s %(state)s. Cannot %(method)s "
                "while the instance is in this state.")
     code = 409
+
+
+class BDMNotFound(NotFound):
+    msg_fmt = "No Block Device Mapping with id %(id)s."
+
+
+class VolumeBDMNotFound(NotFound):
+    msg_fmt = "No volume Block Device Mapping with id %(volume_id)s."

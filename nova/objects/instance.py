@@ -23,7 +23,7 @@ from nova import exception
 from nova.compute import task_states, vm_states
 from nova.db.main import api as db_api
 from nova.db.main import models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 from nova.objects import flavor as flavor_obj
 from nova.objects import instance_fault as fault_obj
 from nova.objects import instance_info_cache as info_cache_obj
@@ -679,9 +679,8 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         for key in ("access_ip_v4", "access_ip_v6"):
             if values.get(key) is not None:
                 values[key] = str(values[key])
-        values.setdefault("deleted", 0)
-        if "deleted" in values:
-            values["deleted"] = 0
+        values["deleted"] = 0
+        dbutils.naive_utc(values)
         metadata = dict(self.metadata) if self.obj_attr_is_set("metadata") else {}
         system_metadata = (dict(self.system_metadata)
                            if self.obj_attr_is_set("system_metadata") else {})
@@ -746,6 +745,7 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
                 or extra):
             self._save_children(changes)
             return
+        dbutils.naive_utc(values)
         row = _instance_update(self._context, self.uuid, values, expected, metadata,
                                system_metadata, extra)
         for key in ("updated_at", "task_state", "vm_state", "power_state"):
