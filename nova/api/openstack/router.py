@@ -107,6 +107,47 @@ class Router:
         return params.pop(_ROUTE_KEY), params
 
 
+class Actions:
+    """Handler of an ``/action`` route: dispatch on the body's single key.
+
+    Upstream's action calls (``POST /servers/{server_id}/action`` with
+    ``{"os-stop": null}``, ``{"reboot": {"type": "SOFT"}}``...) share one
+    path. Listing them in the route table keeps every call on one screen::
+
+        "/servers/{id}/action": {"POST": router.Actions({
+            "os-start": server_power.start,
+            "os-stop": server_power.stop,
+            "reboot": server_power.reboot,
+        })},
+
+    Each action handler is called like any handler, with ``body`` the
+    whole request body, and may carry ``@wsgi.response``, validation and
+    ``wsgi.api_version`` decorators of its own.
+
+    :param actions: dict of action name -> handler.
+    :raises webob.exc.HTTPBadRequest: (when called) body not an object of
+        exactly one key, or an action not in the table.
+    """
+
+    def __init__(self, actions):
+        self.actions = dict(actions)
+
+    def __call__(self, req, body=None, **params):
+        if not isinstance(body, dict) or len(body) != 1:
+            raise webob.exc.HTTPBadRequest(
+                explanation="Malformed request body: an action call takes an "
+                            "object with exactly one key, the action name.")
+        (name,) = body
+        handler = self.actions.get(name)
+        if handler is None:
+            raise webob.exc.HTTPBadRequest(explanation=f"There is no such action: {name}")
+        result = handler(req, body=body, **params)
+        if isinstance(result, (wsgi.ResponseObject, webob.Response)):
+            return result
+        return wsgi.ResponseObject(
+            result, code=wsgi.default_code(handler, req.api_version_request))
+
+
 def parse_body(req):
     """Return the JSON body of ``req`` (dict/list) or None when empty.
 

@@ -134,3 +134,43 @@ def test_version_above_the_routers_maximum_is_refused():
 def test_route_table_rejects_lowercase_methods():
     with pytest.raises(ValueError):
         router.Router({"/x": {"get": lambda req: None}})
+
+
+class PowerController:
+    @wsgi.response(202)
+    def start(self, req, id, body):
+        return None
+
+    @wsgi.api_version("2.3")
+    @validation.schema({"type": "object", "properties": {"reboot": {
+        "type": "object", "required": ["type"]}}})
+    def reboot(self, req, id, body):
+        return {"rebooted": id, "type": body["reboot"]["type"]}
+
+
+def _actions_app():
+    power = PowerController()
+    return router.Router({"/widgets/{id}/action": {"POST": router.Actions({
+        "os-start": power.start, "reboot": power.reboot})}}, max_version="2.10")
+
+
+def test_action_dispatches_on_the_body_key_with_its_own_status():
+    resp = _get(_actions_app(), "/widgets/w1/action", "POST", {"os-start": None})
+    assert resp.status_int == 202
+    resp = _get(_actions_app(), "/widgets/w1/action", "POST", {"reboot": {"type": "HARD"}},
+                headers={"OpenStack-API-Version": "compute 2.3"})
+    assert (resp.status_int, resp.json) == (200, {"rebooted": "w1", "type": "HARD"})
+
+
+def test_action_keeps_its_own_validation_and_versions():
+    with pytest.raises(exception.ValidationError):
+        _get(_actions_app(), "/widgets/w1/action", "POST", {"reboot": {}},
+             headers={"OpenStack-API-Version": "compute 2.3"})
+    with pytest.raises(exception.VersionNotFoundForAPIMethod):
+        _get(_actions_app(), "/widgets/w1/action", "POST", {"reboot": {"type": "SOFT"}})
+
+
+@pytest.mark.parametrize("body", [{"os-fly": None}, {"os-start": None, "reboot": {}}, ["x"]])
+def test_unknown_or_ambiguous_action_is_a_bad_request(body):
+    with pytest.raises(webob.exc.HTTPBadRequest):
+        _get(_actions_app(), "/widgets/w1/action", "POST", body)
