@@ -703,7 +703,6 @@ def add_command_parsers(subparsers):
         action_parsers.required = True
         for action, (_method, arguments, help_text) in actions.items():
             parser = action_parsers.add_parser(action, help=help_text, description=help_text)
-            parser.set_defaults(action_args=[_dest_of(f, k) for f, k in arguments])
             for flags, kwargs in arguments:
                 kwargs = dict(kwargs)
                 dest = _dest_of(flags, kwargs)
@@ -728,12 +727,18 @@ def _register_cli_opts():
         CONF.register_cli_opt(category_opt)
 
 
-def _action_call():
-    """Return (bound method, kwargs) for the parsed category and action."""
-    cls, actions = COMMANDS[CONF.category.name]
-    method_name = actions[CONF.category.action][0]
-    kwargs = {dest: getattr(CONF.category, _KWARG_PREFIX + dest)
-              for dest in CONF.category.action_args}
+def bind_action(category, action, value_of):
+    """Return ``(bound method, kwargs)`` that run one parsed action.
+
+    :param category: the category name, e.g. "cell_v2".
+    :param action: the action name, e.g. "create_cell".
+    :param value_of: callable returning the parsed value of an argparse
+        destination name (how oslo.config or a bare argparse namespace is read).
+    """
+    cls, actions = COMMANDS[category]
+    method_name, arguments, _help = actions[action]
+    kwargs = {dest: value_of(_KWARG_PREFIX + dest)
+              for dest in (_dest_of(flags, spec) for flags, spec in arguments)}
     return getattr(cls(), method_name), kwargs
 
 
@@ -763,7 +768,8 @@ def main(argv=None):
     api_db_api.reset_context_manager()
     main_db_api.reset_context_managers()
     objects.register_all()
-    method, kwargs = _action_call()
+    method, kwargs = bind_action(CONF.category.name, CONF.category.action,
+                                 lambda name: getattr(CONF.category, name))
     try:
         return method(**kwargs)
     except (exception.NovaException, db_exc.DBError, db_exc.CantStartEngineError) as exc:
