@@ -36,6 +36,11 @@ def load_api(conf_fixture, auth_strategy="noauth2", paste_config=None, **api_opt
     return paste_app.load_app(paste_app.OSAPI_COMPUTE, paste_config=paste_config)
 
 
+def load_app_from_current_conf():
+    """Load ``osapi_compute`` with CONF as it stands (already parsed by ``load_api``)."""
+    return paste_app.load_app(paste_app.OSAPI_COMPUTE)
+
+
 class APIClient:
     """Send requests to a WSGI app with noauth2 credentials and a microversion.
 
