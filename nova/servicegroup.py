@@ -95,6 +95,9 @@ def report_state(service_ref):
                       {"binary": service_ref.binary, "host": service_ref.host,
                        "interval": CONF.report_interval})
         return False
+    LOG.debug("Heartbeat %(count)d of %(binary)s on %(host)s sent",
+              {"count": service_ref.report_count, "binary": service_ref.binary,
+               "host": service_ref.host})
     return True
 
 

@@ -24,7 +24,7 @@ class API:
     def __init__(self, base_api=None):
         self.base_rpcapi = base_api or baserpc.BaseAPI(rpcapi.RPC_TOPIC)
 
-    def wait_until_ready(self, context, timeout=10, max_attempts=None,
+    def wait_until_ready(self, context, timeout=5, max_attempts=None,
                          stop_event=None):
         """Block until some nova-conductor answers a ping.
 
