@@ -11,11 +11,18 @@ is_running() {
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-# answers URL: true when an HTTP GET gets any response below 500.
+# answers HOST PORT PATH: true when an HTTP GET of PATH gets a status below
+# 500. Plain bash (/dev/tcp), so no curl or wget is needed.
 answers() {
-    local code
-    code="$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" 2>/dev/null)" || return 1
-    [ "$code" -ge 200 ] 2>/dev/null && [ "$code" -lt 500 ]
+    (
+        exec 3<>"/dev/tcp/$1/$2" || exit 1
+        printf 'GET %s HTTP/1.0\r\nHost: %s:%s\r\n\r\n' "$3" "$1" "$2" >&3
+        read -r -t 5 status <&3 || exit 1
+        case "$status" in
+            HTTP/1.?\ [234]*) exit 0 ;;
+            *) exit 1 ;;
+        esac
+    ) 2>/dev/null
 }
 
 # launch LOGFILE CMD...: run CMD detached from this shell (own session, no
@@ -26,12 +33,12 @@ launch() {
     setsid "$@" >>"$log" 2>&1 </dev/null &
 }
 
-# wait_until_answers URL PIDFILE SECONDS: poll until URL answers; fail early
-# when the server wrote no pid file and its process is gone.
+# wait_until_answers HOST PORT PATH PIDFILE SECONDS: poll until the server
+# named by PIDFILE is alive and answers; false after SECONDS.
 wait_until_answers() {
-    local url="$1" pidfile="$2" limit="$3" i
+    local host="$1" port="$2" path="$3" pidfile="$4" limit="$5" i
     for ((i = 0; i < limit * 5; i++)); do
-        if is_running "$pidfile" && answers "$url"; then
+        if is_running "$pidfile" && answers "$host" "$port" "$path"; then
             return 0
         fi
         sleep 0.2
@@ -61,10 +68,13 @@ stop_pid() {
     echo "$name: stopped"
 }
 
-# status_of NAME PIDFILE URL: print the state; exit 0 only when it answers.
+# status_of NAME PIDFILE HOST PORT PATH: print the state; exit 0 only when
+# the server answers, 1 when its process lives but does not answer, 3 when
+# it is stopped (the LSB status codes).
 status_of() {
-    local name="$1" pidfile="$2" url="$3"
-    if is_running "$pidfile" && answers "$url"; then
+    local name="$1" pidfile="$2" host="$3" port="$4" path="$5"
+    local url="http://$host:$port$path"
+    if is_running "$pidfile" && answers "$host" "$port" "$path"; then
         echo "$name: running at $url (pid $(cat "$pidfile"))"
         return 0
     fi

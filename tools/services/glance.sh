@@ -141,7 +141,7 @@ PY
 }
 
 start() {
-    if is_running "$PID_FILE" && answers "$URL/versions"; then
+    if is_running "$PID_FILE" && answers "$HOST" "$PORT" /versions; then
         echo "glance: already running at $URL (pid $(cat "$PID_FILE"))"
         return 0
     fi
@@ -161,7 +161,7 @@ start() {
         "$HERE/wsgi_serve.py" --app glance.wsgi.api:application \
         --bind "$HOST:$PORT" --threads "$THREADS" --pid-file "$PID_FILE" \
         --name glance-api
-    if ! wait_until_answers "$URL/versions" "$PID_FILE" 90; then
+    if ! wait_until_answers "$HOST" "$PORT" /versions "$PID_FILE" 90; then
         echo "glance: did not start; last log lines:" >&2
         tail -n 30 "$LOG_FILE" >&2 || true
         return 1
@@ -174,6 +174,6 @@ case "${1:-}" in
     start) start ;;
     stop) stop_pid glance "$PID_FILE" ;;
     restart) stop_pid glance "$PID_FILE"; start ;;
-    status) status_of glance "$PID_FILE" "$URL/versions" ;;
+    status) status_of glance "$PID_FILE" "$HOST" "$PORT" /versions ;;
     *) echo "usage: $0 install|start|stop|restart|status" >&2; exit 2 ;;
 esac

@@ -60,7 +60,7 @@ EOF
 }
 
 start() {
-    if is_running "$PID_FILE" && answers "$URL/"; then
+    if is_running "$PID_FILE" && answers "$HOST" "$PORT" /; then
         echo "placement: already running at $URL (pid $(cat "$PID_FILE"))"
         return 0
     fi
@@ -75,7 +75,7 @@ start() {
         "$HERE/wsgi_serve.py" --app placement.wsgi.api:application \
         --bind "$HOST:$PORT" --threads "$THREADS" --pid-file "$PID_FILE" \
         --name placement
-    if ! wait_until_answers "$URL/" "$PID_FILE" 60; then
+    if ! wait_until_answers "$HOST" "$PORT" / "$PID_FILE" 60; then
         echo "placement: did not start; last log lines:" >&2
         tail -n 30 "$LOG_FILE" >&2 || true
         return 1
@@ -87,6 +87,6 @@ case "${1:-}" in
     start) start ;;
     stop) stop_pid placement "$PID_FILE" ;;
     restart) stop_pid placement "$PID_FILE"; start ;;
-    status) status_of placement "$PID_FILE" "$URL/" ;;
+    status) status_of placement "$PID_FILE" "$HOST" "$PORT" / ;;
     *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac
