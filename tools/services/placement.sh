@@ -68,6 +68,11 @@ start() {
         echo "placement: $HOST:$PORT is taken by another process" >&2
         return 1
     fi
+    if ! "$PYTHON" -c "import placement" 2>/dev/null; then
+        echo "placement: $PYTHON cannot import placement; set NOVA_PYTHON to the" \
+             "python of nova's venv (pip install -r requirements.txt)" >&2
+        return 1
+    fi
     write_conf
     "$(dirname "$PYTHON")/placement-manage" --config-file "$CONF_FILE" db sync
     rm -f "$PID_FILE"
