@@ -11,6 +11,7 @@ and this factory builds the one named by the option.
 """
 
 import nova.conf
+from nova import exception
 
 CONF = nova.conf.CONF
 
@@ -21,9 +22,14 @@ def pipeline_factory(loader, global_conf, **local_conf):
     :param local_conf: strategy name -> space-separated filter names ending
         with the app name.
     :returns: the WSGI app wrapped by its filters (first name outermost).
-    :raises KeyError: the ini lacks a pipeline for the configured strategy.
+    :raises nova.exception.PasteAppNotFound: the ini lacks a pipeline for
+        the configured strategy.
     """
-    names = local_conf[CONF.api.auth_strategy].split()
+    strategy = CONF.api.auth_strategy
+    if strategy not in local_conf:
+        raise exception.PasteAppNotFound(name=f"pipeline for auth_strategy {strategy}",
+                                         path=global_conf.get("__file__"))
+    names = local_conf[strategy].split()
     app = loader.get_app(names[-1], global_conf=global_conf)
     for name in reversed(names[:-1]):
         app = loader.get_filter(name, global_conf=global_conf)(app)
