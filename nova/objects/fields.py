@@ -36,6 +36,10 @@ IPV4AddressField = fields.IPV4AddressField
 FlexibleBooleanField = fields.FlexibleBooleanField
 BaseEnumField = fields.BaseEnumField
 Enum = fields.Enum
+IPV6AddressField = fields.IPV6AddressField
+DictOfListOfStringsField = fields.DictOfListOfStringsField
+Object = fields.Object
+AutoTypedField = fields.AutoTypedField
 
 
 # --- Nova enums (appended by the objects layer) ---------------------------
@@ -154,7 +158,5 @@ class NetworkModel(FieldType):
         return f"NetworkModel({len(value)} VIFs)"
 
 
-class NetworkModelField(fields.AutoTypedField):
+class NetworkModelField(AutoTypedField):
     AUTO_TYPE = NetworkModel()
-IPV6AddressField = fields.IPV6AddressField
-DictOfListOfStringsField = fields.DictOfListOfStringsField

@@ -17,6 +17,25 @@ from nova.objects import base, fields
 from nova.objects import image_meta as image_meta_obj
 from nova.objects import instance_group as instance_group_obj
 
+
+class _ImageMetaType(fields.Object):
+    """An ImageMeta; a Glance image dict is accepted and converted on assignment."""
+
+    def __init__(self):
+        super().__init__("ImageMeta")
+
+    def coerce(self, obj, attr, value):
+        if isinstance(value, dict):
+            value = image_meta_obj.ImageMeta.from_dict(value)
+        return super().coerce(obj, attr, value)
+
+
+class ImageMetaField(fields.AutoTypedField):
+    """ObjectField("ImageMeta") that also takes a Glance image dict."""
+
+    AUTO_TYPE = _ImageMetaType()
+
+
 #: Fields that describe one scheduling attempt and are never persisted.
 _TRANSIENT_FIELDS = ("retry", "ignore_hosts", "id")
 
@@ -115,7 +134,7 @@ class RequestSpec(base.NovaObject):
         "instance_uuid": fields.UUIDField(),
         "project_id": fields.StringField(nullable=True),
         "user_id": fields.StringField(nullable=True),
-        "image": fields.ObjectField("ImageMeta", nullable=True),
+        "image": ImageMetaField(nullable=True),
         "flavor": fields.ObjectField("Flavor", nullable=False),
         "num_instances": fields.IntegerField(default=1),
         "availability_zone": fields.StringField(nullable=True),
@@ -152,8 +171,6 @@ class RequestSpec(base.NovaObject):
         spec.instance_uuid = instance_uuid
         spec.project_id = project_id or context.project_id
         spec.user_id = user_id or context.user_id
-        if image is not None and not isinstance(image, image_meta_obj.ImageMeta):
-            image = image_meta_obj.ImageMeta.from_dict(image)
         spec.image = image
         spec.flavor = flavor
         spec.num_instances = 1

@@ -52,7 +52,7 @@ object_data = {
     "KeyPairList": "1.0-94aad3ac5c938eef4b5e83da0212f506",
     "Migration": "1.0-d670132d911c74ac34f3174b04491795",
     "MigrationList": "1.0-5ac93d06c253bc3423b93520a8328286",
-    "RequestSpec": "1.0-75555218bacdbf140a0025f5e8e275b1",
+    "RequestSpec": "1.0-63c53a942a81a26674c214db725628b0",
     "SchedulerRetries": "1.0-3c9c8b16143ebbb6ad7030e999d14cc0",
     "Selection": "1.0-bb8079d73d4fc62a58351a8ac1e49495",
     "Service": "1.0-57ed2355074b9bd94485676c8bd8ae40",
