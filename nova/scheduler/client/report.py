@@ -58,6 +58,16 @@ CANDIDATES_VERSION = "1.36"
 #: Attempts for writes that lose a generation race before giving up.
 GENERATION_CONFLICT_RETRIES = 4
 
+#: What Placement stores for an inventory field a PUT leaves out (its API
+#: contract); a wanted inventory is compared with these filled in.
+INVENTORY_DEFAULTS = {
+    "reserved": 0,
+    "min_unit": 1,
+    "max_unit": 2**31 - 1,
+    "step_size": 1,
+    "allocation_ratio": 1.0,
+}
+
 #: Placement's machine-readable error codes (the ``code`` of each error).
 ERR_CONCURRENT_UPDATE = "placement.concurrent_update"
 ERR_INVENTORY_INUSE = "placement.inventory.inuse"
@@ -259,11 +269,14 @@ class SchedulerReportClient:
 
     @staticmethod
     def _inventory_matches(current, wanted):
+        # A PUT resets left-out fields to their defaults, so compare with
+        # those filled in: {"total": 8} does not match a stored reserved=512.
         if set(current) != set(wanted):
             return False
         return all(
             current[rc].get(field) == value
-            for rc, fields in wanted.items() for field, value in fields.items())
+            for rc, fields in wanted.items()
+            for field, value in {**INVENTORY_DEFAULTS, **fields}.items())
 
     def set_inventory_for_provider(self, context, rp_uuid, inventory_dict):
         """Replace the provider's inventory with ``inventory_dict``.

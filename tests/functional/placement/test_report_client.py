@@ -75,6 +75,11 @@ def test_set_inventory_round_trip_and_noop(client, ctx, node):
     bigger = dict(INVENTORY, VCPU={"total": 8, "allocation_ratio": 1.0})
     assert client.set_inventory_for_provider(ctx, node, bigger) == generation + 1
     assert client.get_provider_inventory(ctx, node)[1]["VCPU"]["total"] == 8
+    # Leaving "reserved" out means 0 again, which is a change to write.
+    reserved = dict(bigger, MEMORY_MB={"total": 2048, "reserved": 256})
+    assert client.set_inventory_for_provider(ctx, node, reserved) == generation + 2
+    assert client.set_inventory_for_provider(ctx, node, bigger) == generation + 3
+    assert client.get_provider_inventory(ctx, node)[1]["MEMORY_MB"]["reserved"] == 0
 
 
 def test_set_inventory_retries_after_generation_race(client, ctx, node, placement_service):
