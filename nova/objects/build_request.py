@@ -18,6 +18,8 @@ from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
 from nova.objects import base, fields
 from nova.objects import instance as instance_obj
+from nova.objects import instance_info_cache as info_cache_obj
+from nova.objects import tag as tag_obj
 
 LOG = logging.getLogger(__name__)
 
@@ -136,8 +138,16 @@ class BuildRequest(base.NovaObject):
         if not instance.obj_attr_is_set("created_at") or instance.created_at is None:
             instance.created_at = row.created_at
         instance.updated_at = row.updated_at
-        if req.tags is not None:
-            instance.tags = req.tags
+        instance.tags = req.tags if req.tags is not None else tag_obj.TagList(objects=[])
+        # Fields a cell row would lazy-load; a pending server has none yet.
+        for attr, value in (("info_cache", None), ("fault", None), ("host", None),
+                            ("node", None), ("launched_at", None), ("terminated_at", None),
+                            ("locked", False), ("locked_by", None)):
+            if not instance.obj_attr_is_set(attr):
+                setattr(instance, attr, value)
+        if instance.info_cache is None:
+            instance.info_cache = info_cache_obj.InstanceInfoCache(
+                instance_uuid=instance.uuid, network_info=[])
         instance._context = context
         instance.obj_reset_changes()
         req.instance = instance
@@ -205,13 +215,12 @@ class BuildRequest(base.NovaObject):
     def get_new_instance(self, context):
         """Return a new, uncreated Instance carrying every field the API set.
 
-        The conductor calls ``create()`` on it in the chosen cell. Tags are
-        left out: create() would write them while the API expects them to
-        come from the build request.
+        The conductor calls ``create()`` on it in the chosen cell, which
+        also writes its tags and an empty network info cache.
         """
         instance = instance_obj.Instance(context)
         for field in self.instance.obj_fields:
-            if field in ("tags", "id"):
+            if field == "id":
                 continue
             if self.instance.obj_attr_is_set(field):
                 setattr(instance, field, getattr(self.instance, field))

@@ -502,7 +502,12 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
 
     @property
     def name(self):
-        """The hypervisor-side name ([DEFAULT] instance_name_template), e.g. instance-0000002a."""
+        """The hypervisor-side name ([DEFAULT] instance_name_template), e.g. instance-0000002a.
+
+        Empty while the instance has no DB id (still a build request).
+        """
+        if not self.obj_attr_is_set("id"):
+            return ""
         template = CONF.instance_name_template
         try:
             return template % self.id

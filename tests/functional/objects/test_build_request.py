@@ -51,8 +51,12 @@ def test_round_trip_and_new_instance(admin_ctx, flavor):
     # The conductor builds the real instance in a cell from it.
     new = got.get_new_instance(admin_ctx)
     new.create()
-    assert objects.Instance.get_by_uuid(admin_ctx, instance.uuid,
-                                        expected_attrs=["flavor"]).flavor.flavorid == "1"
+    created = objects.Instance.get_by_uuid(admin_ctx, instance.uuid,
+                                           expected_attrs=["flavor", "tags"])
+    assert created.flavor.flavorid == "1"
+    assert [t.tag for t in created.tags] == ["t"]
+    assert created.info_cache.network_info == []
+    assert new.name.startswith("instance-") and got.instance.name == ""
     got.destroy()
     with pytest.raises(exception.BuildRequestNotFound):
         got.destroy()
