@@ -16,9 +16,11 @@ import uuid
 import pytest
 from keystoneauth1 import adapter as ks_adapter
 from keystoneauth1 import session as ks_session
+from oslo_config import cfg
 
 from nova import context as nova_context
 from nova import exception
+from nova.conf import glance as glance_conf
 from nova.image import glance
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -208,3 +210,15 @@ def test_upload_image_tool(glance_service, images, ctx, image_file):
     again = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
     assert again.stdout.strip() == image_id
     assert len(images.detail(ctx, name=name)) == 1
+
+
+def test_client_from_glance_config(glance_service, tmp_path, ctx, image_file):
+    url, _env = glance_service
+    conf_file = tmp_path / "nova.conf"
+    conf_file.write_text(f"[glance]\nendpoint_override = {url}\n")
+    conf = cfg.ConfigOpts()
+    glance_conf.register_opts(conf)
+    conf(["--config-file", str(conf_file)], project="nova", default_config_files=[])
+    images = glance.GlanceImageService(glance.get_glance_adapter(conf))
+    created = _upload(images, ctx, image_file)
+    assert images.show(ctx, created["id"])["status"] == "active"
