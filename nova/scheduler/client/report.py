@@ -42,7 +42,7 @@ LOG = logging.getLogger(__name__)
 
 #: Microversions, one per capability we rely on. Placement refuses a request
 #: with a microversion it does not know, so these are also our minimum
-#: supported Placement (1.36: Train).
+#: supported Placement: one that serves microversion 1.36.
 #: Resource provider calls: parent and root provider uuids (1.14), POST
 #: answering 200 with the provider (1.20), error codes in bodies (1.23) that
 #: tell "in use" from other conflicts.
