@@ -836,11 +836,15 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
 
     @classmethod
     def _make(cls, context, results, expected_attrs):
+        # Faults are read in one query for the whole list, not one per instance.
+        per_instance = [a for a in expected_attrs if a != "fault"]
         instances = cls(context, objects=[])
         for row, extras in results:
             instances.objects.append(Instance._from_db_object(
-                context, Instance(context), row, expected_attrs, extras))
+                context, Instance(context), row, per_instance, extras))
         instances._context = context
+        if "fault" in expected_attrs:
+            instances.fill_faults()
         instances.obj_reset_changes()
         return instances
 

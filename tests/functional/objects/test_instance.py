@@ -264,3 +264,15 @@ def test_refresh_and_keypairs(admin_ctx, flavor):
     assert inst.vm_state == vm_states.ERROR
     got = objects.Instance.get_by_uuid(admin_ctx, inst.uuid, expected_attrs=["keypairs"])
     assert [k.name for k in got.keypairs] == ["k"]
+
+
+def test_list_loads_faults_in_bulk(admin_ctx, flavor):
+    failed = _instance(admin_ctx, flavor, vm_state=vm_states.ERROR)
+    fine = _instance(admin_ctx, flavor)
+    objects.InstanceFault.create_from_exception(admin_ctx, failed.uuid, ValueError("old"))
+    objects.InstanceFault.create_from_exception(admin_ctx, failed.uuid, ValueError("boom"))
+    found = {i.uuid: i for i in objects.InstanceList.get_by_filters(
+        admin_ctx, {}, expected_attrs=["fault"])}
+    assert found[failed.uuid].fault.message == "boom"
+    assert found[fine.uuid].fault is None
+    assert len(objects.InstanceFaultList.get_by_instance_uuids(admin_ctx, [failed.uuid])) == 2
