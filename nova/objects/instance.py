@@ -9,6 +9,7 @@ convention) unless asked to purge.
 """
 
 import datetime
+import re
 
 from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import utils as sqlalchemyutils
@@ -336,15 +337,30 @@ def _instance_get_all_by_filters(context, filters, sort_keys, sort_dirs, limit, 
     for key in _EXACT_FILTERS:
         if key in filters:
             query = query.filter(_match_any(getattr(models.Instance, key), filters.pop(key)))
+    # Checks SQL cannot do portably, applied to the loaded rows: regular
+    # expressions on names and on the fixed/floating IPs in the info cache.
+    row_checks = []
     for key, column in _SUBSTRING_FILTERS.items():
         if key in filters:
             value = filters.pop(key)
-            if value is not None:
-                query = query.filter(getattr(models.Instance, column).like(
-                    f"%{_escape_like(str(value))}%", escape="\\"))
+            if value is None:
+                continue
+            value = str(value)
+            if _REGEX_CHARS.search(value):
+                row_checks.append(_regex_check(column, value))
+            else:
+                # ilike: case-insensitive on every backend (PostgreSQL's
+                # LIKE is not), matching MySQL's collation behaviour.
+                query = query.filter(getattr(models.Instance, column).ilike(
+                    f"%{_escape_like(value)}%", escape="\\"))
+    for key in ("ip", "ip6"):
+        if key in filters:
+            row_checks.append(_ip_check(str(filters.pop(key)), 6 if key == "ip6" else 4))
     query = _filter_tags(query, filters)
     if filters:
         LOG.debug("Ignoring unsupported instance filters: %s", sorted(filters))
+    if row_checks and "info_cache" not in expected_attrs:
+        query = query.options(selectinload(models.Instance.info_cache))
 
     marker_row = None
     if marker is not None:
@@ -353,8 +369,63 @@ def _instance_get_all_by_filters(context, filters, sort_keys, sort_dirs, limit, 
         if marker_row is None:
             raise exception.MarkerNotFound(marker=marker)
     query = sqlalchemyutils.paginate_query(
-        query, models.Instance, limit, sort_keys, marker=marker_row, sort_dirs=sort_dirs)
-    return [(row, _row_extras(row, expected_attrs)) for row in query.all()]
+        query, models.Instance, None if row_checks else limit, sort_keys,
+        marker=marker_row, sort_dirs=sort_dirs)
+    rows = query.all()
+    if row_checks:
+        rows = [row for row in rows if all(check(row) for check in row_checks)]
+        rows = rows[:limit] if limit is not None else rows
+    return [(row, _row_extras(row, expected_attrs)) for row in rows]
+
+
+# A name filter with any of these is a regular expression (upstream's
+# semantics); plain text is matched as a substring in SQL.
+_REGEX_CHARS = re.compile(r"[\\^$.*+?()\[\]{}|]")
+
+
+def _compile(pattern):
+    """Compile a user's filter regex, case-insensitively (as MySQL matches names).
+
+    :raises InvalidInput: not a valid regular expression.
+    """
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as e:
+        raise exception.InvalidInput(
+            reason=f"invalid regular expression {pattern!r}: {e}") from e
+
+
+def _regex_check(column, pattern):
+    regex = _compile(pattern)
+
+    def check(row):
+        value = getattr(row, column)
+        return value is not None and regex.search(value) is not None
+    return check
+
+
+def _ip_check(pattern, version):
+    regex = _compile(pattern)
+
+    def check(row):
+        cache = row.info_cache
+        if cache is None or not cache.network_info:
+            return False
+        return any(regex.match(ip) for ip in _addresses(jsonutils.loads(cache.network_info),
+                                                          version))
+    return check
+
+
+def _addresses(network_info, version):
+    """Yield the fixed and floating IPs of ``version`` (4 or 6) in a VIF list."""
+    for vif in network_info or []:
+        for subnet in (vif.get("network") or {}).get("subnets") or []:
+            for ip in subnet.get("ips") or []:
+                candidates = [ip.get("address")] + [
+                    f.get("address") for f in ip.get("floating_ips") or []]
+                for address in candidates:
+                    if address and (":" in address) == (version == 6):
+                        yield address
 
 
 def _filter_tags(query, filters):
@@ -862,7 +933,10 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
             ``task_state`` (values or lists; None matches NULL), ``image_ref``,
             ``flavor``/``instance_type_id``, ``reservation_id``,
             ``availability_zone``, ``locked``, ``name``/``display_name``/
-            ``hostname``/``description`` (substring), ``changes-since`` /
+            ``hostname``/``description`` (case-insensitive substring, or a
+            regular expression when the value has regex characters such as
+            ``^``), ``ip``/``ip6`` (regex matched against the fixed and
+            floating addresses in the info cache), ``changes-since`` /
             ``changes-before`` (bounds on updated_at, or created_at for a
             never-updated instance; datetime or ISO 8601),
             ``deleted`` (True: deleted or soft-deleted; False: live and not

@@ -276,3 +276,30 @@ def test_list_loads_faults_in_bulk(admin_ctx, flavor):
     assert found[failed.uuid].fault.message == "boom"
     assert found[fine.uuid].fault is None
     assert len(objects.InstanceFaultList.get_by_instance_uuids(admin_ctx, [failed.uuid])) == 2
+
+
+def test_name_regex_and_ip_filters(admin_ctx, flavor):
+    web = _instance(admin_ctx, flavor, display_name="Web-1")
+    db = _instance(admin_ctx, flavor, display_name="db-web")
+    web.info_cache.network_info = [{"id": "p1", "network": {"subnets": [{"ips": [
+        {"address": "10.0.0.5", "floating_ips": [{"address": "172.24.4.9"}]},
+        {"address": "fd00::5"}]}]}}]
+    web.info_cache.save()
+
+    def names(filters):
+        return sorted(i.display_name for i in objects.InstanceList.get_by_filters(
+            admin_ctx, filters))
+
+    assert names({"name": "web"}) == ["Web-1", "db-web"]  # substring, any case
+    assert names({"name": "^web"}) == ["Web-1"]  # a regular expression
+    assert names({"name": "web$"}) == ["db-web"]
+    assert names({"ip": "10.0.0.5"}) == ["Web-1"]
+    assert names({"ip": "172.24"}) == ["Web-1"]
+    assert names({"ip": "10.0.0.6"}) == []
+    assert names({"ip6": "fd00::"}) == ["Web-1"]
+    page = objects.InstanceList.get_by_filters(admin_ctx, {"name": "b.*"}, limit=1,
+                                               sort_keys=["display_name"], sort_dirs=["asc"])
+    assert [i.display_name for i in page] == ["Web-1"]
+    with pytest.raises(exception.InvalidInput):
+        names({"name": "web("})
+    assert db.display_name == "db-web"
