@@ -237,7 +237,7 @@ def _matches(instance, filters):
         if key in _SUBSTRING_FILTERS:
             attr = getattr(instance, _SUBSTRING_FILTERS[key], None) \
                 if instance.obj_attr_is_set(_SUBSTRING_FILTERS[key]) else None
-            if value is not None and (attr is None or str(value) not in attr):
+            if value is not None and not instance_obj.name_filter_matches(value, attr):
                 return False
             continue
         if key in ("changes-since", "changes-before"):

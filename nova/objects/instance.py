@@ -395,6 +395,22 @@ def _compile(pattern):
             reason=f"invalid regular expression {pattern!r}: {e}") from e
 
 
+def name_filter_matches(pattern, value):
+    """Whether ``value`` passes a name filter ``pattern``, as get_by_filters applies it.
+
+    Regex when ``pattern`` has regex characters, else a substring; both
+    case-insensitive. For callers filtering objects outside SQL (build requests).
+
+    :raises InvalidInput: ``pattern`` is an invalid regular expression.
+    """
+    if value is None:
+        return False
+    pattern = str(pattern)
+    if _REGEX_CHARS.search(pattern):
+        return _compile(pattern).search(value) is not None
+    return pattern.lower() in value.lower()
+
+
 def _regex_check(column, pattern):
     regex = _compile(pattern)
 

@@ -85,6 +85,9 @@ def test_list_filters_sort_and_project_scope(admin_ctx, flavor):
     assert names({}, sort_keys=["display_name"], sort_dirs=["asc"],
                  marker=a.instance_uuid) == ["web-b"]
     assert names({"project_id": "project2"}) == ["db"]
+    assert names({"name": "^WEB-"}, sort_keys=["display_name"], sort_dirs=["asc"]) == [
+        "web-a", "web-b"]
+    assert names({"name": "-b$"}) == ["web-b"]
     assert names({"deleted": True}) == []
     assert names({"flavor": "1", "vm_state": [vm_states.BUILDING]}, sort_keys=["display_name"],
                  sort_dirs=["asc"]) == ["db", "web-a", "web-b"]
