@@ -5,6 +5,9 @@ the ``mysql``/``postgresql`` markers (each test makes and drops its own
 uniquely named databases).
 """
 
+import concurrent.futures
+import threading
+
 import pytest
 
 from nova import context as nova_context
@@ -82,3 +85,31 @@ def test_service_minimum_version_and_heartbeat(ctx):
     assert objects.Service.get_minimum_version(ctx, "nova-compute") == svc.version
     with pytest.raises(exception.ServiceBinaryExists):
         objects.Service(ctx, host="h", binary="nova-compute", topic="other").create()
+
+
+def test_concurrent_task_state_changes_have_one_winner(ctx):
+    """Threads racing to start an action on one server: exactly one may win."""
+    flavor = _flavor(ctx, "race")
+    inst = objects.Instance(ctx, flavor=flavor, project_id="p", vm_state=vm_states.ACTIVE,
+                            task_state=None)
+    inst.create()
+    racers = 4
+    barrier = threading.Barrier(racers)
+
+    def race(task_state):
+        mine = objects.Instance.get_by_uuid(nova_context.get_admin_context(), inst.uuid)
+        mine.task_state = task_state
+        barrier.wait()
+        try:
+            mine.save(expected_task_state=[None])
+            return task_state
+        except exception.UnexpectedTaskStateError:
+            return None
+
+    states = [task_states.REBOOTING, task_states.POWERING_OFF, task_states.DELETING,
+              task_states.REBUILDING]
+    with concurrent.futures.ThreadPoolExecutor(racers) as pool:
+        results = list(pool.map(race, states))
+    winners = [r for r in results if r is not None]
+    assert len(winners) == 1
+    assert objects.Instance.get_by_uuid(ctx, inst.uuid).task_state == winners[0]
