@@ -97,6 +97,25 @@ pick_context_manager_reader_allow_async = _using(
     lambda manager: manager.reader.allow_async)
 
 
+def select_db_reader_mode(fn):
+    """Run ``fn(context, ..., use_slave=False)`` in a reader transaction.
+
+    Upstream's rule for reads that tolerate replication lag: when the call
+    passes ``use_slave=True`` the transaction may use [database]
+    slave_connection (if configured); otherwise it reads from the primary.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(context, *args, **kwargs):
+        reader = get_context_manager(context).reader
+        if kwargs.get("use_slave", False):
+            reader = reader.allow_async
+        with reader.using(context):
+            return fn(context, *args, **kwargs)
+
+    return wrapper
+
+
 def model_query(context, model, args=None, read_deleted=None, project_only=False):
     """Start a query on ``model`` in the context's open session, soft-delete aware.
 

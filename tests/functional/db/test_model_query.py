@@ -94,3 +94,14 @@ def test_writer_rolls_back_on_error(db_backend, main_db):
     with pytest.raises(RuntimeError):
         add_then_fail(admin)
     assert _uuids(admin, read_deleted="yes") == set()
+
+
+def test_select_db_reader_mode_reads_with_and_without_slave(instances):
+    @main_db_api.select_db_reader_mode
+    def count(context, use_slave=False):
+        return main_db_api.model_query(context, models.Instance).count()
+
+    ctxt = nova_context.get_admin_context()
+    # No slave_connection is configured, so both read the primary.
+    assert count(ctxt) == 2
+    assert count(ctxt, use_slave=True) == 2
