@@ -303,3 +303,19 @@ def test_name_regex_and_ip_filters(admin_ctx, flavor):
     with pytest.raises(exception.InvalidInput):
         names({"name": "web("})
     assert db.display_name == "db-web"
+
+
+def test_info_cache_object(admin_ctx, flavor):
+    inst = _instance(admin_ctx, flavor)
+    cache = objects.InstanceInfoCache.get_by_instance_uuid(admin_ctx, inst.uuid)
+    assert cache.network_info == []
+    cache.network_info = [{"id": "port1"}]
+    cache.save()
+    other = objects.InstanceInfoCache.get_by_instance_uuid(admin_ctx, inst.uuid)
+    other.network_info = [{"id": "port2"}]
+    other.save()
+    cache.refresh()
+    assert cache.network_info == [{"id": "port2"}]
+    inst.destroy()
+    with pytest.raises(exception.InstanceInfoCacheNotFound):
+        objects.InstanceInfoCache.get_by_instance_uuid(admin_ctx, inst.uuid)
