@@ -116,7 +116,9 @@ def _validate_transport_url(transport_url, warn_about_none=True):
                   "in the configuration file.")
         return None
     try:
-        oslo_messaging.TransportURL.parse(CONF, url=transport_url)
+        # A template ({username}...) is checked as the services will see it.
+        oslo_messaging.TransportURL.parse(
+            CONF, url=cell_mapping_obj.format_url(transport_url, configured_transport_url()))
     except (oslo_messaging.InvalidTransportURL, ValueError) as exc:
         print(f"Invalid transport URL: {exc}")
         return None

@@ -4,10 +4,23 @@ Every deployment has cell0, the cell of instances that failed before a host
 was chosen (uuid ``CELL0_UUID``, no message queue of its own to speak of), and
 one or more real cells. The rows live in the API database table
 ``cell_mappings``; the objects layer is the only code that queries it.
+
+URL templates (upstream's rule): a stored ``transport_url`` or
+``database_connection`` may contain ``{username}``, ``{password}``,
+``{hostname}``, ``{port}``, ``{path}``, ``{scheme}``, ``{query}`` and
+``{fragment}``; they are filled, when a mapping is loaded, from this host's
+[DEFAULT] transport_url and [database] connection respectively. For
+oslo.messaging's multi-host URLs, ``{username1}``, ``{hostname2}``... name the
+parts of each host. Credentials can so stay in each host's configuration
+instead of the API database.
 """
+
+import logging
+import urllib.parse
 
 from sqlalchemy import select
 
+import nova.conf
 from nova import exception
 from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
@@ -20,11 +33,64 @@ CELL0_UUID = "00000000-0000-0000-0000-000000000000"
 _FIELD_NAMES = ("id", "uuid", "name", "transport_url", "database_connection", "disabled",
                 "created_at", "updated_at")
 
+CONF = nova.conf.CONF
+LOG = logging.getLogger(__name__)
+
+
+def _netloc_parts(netloc):
+    """Split one ``user:pass@host:port`` into its parts (missing ones are None)."""
+    userinfo, _sep, hostport = netloc.rpartition("@")
+    username, _sep, password = userinfo.partition(":")
+    parsed = urllib.parse.urlsplit(f"//{hostport}")
+    return {"username": username or None, "password": password or None,
+            "hostname": parsed.hostname, "port": parsed.port}
+
+
+def format_url(url, default):
+    """Fill the ``{...}`` template variables of ``url`` from the URL ``default``.
+
+    :param url: a stored cell URL (str), with or without template variables.
+    :param default: this host's own URL of the same kind (str or None).
+    :returns: ``url`` with its variables filled; ``url`` unchanged when it
+        has no ``{``, there is no ``default`` to fill from, or it is no valid
+        template (an unknown variable, a stray brace in a password; logged).
+    """
+    if not url or "{" not in url or not default:
+        return url
+    parsed = urllib.parse.urlsplit(default)
+    values = {"scheme": parsed.scheme, "path": parsed.path.lstrip("/"),
+              "query": parsed.query, "fragment": parsed.fragment}
+    hosts = parsed.netloc.split(",")
+    values.update(_netloc_parts(hosts[0]))
+    if len(hosts) > 1:
+        for index, netloc in enumerate(hosts, start=1):
+            values.update({f"{key}{index}": value
+                           for key, value in _netloc_parts(netloc).items()})
+    # A part the default lacks (no password, no port) fills in as nothing.
+    values = {key: "" if value is None else value for key, value in values.items()}
+    try:
+        return url.format(**values)
+    except (KeyError, IndexError, ValueError) as exc:
+        LOG.warning("Cell URL template could not be filled (%s); using it as stored",
+                    exc.__class__.__name__)
+        return url
+
+
+def _default_transport_url():
+    # [DEFAULT] transport_url exists once oslo.messaging registered it (nova.rpc
+    # and nova-manage do); without it there is nothing to fill templates from.
+    return CONF.transport_url if "transport_url" in CONF else None
+
 
 def _from_db_object(context, mapping, db_mapping):
-    """Copy a ``cell_mappings`` row into ``mapping`` and mark it clean."""
+    """Copy a ``cell_mappings`` row into ``mapping`` (templates filled), mark it clean."""
     for key in _FIELD_NAMES:
-        setattr(mapping, key, getattr(db_mapping, key))
+        value = getattr(db_mapping, key)
+        if key == "transport_url":
+            value = format_url(value, _default_transport_url())
+        elif key == "database_connection":
+            value = format_url(value, CONF.database.connection)
+        setattr(mapping, key, value)
     mapping._context = context
     mapping.obj_reset_changes()
     return mapping

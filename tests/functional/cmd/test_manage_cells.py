@@ -11,10 +11,12 @@ import pytest
 
 from nova import context, exception, objects
 from tests.functional.cmd.cli import (
+    TRANSPORT_URL,
     add_compute_node,
     add_instance,
     compute_node_mapped,
     soft_delete_instance,
+    table_rows,
     uuid_in_table,
 )
 
@@ -157,3 +159,21 @@ def test_delete_cell_exit_codes(cli, deployment, cell_database_factory):
     assert "compute1" not in hosts
     # The node is unmapped so a re-created cell would discover it again.
     assert compute_node_mapped(deployment.main_url, "compute1") == [0]
+
+
+def test_url_templates_are_stored_and_shown_filled(cli, deployment, cell_database_factory,
+                                                   conf_fixture):
+    template = "rabbit://{username}:{password}@{hostname}:{port}/cell2"
+    cell2 = _create_cell(cli, "cell2", cell_database_factory(prefix="nm_cell2"),
+                         transport=template)
+    stored = [row for row in table_rows(deployment.api_url, "cell_mappings") if cell2 in row]
+    assert template in stored[0]
+
+    ctxt = context.get_admin_context()
+    # This process's own [DEFAULT] transport_url fills the template.
+    conf_fixture.config(transport_url=TRANSPORT_URL)
+    filled = "rabbit://nova:rabbitsecret@127.0.0.1:5672/cell2"
+    assert objects.CellMapping.get_by_uuid(ctxt, cell2).transport_url == filled
+    code, listing = cli.manage("cell_v2", "list_cells")
+    assert "rabbit://nova:****@127.0.0.1:5672/cell2" in listing
+    assert "rabbitsecret" not in listing
