@@ -25,6 +25,7 @@ import threading
 import oslo_messaging as messaging
 from oslo_config import cfg
 from oslo_log import log as logging
+from oslo_messaging import opts as messaging_opts
 from oslo_messaging.rpc import dispatcher as rpc_dispatcher
 
 from nova import context as nova_context
@@ -121,6 +122,11 @@ def init(conf, transport_url=None):
     """
     global _MESSAGING
     messaging.set_transport_defaults(control_exchange=CONTROL_EXCHANGE)
+    # oslo.messaging registers some [DEFAULT] options (rpc_response_timeout)
+    # only when its first client is built; clients need them before that.
+    for group, opts in messaging_opts.list_opts():
+        if group is None:
+            conf.register_opts(opts)
     transport = messaging.get_rpc_transport(
         conf, url=transport_url, allowed_remote_exmods=ALLOWED_EXMODS)
     notification_transport = messaging.get_notification_transport(
@@ -195,6 +201,72 @@ def get_cell_transport(url):
         return transport
 
 
+class _BoundedCallContext:
+    """A prepared call context whose ``call`` fails only with MessagingTimeout.
+
+    oslo.messaging raises MessageDeliveryFailure when the message could not
+    be handed to the broker within the client's retry budget (or the broker
+    refuses the connection); for a caller that is the same as no answer in
+    time, so it becomes MessagingTimeout. Everything else is delegated.
+    """
+
+    def __init__(self, call_context):
+        self._call_context = call_context
+
+    def __getattr__(self, name):
+        return getattr(self._call_context, name)
+
+    def prepare(self, *args, **kwargs):
+        return _BoundedCallContext(self._call_context.prepare(*args, **kwargs))
+
+    def cast(self, ctxt, method, **kwargs):
+        return self._call_context.cast(ctxt, method, **kwargs)
+
+    def call(self, ctxt, method, **kwargs):
+        try:
+            return self._call_context.call(ctxt, method, **kwargs)
+        except messaging.MessageDeliveryFailure as exc:
+            raise messaging.MessagingTimeout(
+                f"{method} was not answered: the message could not be sent "
+                f"({exc})") from exc
+
+
+class BoundedRPCClient(messaging.RPCClient):
+    """An RPCClient whose sends give up instead of waiting for the broker forever.
+
+    Build it with ``get_client``, which also gives it a finite ``retry``; a
+    ``call`` then ends with its answer or MessagingTimeout, a ``cast`` with
+    success or MessageDeliveryFailure.
+    """
+
+    def prepare(self, *args, **kwargs):
+        return _BoundedCallContext(super().prepare(*args, **kwargs))
+
+    def call(self, ctxt, method, **kwargs):
+        return self.prepare().call(ctxt, method, **kwargs)
+
+    def cast(self, ctxt, method, **kwargs):
+        return self.prepare().cast(ctxt, method, **kwargs)
+
+
+#: Seconds of broker unavailability one connection retry stands for, roughly
+#: (oslo.messaging waits 1, 3, 5, ... s between attempts, plus a reconnect
+#: delay); used to turn a timeout into a retry budget.
+_SECONDS_PER_RETRY = 10
+
+
+def send_retries(timeout):
+    """Return how many reconnect attempts a send may make (int >= 1).
+
+    :param timeout: seconds the caller is prepared to wait (a call's timeout).
+
+    One attempt per ``_SECONDS_PER_RETRY`` seconds of the timeout: with the
+    default 60 s a send gives up after six failed reconnects, about 40 s of
+    broker outage with oslo.messaging's default back-off.
+    """
+    return max(1, round(timeout / _SECONDS_PER_RETRY))
+
+
 def _serializer(base):
     if base is None:
         base = objects_base.NovaObjectSerializer()
@@ -202,8 +274,8 @@ def _serializer(base):
 
 
 def get_client(target, version_cap=None, serializer=None, timeout=None,
-               transport=None):
-    """Return an oslo.messaging RPCClient for ``target``.
+               transport=None, retry=None):
+    """Return a BoundedRPCClient (an oslo.messaging RPCClient) for ``target``.
 
     :param target: an oslo_messaging.Target with topic and version (the
         version a message is sent at when a method does not ask for another).
@@ -215,10 +287,21 @@ def get_client(target, version_cap=None, serializer=None, timeout=None,
         ``oslo_messaging.MessagingTimeout``; None uses [DEFAULT]
         rpc_response_timeout, so no call waits forever.
     :param transport: another transport (a cell's); this process's by default.
+    :param retry: reconnect attempts a send may make; by default
+        ``send_retries(timeout)``, so that while the broker is unreachable a
+        ``call`` raises MessagingTimeout (and a ``cast``
+        MessageDeliveryFailure) instead of blocking until it is back.
     """
+    transport = transport or get_transport()
+    if retry is None:
+        retry = send_retries(timeout or _conf_timeout(transport.conf))
     return messaging.get_rpc_client(
-        transport or get_transport(), target, version_cap=version_cap,
-        serializer=_serializer(serializer), timeout=timeout)
+        transport, target, client_cls=BoundedRPCClient, version_cap=version_cap,
+        serializer=_serializer(serializer), timeout=timeout, retry=retry)
+
+
+def _conf_timeout(conf):
+    return conf.rpc_response_timeout
 
 
 def get_server(target, endpoints, serializer=None, transport=None):
@@ -284,8 +367,9 @@ class ClientRouter:
             if client is None:
                 base = self.default_client
                 client = messaging.get_rpc_client(
-                    transport, base.target, version_cap=base.version_cap,
-                    serializer=base.serializer, timeout=base.timeout)
+                    transport, base.target, client_cls=BoundedRPCClient,
+                    version_cap=base.version_cap, serializer=base.serializer,
+                    timeout=base.timeout, retry=base.retry)
                 self._clients[id(transport)] = client
             return client
 

@@ -20,8 +20,10 @@ import contextlib
 import pathlib
 import secrets
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 
 import psutil
@@ -31,7 +33,7 @@ import pymysql
 BIN = pathlib.Path(sys.executable).parent
 
 MYSQL = {"host": "127.0.0.1", "port": 3306, "user": "root"}
-RABBIT_URL = "rabbit://guest:guest@127.0.0.1:5672/{vhost}"
+RABBIT_URL = "rabbit://guest:guest@127.0.0.1:{port}/{vhost}"
 
 
 def _mysql_url(name):
@@ -42,6 +44,82 @@ def rabbitmqctl(*args, timeout=60):
     """Run rabbitmqctl; return its CompletedProcess; raise on a non-zero exit."""
     return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True,
                           timeout=timeout, check=True, stdin=subprocess.DEVNULL)
+
+
+class BrokerProxy:
+    """A TCP proxy in front of RabbitMQ that the tests can take down and bring back.
+
+    Daemons connect to the proxy's port; ``stop()`` closes the listening
+    socket and every connection, so clients see what a broker restart looks
+    like to them (connections reset, then refused) without touching the
+    broker other test runs share. ``start()`` again listens on the same port.
+
+    :param upstream: (host, port) of the real broker.
+    """
+
+    def __init__(self, upstream=("127.0.0.1", 5672)):
+        self.upstream = upstream
+        self.port = 0
+        self._listener = None
+        self._sockets = set()
+        self._lock = threading.Lock()
+
+    def start(self):
+        """Listen (on a free port the first time, the same one afterwards)."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True,
+                         name="broker-proxy").start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # listener closed by stop()
+            try:
+                server = socket.create_connection(self.upstream, timeout=5)
+                server.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, server))
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True,
+                                 name="broker-proxy-pump").start()
+
+    def _pump(self, src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            with self._lock:
+                self._sockets.difference_update((src, dst))
+
+    def stop(self):
+        """Refuse new connections and cut the open ones."""
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            sockets = list(self._sockets)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
 
 class Daemon:
@@ -97,14 +175,16 @@ class Deployment:
     :param report_interval: seconds between heartbeats of every daemon.
     :param service_down_time: seconds after which a silent service is down.
     :param rpc_response_timeout: seconds a call waits for its answer.
+    :param broker_port: where the daemons reach RabbitMQ (a BrokerProxy's
+        port to be able to cut them off).
     """
 
     def __init__(self, workdir, report_interval=1, service_down_time=10,
-                 rpc_response_timeout=5):
+                 rpc_response_timeout=5, broker_port=5672):
         self.workdir = pathlib.Path(workdir)
         self.suffix = secrets.token_hex(4)
         self.vhost = f"nova_test_{self.suffix}"
-        self.transport_url = RABBIT_URL.format(vhost=self.vhost)
+        self.transport_url = RABBIT_URL.format(port=broker_port, vhost=self.vhost)
         self.db_names = {name: f"nova_{name}_{self.suffix}"
                          for name in ("api", "cell0", "cell1")}
         self.report_interval = report_interval

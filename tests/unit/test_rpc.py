@@ -130,3 +130,43 @@ def test_target_cell_without_messaging_leaves_mq_connection_empty():
 ])
 def test_compute_auto_cap_table(service_version, cap):
     assert compute_rpcapi.rpc_version_for_service_version(service_version) == cap
+
+
+@pytest.mark.parametrize("timeout, retries", [(60, 6), (5, 1), (1, 1), (180, 18)])
+def test_send_retries_follow_the_timeout(timeout, retries):
+    assert rpc.send_retries(timeout) == retries
+
+
+def test_clients_get_a_finite_retry(fake_rpc, conf_fixture):
+    conf_fixture.config(rpc_response_timeout=30)
+    client = rpc.get_client(messaging.Target(topic="t", version="1.0"))
+    assert client.retry == 3
+    assert rpc.get_client(messaging.Target(topic="t"), retry=0).retry == 0
+
+
+class _Unsendable:
+    """A call context whose message never reaches the broker."""
+
+    def call(self, ctxt, method, **kwargs):
+        raise messaging.MessageDeliveryFailure("broker unreachable after 1 tries")
+
+    def cast(self, ctxt, method, **kwargs):
+        raise messaging.MessageDeliveryFailure("broker unreachable after 1 tries")
+
+
+def test_a_call_that_cannot_be_sent_is_a_timeout():
+    bounded = rpc._BoundedCallContext(_Unsendable())
+    with pytest.raises(messaging.MessagingTimeout, match="could not be sent"):
+        bounded.call({}, "ping", arg=1)
+    # A cast has no answer to wait for; its failure is reported as is.
+    with pytest.raises(messaging.MessageDeliveryFailure):
+        bounded.cast({}, "ping", arg=1)
+
+
+def test_prepared_contexts_stay_bounded(fake_rpc):
+    client = rpc.get_client(messaging.Target(topic="t", version="1.0"), timeout=1)
+    cctxt = client.prepare(server="h1").prepare(version="1.0")
+    assert isinstance(cctxt, rpc._BoundedCallContext)
+    assert cctxt.target.server == "h1"
+    with pytest.raises(messaging.MessagingTimeout):
+        cctxt.call(nova_context.get_admin_context(), "nobody_listens")
