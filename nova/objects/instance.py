@@ -8,6 +8,7 @@ both win; ``destroy`` soft-deletes (``deleted`` = the row id, upstream's
 convention) unless asked to purge.
 """
 
+import copy
 import datetime
 import re
 
@@ -701,11 +702,15 @@ class Instance(base.NovaPersistentObject, base.NovaObject):
         elif attrname == "tags":
             self.tags = tag_obj.TagList.get_by_resource_id(self._context, self.uuid)
         else:
-            row, extras = _instance_get_by_uuid(
-                self._context, self.uuid, [attrname], read_deleted="yes")
-            loaded = self._from_db_object(self._context, self.__class__(), row, [attrname],
-                                          extras)
-            setattr(self, attrname, getattr(loaded, attrname))
+            # Through the remotable getter, so nova-compute (no DB) loads
+            # via the conductor; deleted instances must still load.
+            context = copy.copy(self._context)
+            context.read_deleted = "yes"
+            loaded = self.__class__.get_by_uuid(context, self.uuid, expected_attrs=[attrname])
+            value = getattr(loaded, attrname)
+            if isinstance(value, base.NovaObject):
+                value._context = self._context
+            setattr(self, attrname, value)
         self.obj_reset_changes([attrname])
 
     @classmethod

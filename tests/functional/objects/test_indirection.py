@@ -105,8 +105,12 @@ def test_instance_lifecycle_through_conductor(admin_ctx, conductor):
     inst.save(expected_task_state=[task_states.SCHEDULING])
     assert not inst.obj_what_changed()
 
-    stale = objects.Instance.get_by_uuid(admin_ctx, inst.uuid, expected_attrs=["metadata"])
+    stale = objects.Instance.get_by_uuid(admin_ctx, inst.uuid, expected_attrs=[])
+    calls = len(conductor.calls)
+    # Lazy loads on the compute side go through the conductor too.
     assert stale.metadata == {"a": "1", "b": "2"}
+    assert stale.flavor.flavorid == "1"
+    assert conductor.calls[calls:] == ["Instance.get_by_uuid", "Instance.get_by_uuid"]
     stale.task_state = task_states.DELETING
     with pytest.raises(exception.UnexpectedTaskStateError):
         stale.save(expected_task_state=task_states.SCHEDULING)
