@@ -177,6 +177,18 @@ for i in \$(seq 1 20); do
     sleep 0.1
 done
 
+# Foreground (-d) in the background: acpid's own daemon mode loses the
+# power-button events here; -d also logs each event on the serial port.
+# Started before the marker, and waited for until it holds the input
+# devices open, so that a shutdown requested right after the marker is
+# not lost.
+acpid -d -c /etc/acpi >/dev/ttyS0 2>&1 &
+acpid_pid=\$!
+for i in \$(seq 1 20); do
+    ls -l /proc/\$acpid_pid/fd 2>/dev/null | grep -q /dev/input/event && break
+    sleep 0.1
+done
+
 # Facts for tests, all on the serial port, the marker last so that a test
 # that has seen it also has seen these.
 say() { echo "\$*" >/dev/ttyS0; }
@@ -187,9 +199,6 @@ say "NOVA-GUEST-CPUS: \$(nproc)"
 say "NOVA-GUEST-DISKS: \$(cd /sys/block && ls -d vd* sd* 2>/dev/null | tr '\n' ' ')"
 say "$MARKER"
 
-# Foreground (-d) in the background: acpid's own daemon mode loses the
-# power-button events here; -d also logs each event on the serial port.
-acpid -d -c /etc/acpi >/dev/ttyS0 2>&1 &
 while true; do
     sleep 3600
 done
