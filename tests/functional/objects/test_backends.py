@@ -9,6 +9,7 @@ import concurrent.futures
 import threading
 
 import pytest
+from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import exception, objects
@@ -113,3 +114,59 @@ def test_concurrent_task_state_changes_have_one_winner(ctx):
     winners = [r for r in results if r is not None]
     assert len(winners) == 1
     assert objects.Instance.get_by_uuid(ctx, inst.uuid).task_state == winners[0]
+
+
+def test_api_and_cell_records_round_trip(ctx):
+    """Aggregates, groups, specs, build requests, actions, migrations, tokens."""
+    flavor = _flavor(ctx, "rt")
+    agg = objects.Aggregate(ctx, name="agg", metadata={"availability_zone": "az1"})
+    agg.create()
+    agg.add_host("h1")
+    agg.update_metadata({"ssd": "1"})
+    assert objects.AggregateList.get_by_host(ctx, "h1")[0].metadata == {
+        "availability_zone": "az1", "ssd": "1"}
+
+    group = objects.InstanceGroup(ctx, name="g", project_id="p", policy="anti-affinity",
+                                  rules={"max_server_per_host": "1"})
+    group.create()
+    build = objects.BuildRequest(ctx, instance=objects.Instance(
+        uuid=uuidutils.generate_uuid(), project_id="p", display_name="pending",
+        vm_state=vm_states.BUILDING, flavor=flavor, metadata={}, system_metadata={}))
+    build.create()
+    spec = objects.RequestSpec.from_components(
+        ctx, build.instance_uuid, {"min_ram": 1}, flavor, instance_group=group,
+        project_id="p", user_id="u")
+    spec.create()
+    assert objects.RequestSpec.get_by_instance_uuid(
+        ctx, build.instance_uuid).instance_group.rules == {"max_server_per_host": "1"}
+    assert [b.instance.display_name for b in objects.BuildRequestList.get_by_filters(
+        ctx, {"name": "^pend"})] == ["pending"]
+
+    inst = build.get_new_instance(ctx)
+    inst.host, inst.node = "h1", "n1"
+    inst.create()
+    build.destroy()
+    objects.InstanceGroup.add_members(ctx, group.uuid, [inst.uuid])
+    assert objects.InstanceGroup.get_by_uuid(ctx, group.uuid).get_hosts() == ["h1"]
+
+    request_ctx = nova_context.RequestContext(user_id="u", project_id="p", is_admin=True)
+    objects.InstanceAction.action_start(request_ctx, inst.uuid, "create")
+    objects.InstanceActionEvent.event_start(request_ctx, inst.uuid, "build")
+    objects.InstanceActionEvent.event_finish_with_failure(
+        request_ctx, inst.uuid, "build", exc_val=ValueError("bad"))
+    action = objects.InstanceActionList.get_by_instance_uuid(ctx, inst.uuid)[0]
+    assert action.message == "Error"
+
+    migration = objects.Migration(ctx, instance_uuid=inst.uuid, source_compute="h1",
+                                  dest_compute="h2", source_node="n1", dest_node="n2",
+                                  status="migrating", migration_type="live-migration")
+    migration.create()
+    assert [m.id for m in objects.MigrationList.get_in_progress_by_host_and_node(
+        ctx, "h2", "n2")] == [migration.id]
+
+    token = objects.ConsoleAuthToken(ctx, console_type="novnc", host="h1", port=5900,
+                                     instance_uuid=inst.uuid).authorize(30)
+    assert objects.ConsoleAuthToken.validate(ctx, token).instance_uuid == inst.uuid
+    inst.destroy()
+    with pytest.raises(exception.InvalidToken):
+        objects.ConsoleAuthToken.validate(ctx, token)
