@@ -12,6 +12,7 @@ database. Every look-up goes through that mapping (see ``get``).
 """
 
 import base64
+import copy
 import logging
 
 from oslo_utils import timeutils, uuidutils
@@ -80,11 +81,14 @@ class API:
 
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
-               availability_zone=None, min_count=1, max_count=1, scheduler_hints=None):
+               availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
+               forced_host=None, forced_node=None):
         """Accept a request for servers; the conductor builds them.
 
         :param flavor: objects.Flavor.
         :param image_href: Glance image id.
+        :param forced_host/forced_node: an admin's "zone:host:node" request;
+            the scheduler then considers only that host/node.
         :returns: (instances, reservation_id); instances are in BUILD
             (vm_state building, task_state scheduling), not yet in any cell.
         :raises: ImageNotFound/ImageNotActive, KeypairNotFound,
@@ -169,8 +173,8 @@ class API:
                 scheduler_hints={k: [str(v)] if not isinstance(v, list) else v
                                  for k, v in (scheduler_hints or {}).items()},
                 ignore_hosts=[],
-                force_hosts=[],
-                force_nodes=[],
+                force_hosts=[forced_host] if forced_host else [],
+                force_nodes=[forced_node] if forced_node else [],
             )
             instances.append(instance)
             request_specs.append(request_spec)
@@ -251,7 +255,13 @@ class API:
         # one; everyone else sees their own project, whatever they ask.
         if not context.is_admin or ("project_id" not in filters and not all_tenants):
             filters["project_id"] = context.project_id
-        filters.setdefault("deleted", False)
+        if "changes-since" in filters or "changes-before" in filters:
+            # Upstream lists deleted servers too when asked what changed, so
+            # a client polling for changes sees deletions.
+            context = copy.copy(context)
+            context.read_deleted = "yes"
+        else:
+            filters.setdefault("deleted", False)
         return instance_list.get_instances_sorted(
             context, filters, limit, marker, expected_attrs or [],
             sort_keys or ["created_at"], sort_dirs or ["desc"])

@@ -13,6 +13,7 @@ import itertools
 _MODULES = (
     "base",
     "console_output",
+    "extended_server_attributes",
     "flavor_access",
     "flavor_extra_specs",
     "flavor_manage",

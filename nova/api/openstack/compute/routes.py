@@ -7,18 +7,45 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 """
 
 from nova.api.openstack import router
-from nova.api.openstack.compute import versions
+from nova.api.openstack.compute import console_output, servers, versions
+from nova.compute import api as compute_api
+from nova.compute import rpcapi as compute_rpcapi
+from nova.conductor import compute_task_rpcapi
+from nova.image import glance
+from nova.scheduler.client import report
 
 
-def route_table():
+def default_compute_api():
+    """Build the compute API with its real collaborators (Glance, RPC, Placement).
+
+    Called on the first request that needs it, after nova-api has set up
+    messaging.
+    """
+    return compute_api.API(
+        glance.GlanceImageService(), compute_task_rpcapi.ComputeTaskAPI(),
+        compute_rpcapi.ComputeAPI(), report.SchedulerReportClient())
+
+
+def route_table(compute_api_factory=default_compute_api):
     """Return the v2.1 route table: {path template: {METHOD: handler}}.
 
     Controllers that hold collaborators (a compute API, a placement
     client) are instantiated here, once per app, and their bound methods
     are the handlers.
+
+    :param compute_api_factory: callable returning nova.compute.api.API;
+        tests pass one with their own image service.
     """
+    servers_ctrl = servers.ServersController(compute_api_factory)
+    console_ctrl = console_output.ConsoleOutputController(servers_ctrl)
     return {
         "/": {"GET": versions.show},
+        "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
+        "/servers/detail": {"GET": servers_ctrl.detail},
+        "/servers/{id}": {"GET": servers_ctrl.show, "DELETE": servers_ctrl.delete},
+        "/servers/{id}/action": {"POST": router.Actions({
+            "os-getConsoleOutput": console_ctrl.get_console_output,
+        })},
     }
 
 

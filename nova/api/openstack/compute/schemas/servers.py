@@ -1,0 +1,143 @@
+"""Request schemas of /servers (api-ref "Servers"), per microversion range."""
+
+import copy
+
+from nova.api.validation import parameter_types
+
+_network = {
+    "type": "object",
+    "properties": {
+        "fixed_ip": parameter_types.ip_address,
+        "port": {"oneOf": [{"type": "string", "format": "uuid"}, {"type": "null"}]},
+        "uuid": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
+_server_base = {
+    "type": "object",
+    "properties": {
+        "name": parameter_types.name,
+        "imageRef": parameter_types.image_ref,
+        "flavorRef": parameter_types.flavor_ref,
+        "adminPass": parameter_types.admin_password,
+        "metadata": parameter_types.metadata,
+        "networks": {"type": "array", "items": _network},
+        "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+        "accessIPv4": parameter_types.ipv4,
+        "accessIPv6": parameter_types.ipv6,
+        "availability_zone": {"type": "string", "minLength": 1, "maxLength": 255},
+        "key_name": parameter_types.name_with_leading_trailing_spaces,
+        "user_data": {"type": "string", "maxLength": 65535},
+        "min_count": parameter_types.positive_integer,
+        "max_count": parameter_types.positive_integer,
+        "return_reservation_id": parameter_types.boolean,
+        "config_drive": parameter_types.boolean,
+        "security_groups": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"name": {"type": "string", "minLength": 1}},
+                "additionalProperties": False,
+            },
+        },
+        "personality": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"path": {"type": "string"}, "contents": {"type": "string"}},
+                "additionalProperties": False,
+            },
+        },
+    },
+    "required": ["name", "flavorRef"],
+    "additionalProperties": False,
+}
+
+_hints = {"type": "object", "additionalProperties": True}
+
+
+def _create(server):
+    return {
+        "type": "object",
+        "properties": {
+            "server": server,
+            "os:scheduler_hints": _hints,
+            "OS-SCH-HNT:scheduler_hints": _hints,
+        },
+        "required": ["server"],
+        "additionalProperties": False,
+    }
+
+
+#: 2.1 - 2.18
+create = _create(_server_base)
+
+_server_v219 = copy.deepcopy(_server_base)
+_server_v219["properties"]["description"] = parameter_types.description
+#: 2.19 - 2.36: a description of up to 255 characters.
+create_v219 = _create(_server_v219)
+
+_server_v237 = copy.deepcopy(_server_v219)
+_server_v237["properties"]["networks"] = {
+    "oneOf": [
+        {"type": "array", "items": _network},
+        {"type": "string", "enum": ["none", "auto"]},
+    ]
+}
+_server_v237["required"] = ["name", "flavorRef", "networks"]
+#: 2.37: networks is required: a list, "auto" or "none".
+create_v237 = _create(_server_v237)
+
+_filter = parameter_types.multi_params({"type": "string"})
+
+#: Query parameters of GET /servers and /servers/detail; unknown ones are
+#: allowed (upstream ignores them).
+query_params = {
+    "type": "object",
+    "properties": {
+        "name": _filter,
+        "status": _filter,
+        "image": _filter,
+        "flavor": _filter,
+        "host": _filter,
+        "node": _filter,
+        "reservation_id": _filter,
+        "changes-since": parameter_types.multi_params({"type": "string", "format": "date-time"}),
+        "changes-before": parameter_types.multi_params({"type": "string",
+                                                         "format": "date-time"}),
+        "all_tenants": _filter,
+        "project_id": _filter,
+        "tenant_id": _filter,
+        "user_id": _filter,
+        "deleted": parameter_types.multi_params(parameter_types.boolean),
+        "availability_zone": _filter,
+        "limit": parameter_types.multi_params(parameter_types.non_negative_integer),
+        "marker": _filter,
+        "sort_key": _filter,
+        "sort_dir": parameter_types.multi_params({"type": "string", "enum": ["asc", "desc"]}),
+        "tags": _filter,
+        "tags-any": _filter,
+        "not-tags": _filter,
+        "not-tags-any": _filter,
+    },
+    "additionalProperties": True,
+}
+
+_length = {"oneOf": [{"type": "integer", "minimum": -1},
+                     {"type": "string", "pattern": "^-?[0-9]+$"},
+                     {"type": "null"}]}
+
+#: os-getConsoleOutput action body.
+get_console_output = {
+    "type": "object",
+    "properties": {
+        "os-getConsoleOutput": {
+            "type": "object",
+            "properties": {"length": _length},
+            "additionalProperties": False,
+        },
+    },
+    "required": ["os-getConsoleOutput"],
+    "additionalProperties": False,
+}

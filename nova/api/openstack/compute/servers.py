@@ -1,0 +1,338 @@
+"""/servers: list, show, create and delete servers (api-ref "Servers", 2.1-2.37).
+
+The controller turns HTTP into calls of nova.compute.api.API and instances
+into bodies through views.servers; rules that depend on the microversion
+live in the schemas and the view builder, not in branches here.
+"""
+
+import secrets
+import string
+
+import webob.exc
+from oslo_utils import strutils, timeutils
+
+from nova import conf as nova_conf
+from nova import exception, objects, servicegroup
+from nova.api import validation
+from nova.api.openstack import common, wsgi
+from nova.api.openstack.compute.schemas import servers as schemas
+from nova.api.openstack.compute.views import servers as views
+from nova.policy import authorize
+
+CONF = nova_conf.CONF
+
+#: Keys users may sort on; others listed in _IGNORED_SORT_KEYS are dropped
+#: silently and anything else is refused, as upstream does.
+_SORT_KEYS = {
+    "access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
+    "config_drive", "created_at", "display_description", "display_name", "host",
+    "hostname", "image_ref", "instance_type_id", "kernel_id", "key_name",
+    "launch_index", "launched_at", "locked_by", "node", "power_state", "progress",
+    "project_id", "ramdisk_id", "root_device_name", "task_state", "terminated_at",
+    "updated_at", "user_id", "uuid", "vm_state",
+}
+_IGNORED_SORT_KEYS = {
+    "architecture", "cell_name", "cleaned", "default_ephemeral_device",
+    "default_swap_device", "deleted", "deleted_at", "disable_terminate", "ephemeral_gb",
+    "ephemeral_key_uuid", "id", "key_data", "launched_on", "locked", "memory_mb",
+    "os_type", "reservation_id", "root_gb", "shutdown_terminate", "user_data", "vcpus",
+    "vm_mode",
+}
+_ADMIN_SORT_KEYS = {"host", "node"}
+
+#: Filters every user may pass; the rest need os_compute_api:servers:allow_all_filters
+#: and are otherwise ignored (upstream's behaviour).
+_USER_FILTERS = {
+    "reservation_id", "name", "status", "image", "flavor", "changes-since",
+    "changes-before", "all_tenants", "tags", "tags-any", "not-tags", "not-tags-any",
+}
+
+_PASSWORD_CHARS = string.ascii_letters + string.digits
+
+
+def _generate_password(length=12):
+    return "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
+
+
+def _last_segment(ref):
+    """Return the id of an id-or-URL reference (imageRef, flavorRef)."""
+    return str(ref).rstrip("/").rsplit("/", 1)[-1]
+
+
+class ServersController:
+    """Handlers of /servers.
+
+    :param compute_api_factory: callable returning a nova.compute.api.API;
+        called on first use, so building the app needs no message bus.
+    """
+
+    def __init__(self, compute_api_factory):
+        self._factory = compute_api_factory
+        self._compute_api = None
+        self._view = views.ViewBuilder()
+
+    @property
+    def compute_api(self):
+        if self._compute_api is None:
+            self._compute_api = self._factory()
+        return self._compute_api
+
+    # -- listing -----------------------------------------------------------------
+
+    def _search_options(self, req):
+        context = req.context
+        params = req.GET
+        allow_all = authorize(context, "os_compute_api:servers:allow_all_filters",
+                              fatal=False)
+        opts = {}
+        for key in set(params.keys()):
+            if key in ("limit", "marker", "sort_key", "sort_dir"):
+                continue
+            if key not in _USER_FILTERS and not allow_all:
+                continue
+            opts[key] = params.getall(key)[-1]
+        filters = {}
+        if "status" in opts:
+            states = views.states_from_status(opts.pop("status"))
+            if states is None:
+                return None  # unknown status: nothing matches (before 2.38)
+            filters.update(states)
+            if states["vm_state"] == ["deleted"]:
+                if not context.is_admin:
+                    raise webob.exc.HTTPForbidden(
+                        explanation="Only administrators may list deleted instances")
+                filters["deleted"] = True
+        if "name" in opts:
+            filters["display_name"] = opts.pop("name")
+        if "image" in opts:
+            filters["image_ref"] = _last_segment(opts.pop("image"))
+        if "flavor" in opts:
+            try:
+                flavor = objects.Flavor.get_by_flavor_id(
+                    context, _last_segment(opts.pop("flavor")))
+            except exception.FlavorNotFound:
+                return None
+            filters["instance_type_id"] = flavor.id
+        for key in ("changes-since", "changes-before"):
+            if key in opts:
+                filters[key] = timeutils.parse_isotime(opts.pop(key))
+        if "changes-since" in filters and "changes-before" in filters and \
+                filters["changes-since"] > filters["changes-before"]:
+            raise webob.exc.HTTPBadRequest(
+                explanation="The value of changes-since must be less than or equal to "
+                            "changes-before.")
+        all_tenants = False
+        if "all_tenants" in opts:
+            try:
+                # A bare ?all_tenants means yes, as upstream.
+                all_tenants = strutils.bool_from_string(
+                    opts.pop("all_tenants") or "true", strict=True)
+            except ValueError as exc:
+                raise webob.exc.HTTPBadRequest(explanation=str(exc)) from exc
+        if all_tenants:
+            action = "detail:get_all_tenants" if req.path.endswith("/detail") \
+                else "index:get_all_tenants"
+            authorize(context, f"os_compute_api:servers:{action}")
+            filters["all_tenants"] = True
+        if "tenant_id" in opts or "project_id" in opts:
+            project = opts.pop("project_id", None) or opts.pop("tenant_id", None)
+            if context.is_admin and (all_tenants or project):
+                filters["project_id"] = project
+        if "deleted" in opts:
+            filters["deleted"] = strutils.bool_from_string(opts.pop("deleted"))
+        for key in ("host", "node", "reservation_id", "user_id", "availability_zone",
+                    "tags", "tags-any", "not-tags", "not-tags-any"):
+            if key in opts:
+                filters[key] = opts.pop(key)
+        return filters
+
+    def _sort(self, req):
+        keys, dirs = [], []
+        for key in req.GET.getall("sort_key"):
+            if key in _IGNORED_SORT_KEYS:
+                continue
+            if key not in _SORT_KEYS:
+                raise webob.exc.HTTPBadRequest(explanation=f"Invalid sort_key {key}")
+            if key in _ADMIN_SORT_KEYS and not req.context.is_admin:
+                raise webob.exc.HTTPForbidden(
+                    explanation=f"Only administrators can sort servers by {key}")
+            keys.append(key)
+        dirs = req.GET.getall("sort_dir")
+        if dirs and len(dirs) != max(len(keys), 1):
+            raise webob.exc.HTTPBadRequest(
+                explanation="The number of sort_keys and sort_dirs must be same")
+        if not keys:
+            return ["created_at"], dirs[:1] or ["desc"]
+        return keys, dirs or ["desc"] * len(keys)
+
+    def _get_servers(self, req, expected_attrs):
+        context = req.context
+        filters = self._search_options(req)
+        limit, marker = common.get_limit_and_marker(req)
+        if filters is None:
+            return []
+        sort_keys, sort_dirs = self._sort(req)
+        try:
+            return self.compute_api.get_all(
+                context, filters, limit=limit, marker=marker, sort_keys=sort_keys,
+                sort_dirs=sort_dirs, expected_attrs=expected_attrs)
+        except exception.MarkerNotFound as exc:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"marker [{marker}] not found") from exc
+
+    def _list_body(self, req, servers, items):
+        body = {"servers": items}
+        links = common.collection_links(req, servers, "servers", id_key="uuid")
+        if links:
+            body["servers_links"] = links
+        return body
+
+    @validation.query_schema(schemas.query_params)
+    def index(self, req):
+        """GET /servers: id, name and links of each server."""
+        authorize(req.context, "os_compute_api:servers:index")
+        servers = self._get_servers(req, expected_attrs=[])
+        return self._list_body(req, servers, [self._view.basic(req, s) for s in servers])
+
+    @validation.query_schema(schemas.query_params)
+    def detail(self, req):
+        """GET /servers/detail: full bodies of each server."""
+        authorize(req.context, "os_compute_api:servers:detail")
+        servers = self._get_servers(
+            req, expected_attrs=["flavor", "metadata", "fault", "tags"])
+        statuses = self._host_statuses(req, servers)
+        return self._list_body(
+            req, servers, [self._view.show(req, s, statuses) for s in servers])
+
+    def _host_statuses(self, req, instances):
+        """{host: status} for the 2.16 host_status field, or None when not shown."""
+        if not req.api_version_request.matches("2.16") or not authorize(
+                req.context, "os_compute_api:servers:show:host_status", fatal=False):
+            return None
+        statuses = {}
+        for host in {i.host for i in instances if i.host}:
+            try:
+                service = objects.Service.get_by_compute_host(req.context, host)
+            except exception.NotFound:
+                statuses[host] = "UNKNOWN"
+                continue
+            if service.forced_down or not servicegroup.is_up(service):
+                statuses[host] = "DOWN"
+            elif service.disabled:
+                statuses[host] = "MAINTENANCE"
+            else:
+                statuses[host] = "UP"
+        return statuses
+
+    # -- one server --------------------------------------------------------------
+
+    def _get_server(self, req, server_id, expected_attrs=None):
+        try:
+            return self.compute_api.get(req.context, server_id,
+                                        expected_attrs=expected_attrs)
+        except exception.InstanceNotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+
+    def show(self, req, id):
+        """GET /servers/{id}."""
+        instance = self._get_server(req, id, ["flavor", "metadata", "fault", "tags"])
+        authorize(req.context, "os_compute_api:servers:show",
+                  {"project_id": instance.project_id})
+        return {"server": self._view.show(req, instance,
+                                          self._host_statuses(req, [instance]))}
+
+    @wsgi.response(204)
+    def delete(self, req, id):
+        """DELETE /servers/{id}: 204; the server goes away asynchronously."""
+        instance = self._get_server(req, id)
+        authorize(req.context, "os_compute_api:servers:delete",
+                  {"project_id": instance.project_id})
+        try:
+            self.compute_api.delete(req.context, instance)
+        except exception.InstanceNotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+        except exception.UnexpectedTaskStateError as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+        return None
+
+    # -- create ------------------------------------------------------------------
+
+    @validation.schema(schemas.create, "2.1", "2.18")
+    @validation.schema(schemas.create_v219, "2.19", "2.36")
+    @validation.schema(schemas.create_v237, "2.37")
+    def create(self, req, body):
+        """POST /servers: 202 with the new server's id, links and adminPass."""
+        context = req.context
+        server = body["server"]
+        authorize(context, "os_compute_api:servers:create")
+        networks = server.get("networks")
+        if isinstance(networks, list) and networks:
+            # There is no network service behind this API yet.
+            raise webob.exc.HTTPBadRequest(
+                explanation="Requested networks are not supported: this cloud has no "
+                            "network service; use networks 'none' or 'auto'.")
+        if "imageRef" not in server or not server["imageRef"]:
+            raise webob.exc.HTTPBadRequest(
+                explanation="Missing imageRef attribute: booting from volume is not "
+                            "supported by this cloud.")
+        min_count = int(server.get("min_count", 1))
+        max_count = int(server.get("max_count", min_count))
+        if min_count > max_count:
+            raise webob.exc.HTTPBadRequest(
+                explanation="min_count must be <= max_count")
+        zone, forced_host, forced_node = self._availability_zone(context, server)
+        try:
+            flavor = objects.Flavor.get_by_flavor_id(
+                context, _last_segment(server["flavorRef"]))
+        except exception.FlavorNotFound as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+        hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints")
+        try:
+            instances, reservation_id = self.compute_api.create(
+                context, flavor, _last_segment(server["imageRef"]),
+                display_name=server["name"],
+                display_description=server.get("description"),
+                key_name=server.get("key_name"),
+                metadata=server.get("metadata"),
+                user_data=server.get("user_data"),
+                availability_zone=zone,
+                min_count=min_count, max_count=max_count,
+                scheduler_hints=hints,
+                forced_host=forced_host, forced_node=forced_node)
+        except exception.ImageNotFound as exc:
+            raise webob.exc.HTTPBadRequest(
+                explanation="Can not find requested image") from exc
+        except exception.KeypairNotFound as exc:
+            raise webob.exc.HTTPBadRequest(
+                explanation="Invalid key_name provided.") from exc
+        except (exception.FlavorNotFound, exception.ImageNotActive, exception.Invalid) as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+        except exception.QuotaError as exc:
+            raise webob.exc.HTTPForbidden(explanation=exc.format_message()) from exc
+
+        if strutils.bool_from_string(server.get("return_reservation_id", False)):
+            return wsgi.ResponseObject({"reservation_id": reservation_id}, code=202)
+        instance = instances[0]
+        body = {
+            "server": {
+                "id": instance.uuid,
+                "links": common.resource_links(req, "servers", instance.uuid),
+                "OS-DCF:diskConfig": server.get("OS-DCF:diskConfig", "MANUAL"),
+                "security_groups": [{"name": "default"}],
+            }
+        }
+        if CONF.api.enable_instance_password:
+            body["server"]["adminPass"] = server.get("adminPass") or _generate_password()
+        location = body["server"]["links"][0]["href"]
+        return wsgi.ResponseObject(body, code=202, headers={"Location": location})
+
+    @staticmethod
+    def _availability_zone(context, server):
+        """Split "zone:host:node" (admins only) into its parts."""
+        value = server.get("availability_zone")
+        if not value or ":" not in value:
+            return value, None, None
+        authorize(context, "os_compute_api:servers:create:forced_host")
+        zone, _, rest = value.partition(":")
+        host, _, node = rest.partition(":")
+        return zone or None, host or None, node or None
