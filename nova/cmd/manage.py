@@ -175,6 +175,8 @@ class DbCommands:
                 try:
                     with context.target_cell(ctxt, cell0) as cctxt:
                         migration.db_sync(version, database="main", context=cctxt)
+                except exception.NovaException:
+                    raise  # a refused downgrade or unknown revision, not access
                 except Exception as exc:
                     _print_cell0_access_error(exc)
                     return 1
@@ -231,12 +233,20 @@ class CellV2Commands:
         return cell0
 
     def map_cell0(self, database_connection=None):
-        """Create the cell0 mapping. Exit 0 created or already set up; 1 no URL."""
+        """Create the cell0 mapping.
+
+        Exit 0 created or already set up; 1 no URL given or configured, or
+        the cell0 URL cannot be derived from [database] connection.
+        """
         if not database_connection and not CONF.database.connection:
             print("Must specify --database_connection if [database]/connection is not "
                   "set in the configuration file.")
             return 1
-        self._map_cell0(context.get_admin_context(), database_connection)
+        try:
+            self._map_cell0(context.get_admin_context(), database_connection)
+        except ValueError as exc:
+            print(f"Cannot derive the cell0 database URL: {exc}")
+            return 1
         return 0
 
     def create_cell(self, name=None, transport_url=None, database_connection=None,
@@ -328,9 +338,9 @@ class CellV2Commands:
                     database_connection=None, disable=False, enable=False):
         """Change a cell's name, URLs or disabled flag.
 
-        Exit 0 updated; 1 no such cell; 2 the save failed; 3 another cell uses
-        the transport URL and/or database; 4 --disable with --enable; 5 an
-        attempt to disable or enable cell0.
+        Exit 0 updated; 1 no such cell; 2 the save failed or --transport-url
+        is invalid; 3 another cell uses the transport URL and/or database;
+        4 --disable with --enable; 5 an attempt to disable or enable cell0.
         """
         if disable and enable:
             print("Cell cannot be disabled and enabled at same time.")
@@ -350,7 +360,10 @@ class CellV2Commands:
             cell.name = name
         # Upstream's rule: an option not given falls back to this host's
         # configuration; with neither, the cell keeps its value.
+        given_transport_url = transport_url
         transport_url = _validate_transport_url(transport_url, warn_about_none=False)
+        if given_transport_url and not transport_url:
+            return 2  # an explicit but invalid --transport-url (printed above)
         database_connection = database_connection or CONF.database.connection
         duplicate = _find_duplicate_cell(ctxt, transport_url, database_connection,
                                          skip_uuid=cell.uuid)
@@ -604,7 +617,8 @@ _DB_CONNECTION = _arg("--database_connection", metavar="<database_connection>",
                       help="The cell's database URL; default: [database]/connection.")
 _NAME = _arg("--name", metavar="<cell_name>", help="The name of the cell.")
 
-#: category -> action -> (class, method name, arguments, help). The whole CLI.
+#: The whole CLI: category -> (command class, {action: (method name,
+#: [argparse arguments], help)}).
 COMMANDS = {
     "db": (DbCommands, {
         "version": ("version", [], "Print the current cell database schema version."),

@@ -81,6 +81,12 @@ def test_update_cell_exit_codes(cli, deployment, cell_database_factory):
     code, out = cli.manage("cell_v2", "update_cell", "--cell_uuid", CELL0, "--enable")
     assert (code, out.strip()) == (5, "Cell0 cannot be enabled.")
 
+    code, out = cli.manage("cell_v2", "update_cell", "--cell_uuid", cell2,
+                           "--transport-url", "no-scheme-here", "--name", "never")
+    assert code == 2
+    assert "Invalid transport URL" in out
+    assert objects.CellMapping.get_by_uuid(context.get_admin_context(), cell2).name == "cell2"
+
     # Without --database_connection the cell would take [database], cell1's.
     code, out = cli.manage("cell_v2", "update_cell", "--cell_uuid", cell2, "--name", "x")
     assert code == 3
