@@ -7,7 +7,9 @@ nova-conductor (``NovaObject.indirection_api``), and it refuses to start when
 ``[database] connection`` or ``[api_database] connection`` is set.
 """
 
+import signal
 import sys
+import threading
 
 from oslo_log import log as logging
 
@@ -41,6 +43,22 @@ def database_options_set(conf=CONF):
     return found
 
 
+def _wait_for_conductor():
+    """Wait for a conductor to answer; False if SIGTERM/SIGINT came first.
+
+    nova.service.run installs the service's own signal handling afterwards.
+    """
+    stop = threading.Event()
+    previous = {signum: signal.signal(signum, lambda *_: stop.set())
+                for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        return conductor_api.API().wait_until_ready(
+            nova_context.get_admin_context(), stop_event=stop)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv=None):
     """Start nova-compute and run until SIGTERM; exit with its status.
 
@@ -61,7 +79,9 @@ def main(argv=None):
 
     objects_base.NovaObject.indirection_api = conductor_rpcapi.ConductorAPI()
     LOG.info("No database configured: object calls go through nova-conductor")
-    conductor_api.API().wait_until_ready(nova_context.get_admin_context())
+    if not _wait_for_conductor():
+        LOG.info("Stopped while waiting for nova-conductor")
+        sys.exit(0)
     server = service.Service.create(
         binary="nova-compute", topic=rpcapi.RPC_TOPIC,
         manager=manager.ComputeManager())

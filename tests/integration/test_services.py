@@ -213,3 +213,15 @@ def test_sigterm_stops_every_service_cleanly(deployment):
         assert f"Stopping {binary}" in daemon.log()
     # The rows stay; the services just stop reporting.
     assert all((HOSTS[b], b) in deployment.services() for b in BINARIES)
+
+
+def test_compute_waiting_for_a_conductor_stops_on_sigterm(deployment):
+    # The conductor was stopped by the previous test: nova-compute waits.
+    compute = deployment.start("nova-compute", "nova-compute.conf",
+                               log_name="nova-compute-waiting.log")
+    deployment.wait_for(lambda: "did not answer" in compute.log(), timeout=30,
+                        message="nova-compute waiting for a conductor")
+    started = time.monotonic()
+    assert compute.terminate(timeout=20) == 0
+    assert time.monotonic() - started < 15
+    assert "Stopped while waiting for nova-conductor" in compute.log()

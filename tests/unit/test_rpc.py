@@ -4,6 +4,7 @@ import types
 
 import oslo_messaging as messaging
 import pytest
+from oslo_messaging.notify import _impl_test as messaging_test_driver
 
 from nova import context as nova_context
 from nova import exception, objects, rpc
@@ -170,3 +171,23 @@ def test_prepared_contexts_stay_bounded(fake_rpc):
     assert cctxt.target.server == "h1"
     with pytest.raises(messaging.MessagingTimeout):
         cctxt.call(nova_context.get_admin_context(), "nobody_listens")
+
+
+def test_versioned_notifications_carry_the_publisher_and_payload(conf_fixture):
+    rpc.init(CONF, transport_url="fake:/")
+    conf_fixture.config(driver=["test"], group="oslo_messaging_notifications")
+    rpc.init(CONF, transport_url="fake:/")  # the notifier reads its driver at build
+    notifications = messaging_test_driver.NOTIFICATIONS
+    del notifications[:]
+    try:
+        notifier = rpc.get_versioned_notifier("nova-compute:host1")
+        notifier.info(nova_context.get_admin_context(), "service.update",
+                      {"nova_object.name": "ServiceStatusPayload"})
+    finally:
+        rpc.cleanup()
+    assert len(notifications) == 1
+    ctxt, message, priority, retry = notifications[0]
+    assert message["publisher_id"] == "nova-compute:host1"
+    assert message["event_type"] == "service.update"
+    assert priority == "INFO"
+    assert ctxt["is_admin"] is True
