@@ -7,7 +7,15 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 """
 
 from nova.api.openstack import router
-from nova.api.openstack.compute import console_output, servers, versions
+from nova.api.openstack.compute import (
+    console_output,
+    flavor_access,
+    flavor_extra_specs,
+    flavor_manage,
+    flavors,
+    servers,
+    versions,
+)
 from nova.compute import api as compute_api
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import compute_task_rpcapi
@@ -38,6 +46,10 @@ def route_table(compute_api_factory=default_compute_api):
     """
     servers_ctrl = servers.ServersController(compute_api_factory)
     console_ctrl = console_output.ConsoleOutputController(servers_ctrl)
+    flavors_ctrl = flavors.FlavorsController()
+    flavor_manage_ctrl = flavor_manage.FlavorManageController()
+    extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
+    flavor_access_ctrl = flavor_access.FlavorAccessController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -46,6 +58,19 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{id}/action": {"POST": router.Actions({
             "os-getConsoleOutput": console_ctrl.get_console_output,
         })},
+        "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
+        "/flavors/detail": {"GET": flavors_ctrl.detail},
+        "/flavors/{id}": {"GET": flavors_ctrl.show, "DELETE": flavor_manage_ctrl.delete},
+        "/flavors/{id}/action": {"POST": router.Actions({
+            "addTenantAccess": flavor_access_ctrl.add_tenant_access,
+            "removeTenantAccess": flavor_access_ctrl.remove_tenant_access,
+        })},
+        "/flavors/{flavor_id}/os-flavor-access": {"GET": flavor_access_ctrl.index},
+        "/flavors/{flavor_id}/os-extra_specs": {"GET": extra_specs_ctrl.index,
+                                                "POST": extra_specs_ctrl.create},
+        "/flavors/{flavor_id}/os-extra_specs/{id}": {"GET": extra_specs_ctrl.show,
+                                                     "PUT": extra_specs_ctrl.update,
+                                                     "DELETE": extra_specs_ctrl.delete},
     }
 
 
