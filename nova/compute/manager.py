@@ -2,15 +2,23 @@
 
 The manager is a thin RPC facade: it owns the virt driver (``[DEFAULT]
 compute_driver``) and hands each RPC method to the module that implements
-that concern. nova-compute has no database access; every object call it
-makes runs in nova-conductor.
+that concern (build, delete, power_sync, resource_tracker). nova-compute has
+no database access; every object call it makes runs in nova-conductor.
 """
+
+import contextlib
+import threading
 
 import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova import conf as nova_conf
-from nova import manager
+from nova import context as nova_context
+from nova import exception, manager
+from nova.compute import build, delete, power_sync, resource_tracker
+from nova.conductor import compute_task_rpcapi
+from nova.image import glance
+from nova.scheduler.client import report
 from nova.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
@@ -19,30 +27,115 @@ CONF = nova_conf.CONF
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.0, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.1, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
     :param host: [DEFAULT] host when None.
+    :param reportclient: SchedulerReportClient (Placement); built from
+        [placement] when None.
+    :param image_api: the Glance client; built from [glance] when None.
+    :param compute_task_api: the conductor's ComputeTaskAPI, for reschedules.
     :raises nova.exception.InvalidInput: no driver configured, or it
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.0")
+    target = messaging.Target(version="6.1")
 
-    def __init__(self, compute_driver=None, host=None):
+    def __init__(self, compute_driver=None, host=None, reportclient=None,
+                 image_api=None, compute_task_api=None):
         super().__init__(host=host, service_name="compute")
         self.driver = virt_driver.load_compute_driver(
             None, compute_driver or CONF.compute_driver)
+        self.reportclient = reportclient or report.SchedulerReportClient()
+        self.image_api = image_api or glance.GlanceImageService()
+        if hasattr(self.driver, "set_image_api"):
+            self.driver.set_image_api(self.image_api)
+        self.compute_task_api = compute_task_api or compute_task_rpcapi.ComputeTaskAPI()
+        self.resource_tracker = resource_tracker.ResourceTracker(
+            self.host, self.driver, self.reportclient)
+        self.builder = build.InstanceBuilder(
+            self.host, self.driver, self.reportclient, self.compute_task_api)
+        # [DEFAULT] max_concurrent_builds: 0 means unlimited.
+        limit = CONF.max_concurrent_builds
+        self._build_slots = (threading.BoundedSemaphore(limit) if limit > 0
+                             else contextlib.nullcontext())
+        self._service_id = None
+        self.set_periodic_spacing("_sync_power_states", CONF.sync_power_state_interval)
+        self.set_periodic_spacing("update_available_resource",
+                                  CONF.update_resources_interval)
+
+    # -- life cycle -------------------------------------------------------------
 
     def init_host(self, service_ref=None):
-        """Connect the virt driver to the hypervisor of this host.
+        """Connect the driver, then finish or fail work a restart interrupted.
 
         :raises: the driver's error (e.g. HypervisorUnavailable); the service
             then fails to start.
         """
         self.driver.init_host(host=self.host)
+        power_sync.reconcile_on_start(
+            nova_context.get_admin_context(), self.host, self.driver, self.reportclient)
+
+    def pre_start_hook(self, service_ref):
+        """Create or refresh the compute node and its Placement provider."""
+        self._service_id = service_ref.id
+        self.update_available_resource(nova_context.get_admin_context())
 
     def cleanup_host(self):
         """Release the virt driver's hypervisor connection."""
         self.driver.cleanup_host(host=self.host)
+
+    # -- periodic tasks ----------------------------------------------------------
+
+    @manager.periodic(spacing=60)
+    def update_available_resource(self, context):
+        """Report each node's resources to its record and Placement inventory."""
+        for nodename in self.driver.get_available_nodes(refresh=True):
+            try:
+                self.resource_tracker.update_available_resource(
+                    context, nodename, service_id=self._service_id)
+            except Exception:
+                LOG.exception("Could not update the resources of node %s", nodename)
+
+    @manager.periodic(spacing=600)
+    def _sync_power_states(self, context):
+        """Record the hypervisor's power state of each local instance."""
+        power_sync.sync_power_states(context, self.host, self.driver)
+
+    # -- RPC 6.1 ---------------------------------------------------------------
+
+    def build_and_run_instance(self, context, instance, image, request_spec,
+                               filter_properties, admin_password=None,
+                               injected_files=None, node=None, host_list=None):
+        """Build ``instance`` here (cast; see nova.compute.build)."""
+        with self._build_slots:
+            self.builder.build_and_run_instance(
+                context, instance, image, request_spec, filter_properties,
+                admin_password=admin_password, injected_files=injected_files,
+                node=node, host_list=host_list)
+
+    def terminate_instance(self, context, instance):
+        """Delete ``instance`` from this host (cast; see nova.compute.delete)."""
+        try:
+            delete.terminate_instance(context, instance, self.driver, self.reportclient,
+                                      self.host)
+        except Exception:
+            LOG.exception("Could not delete instance %s; it stays in task_state "
+                          "deleting and the delete can be retried", instance.uuid)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound,
+                                   exception.ConsoleNotAvailable)
+    def get_console_output(self, context, instance, tail_length=None):
+        """Return the console log as text, the last ``tail_length`` lines when given.
+
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        """
+        output = self.driver.get_console_output(context, instance)
+        text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) \
+            else output
+        if tail_length is None:
+            return text
+        if tail_length <= 0:
+            return ""
+        return "\n".join(text.split("\n")[-tail_length:])

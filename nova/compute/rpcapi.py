@@ -26,6 +26,7 @@ RPC_TOPIC = "compute"
 #: auto``; add a row whenever SERVICE_VERSION is bumped with an RPC change.
 SERVICE_VERSION_TO_RPC = {
     1: "6.0",
+    2: "6.1",
 }
 
 
@@ -57,6 +58,8 @@ class ComputeAPI:
 
     * 6.0 - the first version this tree serves. Build, delete and the other
       instance actions are added as minor versions with their code.
+    * 6.1 - build_and_run_instance (cast), terminate_instance (cast),
+      get_console_output (call).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -105,3 +108,34 @@ class ComputeAPI:
             raise messaging.RPCVersionCapError(
                 version=version, version_cap=client.version_cap)
         return client.prepare(server=host, version=version)
+
+    # -- instance life cycle (6.1) -------------------------------------------
+
+    def build_and_run_instance(self, ctxt, instance, host, image, request_spec,
+                               filter_properties, admin_password=None,
+                               injected_files=None, node=None, host_list=None):
+        """Cast: build ``instance`` on ``host`` (see nova.compute.build).
+
+        :param image: Glance image metadata dict.
+        :param host_list: the scheduler's Selection list, chosen host first.
+        """
+        cctxt = self.prepare(ctxt, host, "6.1")
+        cctxt.cast(ctxt, "build_and_run_instance", instance=instance, image=image,
+                   request_spec=request_spec, filter_properties=filter_properties,
+                   admin_password=admin_password, injected_files=injected_files,
+                   node=node, host_list=host_list)
+
+    def terminate_instance(self, ctxt, instance):
+        """Cast: delete ``instance`` on its host (task_state is already deleting)."""
+        cctxt = self.prepare(ctxt, instance.host, "6.1")
+        cctxt.cast(ctxt, "terminate_instance", instance=instance)
+
+    def get_console_output(self, ctxt, instance, tail_length=None):
+        """Call: return the last ``tail_length`` lines of the console log (str).
+
+        :raises oslo_messaging.MessagingTimeout: the host did not answer
+            within [DEFAULT] rpc_response_timeout.
+        """
+        cctxt = self.prepare(ctxt, instance.host, "6.1")
+        return cctxt.call(ctxt, "get_console_output", instance=instance,
+                          tail_length=tail_length)

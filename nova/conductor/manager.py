@@ -2,7 +2,9 @@
 
 nova-compute has no database credentials; its remotable object calls arrive
 here (see ``nova.conductor.rpcapi``) and run against this conductor's
-database, exactly as they would have run locally.
+database, exactly as they would have run locally. The same service also
+serves the compute-task API (builds and reschedules, namespace
+``compute_task``; see ``nova.conductor.compute_task``).
 """
 
 import functools
@@ -12,7 +14,11 @@ from oslo_log import log as logging
 from oslo_versionedobjects import exception as ovo_exc
 
 from nova import exception, manager
+from nova.compute import rpcapi as compute_rpcapi
+from nova.conductor import compute_task
 from nova.objects import base as objects_base
+from nova.scheduler import rpcapi as scheduler_rpcapi
+from nova.scheduler.client import report
 
 LOG = logging.getLogger(__name__)
 
@@ -64,8 +70,12 @@ class ConductorManager(manager.Manager):
 
     target = messaging.Target(version="3.0")
 
-    def __init__(self, host=None):
+    def __init__(self, host=None, compute_task_manager=None):
         super().__init__(host=host, service_name="conductor")
+        self.compute_task_mgr = compute_task_manager or compute_task.ComputeTaskManager(
+            scheduler_rpcapi.SchedulerAPI(), compute_rpcapi.ComputeAPI(),
+            report.SchedulerReportClient())
+        self.additional_endpoints.append(self.compute_task_mgr)
 
     @messaging.expected_exceptions(*_EXPECTED)
     def object_class_action_versions(self, context, objname, objmethod,

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 1
+SERVICE_VERSION = 2
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -35,6 +35,9 @@ SERVICE_VERSION_HISTORY = (
     {"description": "unversioned"},
     # 1: the first release of this tree: compute RPC API 6.x, objects 1.0.
     {"description": "initial release: compute RPC 6.x, all objects at 1.0"},
+    # 2: compute RPC 6.1 (build_and_run_instance, terminate_instance,
+    #    get_console_output); conductor compute_task API 1.0.
+    {"description": "compute RPC 6.1: build, terminate, console output"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

@@ -108,3 +108,17 @@ class HostManager:
         states.sort(key=lambda state: order[state.uuid])
         return states
 
+
+
+def host_availability_zones(context):
+    """Return {host: availability zone} from aggregates' availability_zone metadata.
+
+    Hosts in no zone aggregate are absent; HostState then uses
+    [DEFAULT] default_availability_zone.
+    """
+    zones = {}
+    for aggregate in objects.AggregateList.get_by_metadata_key(context, "availability_zone"):
+        zone = aggregate.metadata.get("availability_zone")
+        for host in aggregate.hosts:
+            zones.setdefault(host, zone)
+    return zones

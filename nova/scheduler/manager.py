@@ -1,9 +1,10 @@
 """Server side of the scheduler RPC API, and the scheduler's periodic work.
 
-Today the scheduler's real work is mapping new compute hosts to their cells
-every ``[scheduler] discover_hosts_in_cells_interval`` seconds (what
-``nova-manage cell_v2 discover_hosts`` does by hand). ``select_destinations``
-is served once the placement-backed host selection exists.
+``select_destinations`` chooses hosts for new instances (Placement
+candidates, filters, weighers, claims; see filter_scheduler). Periodically
+the scheduler also maps compute hosts that appeared in any cell every
+``[scheduler] discover_hosts_in_cells_interval`` seconds (what
+``nova-manage cell_v2 discover_hosts`` does by hand).
 """
 
 import threading
@@ -15,6 +16,8 @@ from oslo_log import log as logging
 from nova import conf as nova_conf
 from nova import exception, manager
 from nova.objects import host_mapping
+from nova.scheduler import filter_scheduler, host_manager
+from nova.scheduler.client import report
 
 LOG = logging.getLogger(__name__)
 
@@ -26,12 +29,34 @@ class SchedulerManager(manager.Manager):
 
     target = messaging.Target(version="4.5")
 
-    def __init__(self, host=None):
+    def __init__(self, host=None, reportclient=None):
         super().__init__(host=host, service_name="scheduler")
+        self.driver = filter_scheduler.FilterScheduler(
+            reportclient or report.SchedulerReportClient(),
+            host_manager.host_availability_zones)
         self._discover_lock = threading.Lock()
         self.set_periodic_spacing(
             "_discover_hosts_in_cells",
             CONF.scheduler.discover_hosts_in_cells_interval)
+
+    @messaging.expected_exceptions(exception.NoValidHost)
+    def select_destinations(self, context, spec_obj, instance_uuids,
+                            return_objects=False, return_alternates=False):
+        """Choose and claim a host per instance (RPC 4.5, a call).
+
+        :returns: with return_objects, a list (one per instance) of lists of
+            objects.Selection, alternates after the chosen host when
+            return_alternates; otherwise upstream's legacy list of
+            {"host", "nodename", "limits"} dicts, one per instance.
+        :raises NoValidHost: nothing fits (an expected exception: logged by
+            the caller, not as an RPC server error here).
+        """
+        selections = self.driver.select_destinations(
+            context, spec_obj, instance_uuids, return_alternates=return_alternates)
+        if return_objects:
+            return selections
+        return [{"host": s[0].service_host, "nodename": s[0].nodename, "limits": {}}
+                for s in selections]
 
     @manager.periodic(spacing=60, run_immediately=True)
     def _discover_hosts_in_cells(self, context):
