@@ -1,0 +1,568 @@
+#!/usr/bin/env bash
+# One command from a bare Debian 12 machine to a running server:
+#
+#   tools/quickstart.sh [--db-url URL] [--no-server] [start]
+#   tools/quickstart.sh stop | status
+#
+# start (the default) installs the system packages, starts libvirtd and
+# RabbitMQ, installs nova (and the openstack CLI) into virtualenvs, starts
+# Placement and Glance, writes nova's configuration, sets the databases up
+# with nova-manage, starts nova-conductor, nova-scheduler, nova-compute and
+# nova-api, builds the test guest and uploads it to Glance, creates the
+# flavor m1.quickstart, boots the server "quickstart", waits for ACTIVE and
+# prints its console log. Every step is skipped when already done, so it is
+# safe to run again: it starts only what is down and keeps an ACTIVE server.
+# The services keep running afterwards; "stop" stops them (guests stay).
+# See doc/source/quickstart.rst.
+#
+# The cloud "quickstart" is written into /etc/openstack/clouds.yaml (other
+# clouds in that file are kept), so afterwards:
+#   OS_CLOUD=quickstart openstack server list
+#
+# Options and environment (tests use these to run a private copy):
+#   --db-url URL / NOVA_DB_URL   a MariaDB (mysql+pymysql://root@127.0.0.1)
+#                  or PostgreSQL (postgresql+psycopg2://postgres@127.0.0.1)
+#                  server URL without a database name; nova's and
+#                  Placement's databases are created there. Default: SQLite
+#                  files under the state dir. Glance always uses SQLite.
+#   --no-server / NOVA_QUICKSTART_SERVER=0   stop after the flavor and image
+#   NOVA_QUICKSTART_DIR          state dir, default /var/lib/nova-quickstart
+#   NOVA_QUICKSTART_VENV         nova's virtualenv; default $STATE/venv, which
+#                  is created and (re)installed from this checkout. When set
+#                  to an existing venv that has nova, nothing is installed.
+#   NOVA_QUICKSTART_OSC_VENV     the openstack CLI's virtualenv, default
+#                  /var/lib/nova-quickstart/osc-venv
+#   NOVA_QUICKSTART_LINK_CLI     1 (default): link /usr/local/bin/openstack
+#                  to it when no other openstack command is on PATH
+#   NOVA_QUICKSTART_DB_PREFIX    database names <prefix>_api, <prefix>_cell0,
+#                  <prefix>_cell1, <prefix>_placement; default "nova"
+#   NOVA_QUICKSTART_RABBIT_VHOST RabbitMQ virtual host, default "/"; any other
+#                  is created with full rights for guest
+#   NOVA_API_PORT, PLACEMENT_PORT, GLANCE_PORT   8774, 8778, 9292
+#   NOVA_QUICKSTART_HOST         compute host name, default $(hostname)
+#   NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE  default instance-%08x
+#   NOVA_QUICKSTART_CLOUDS_YAML  default /etc/openstack/clouds.yaml
+#   NOVA_QUICKSTART_CLOUD        default quickstart
+#   NOVA_QUICKSTART_GUEST_DIR    where the guest is built, default $STATE/guest
+#   NOVA_QUICKSTART_BOOT_TIMEOUT seconds to wait for ACTIVE, default 180
+#   NOVA_QUICKSTART_CONSOLE_TIMEOUT seconds to wait for the marker, default 120
+# Exit status: 0 when the server is ACTIVE and its console shows the guest's
+# marker line; 1 with the relevant log lines when a step fails; 2 on usage
+# errors.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+TOOLS=$REPO/tools
+# shellcheck source=tools/lib/quickstart-common.sh
+. "$TOOLS/lib/quickstart-common.sh"
+
+ACTION=start
+DB_URL=${NOVA_DB_URL:-}
+BOOT_SERVER=${NOVA_QUICKSTART_SERVER:-1}
+while [ $# -gt 0 ]; do
+    case $1 in
+        --db-url) DB_URL=${2:?--db-url needs a URL}; shift 2 ;;
+        --db-url=*) DB_URL=${1#--db-url=}; shift ;;
+        --no-server) BOOT_SERVER=0; shift ;;
+        start | stop | status) ACTION=$1; shift ;;
+        -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "quickstart: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+STATE=${NOVA_QUICKSTART_DIR:-/var/lib/nova-quickstart}
+VENV=${NOVA_QUICKSTART_VENV:-$STATE/venv}
+OSC_VENV=${NOVA_QUICKSTART_OSC_VENV:-/var/lib/nova-quickstart/osc-venv}
+LINK_CLI=${NOVA_QUICKSTART_LINK_CLI:-1}
+DB_PREFIX=${NOVA_QUICKSTART_DB_PREFIX:-nova}
+VHOST=${NOVA_QUICKSTART_RABBIT_VHOST:-/}
+API_PORT=${NOVA_API_PORT:-8774}
+export PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
+export GLANCE_PORT=${GLANCE_PORT:-9292}
+COMPUTE_HOST=${NOVA_QUICKSTART_HOST:-$(hostname)}
+NAME_TEMPLATE=${NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE:-instance-%08x}
+CLOUDS_YAML=${NOVA_QUICKSTART_CLOUDS_YAML:-/etc/openstack/clouds.yaml}
+CLOUD=${NOVA_QUICKSTART_CLOUD:-quickstart}
+GUEST_DIR=${NOVA_QUICKSTART_GUEST_DIR:-$STATE/guest}
+BOOT_TIMEOUT=${NOVA_QUICKSTART_BOOT_TIMEOUT:-180}
+CONSOLE_TIMEOUT=${NOVA_QUICKSTART_CONSOLE_TIMEOUT:-120}
+
+FLAVOR=m1.quickstart
+IMAGE=quickstart-guest
+SERVER=quickstart
+MARKER=NOVA-GUEST-BOOTED
+
+ETC=$STATE/etc
+LOG=$STATE/log
+RUN=$STATE/run
+NOVA_CONF=$ETC/nova.conf
+COMPUTE_CONF=$ETC/nova-compute.conf
+API_URL=http://127.0.0.1:$API_PORT
+COMPUTE_URL=$API_URL/v2.1
+PLACEMENT_URL=http://127.0.0.1:$PLACEMENT_PORT
+GLANCE_URL=http://127.0.0.1:$GLANCE_PORT
+RABBIT_URL_BASE=rabbit://guest:guest@127.0.0.1:5672
+if [ "$VHOST" = "/" ]; then
+    TRANSPORT_URL=$RABBIT_URL_BASE/
+else
+    TRANSPORT_URL=$RABBIT_URL_BASE/$VHOST
+fi
+
+# Start order: the conductor first (nova-compute waits for it), the API last.
+DAEMONS=(nova-conductor nova-scheduler nova-compute nova-api)
+
+export PLACEMENT_STATE_DIR=$STATE/placement
+export GLANCE_STATE_DIR=$STATE/glance
+export PLACEMENT_HOST=127.0.0.1 GLANCE_HOST=127.0.0.1
+export GLANCE_VENV=${GLANCE_VENV:-/var/lib/nova-quickstart/glance-venv}
+export NOVA_PYTHON=$VENV/bin/python
+
+osc() {
+    OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML OS_CLOUD=$CLOUD "$OSC_VENV/bin/openstack" "$@"
+}
+
+# --- stop / status ---------------------------------------------------------------
+
+stop_all() {
+    local i
+    for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
+        qs_stop_daemon "${DAEMONS[$i]}" "$RUN/${DAEMONS[$i]}.pid"
+    done
+    bash "$TOOLS/services/glance.sh" stop || true
+    bash "$TOOLS/services/placement.sh" stop || true
+}
+
+status_all() {
+    local d rc=0
+    for d in "${DAEMONS[@]}"; do
+        if qs_pid_alive "$RUN/$d.pid"; then
+            echo "$d: running (pid $(cat "$RUN/$d.pid"))"
+        else
+            echo "$d: stopped"
+            rc=3
+        fi
+    done
+    bash "$TOOLS/services/placement.sh" status || rc=3
+    bash "$TOOLS/services/glance.sh" status || rc=3
+    return $rc
+}
+
+case $ACTION in
+    stop) stop_all; exit 0 ;;
+    status) status_all; exit $? ;;
+esac
+
+# --- 1. system packages, libvirt, RabbitMQ ------------------------------------------
+
+step_system() {
+    local extra=() pkg
+    [ "$(id -u)" -eq 0 ] || qs_fail "run as root (it installs packages and starts libvirtd)"
+    bash "$TOOLS/install-system-packages.sh"
+    # What this script needs beyond the libvirt tier: venvs and curl.
+    for pkg in python3-venv curl; do
+        if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
+            extra+=("$pkg")
+        fi
+    done
+    if [ ${#extra[@]} -gt 0 ]; then
+        qs_log "installing ${extra[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends \
+            "${extra[@]}" </dev/null
+    fi
+    bash "$TOOLS/start-libvirt.sh"
+}
+
+step_rabbit() {
+    local i
+    if ! qs_port_open 127.0.0.1 5672; then
+        if ! command -v rabbitmq-server >/dev/null 2>&1 && [ ! -x /usr/sbin/rabbitmq-server ]; then
+            qs_log "installing rabbitmq-server"
+            DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends \
+                rabbitmq-server </dev/null
+        fi
+        qs_log "starting RabbitMQ"
+        PATH=$PATH:/usr/sbin rabbitmq-server -detached
+        for ((i = 0; i < 90; i++)); do
+            qs_port_open 127.0.0.1 5672 && break
+            sleep 1
+        done
+        qs_port_open 127.0.0.1 5672 ||
+            qs_fail "RabbitMQ did not open 127.0.0.1:5672" /var/log/rabbitmq/rabbit@"$(hostname -s)".log
+    fi
+    if [ "$VHOST" != "/" ]; then
+        if ! PATH=$PATH:/usr/sbin rabbitmqctl -q list_vhosts 2>/dev/null | grep -qxF "$VHOST"; then
+            qs_log "creating RabbitMQ virtual host $VHOST"
+            PATH=$PATH:/usr/sbin rabbitmqctl -q add_vhost "$VHOST"
+            PATH=$PATH:/usr/sbin rabbitmqctl -q set_permissions -p "$VHOST" guest '.*' '.*' '.*'
+        fi
+    fi
+}
+
+# --- 2. virtualenvs: nova, the openstack CLI ------------------------------------
+
+step_venvs() {
+    local marker=$VENV/.quickstart-installed
+    if [ -n "${NOVA_QUICKSTART_VENV:-}" ]; then
+        [ -x "$VENV/bin/nova-api" ] || qs_fail "NOVA_QUICKSTART_VENV=$VENV has no nova-api"
+    elif qs_newer_than "$marker" "$REPO/nova" "$REPO/setup.cfg" "$REPO/setup.py" \
+            "$REPO/requirements.txt"; then
+        qs_log "installing nova into $VENV (first time: a few minutes, libvirt-python compiles)"
+        mkdir -p "$STATE"
+        [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+        {
+            "$VENV/bin/pip" install -q -U pip &&
+            "$VENV/bin/pip" install -q -r "$REPO/requirements.txt" &&
+            "$VENV/bin/pip" install -q "$REPO"
+        } >"$STATE/venv-install.log" 2>&1 ||
+            qs_fail "pip install of nova failed" "$STATE/venv-install.log"
+        touch "$marker"
+    fi
+    if [ ! -x "$OSC_VENV/bin/openstack" ] || [ ! -e "$OSC_VENV/.quickstart-installed" ]; then
+        qs_log "installing python-openstackclient into $OSC_VENV"
+        mkdir -p "$(dirname "$OSC_VENV")"
+        (
+            # Concurrent runs (tests) share this venv; one installs.
+            exec 9>"$OSC_VENV.lock"
+            flock 9
+            if [ ! -e "$OSC_VENV/.quickstart-installed" ]; then
+                rm -rf "$OSC_VENV"
+                python3 -m venv "$OSC_VENV" &&
+                "$OSC_VENV/bin/pip" install -q -U pip &&
+                "$OSC_VENV/bin/pip" install -q "python-openstackclient>=7.0.0" &&
+                touch "$OSC_VENV/.quickstart-installed"
+            fi
+        ) >"$OSC_VENV.install.log" 2>&1 ||
+            qs_fail "pip install of python-openstackclient failed" "$OSC_VENV.install.log"
+    fi
+    if [ "$LINK_CLI" = 1 ]; then
+        local current
+        current=$(command -v openstack 2>/dev/null || true)
+        if [ -z "$current" ] || [ "$(readlink -f "$current")" = "$(readlink -f "$OSC_VENV/bin/openstack")" ]; then
+            ln -sfn "$OSC_VENV/bin/openstack" /usr/local/bin/openstack
+        fi
+    fi
+}
+
+# --- 3. databases, Placement, Glance -----------------------------------------------
+
+db_url() {
+    if [ -z "$DB_URL" ]; then
+        echo "sqlite:///$STATE/db/$1.sqlite"
+    else
+        "$NOVA_PYTHON" "$TOOLS/lib/quickstart_db.py" url "$DB_URL" "$1"
+    fi
+}
+
+step_databases() {
+    mkdir -p "$STATE/db"
+    if [ -n "$DB_URL" ]; then
+        "$NOVA_PYTHON" "$TOOLS/lib/quickstart_db.py" create "$DB_URL" \
+            "${DB_PREFIX}_api" "${DB_PREFIX}_cell0" "${DB_PREFIX}_cell1" "${DB_PREFIX}_placement" ||
+            qs_fail "cannot create the databases on $DB_URL"
+    fi
+    API_DB=$(db_url "${DB_PREFIX}_api")
+    CELL0_DB=$(db_url "${DB_PREFIX}_cell0")
+    CELL1_DB=$(db_url "${DB_PREFIX}_cell1")
+    PLACEMENT_DB=$(db_url "${DB_PREFIX}_placement")
+}
+
+step_placement_glance() {
+    PLACEMENT_DATABASE_URL=$PLACEMENT_DB bash "$TOOLS/services/placement.sh" start ||
+        qs_fail "Placement did not start" "$PLACEMENT_STATE_DIR/placement.log"
+    bash "$TOOLS/services/glance.sh" start ||
+        qs_fail "Glance did not start" "$GLANCE_STATE_DIR/glance-api.log"
+}
+
+# --- 4. nova's configuration -------------------------------------------------------------
+
+# common_conf: the options every daemon shares (no database credentials).
+common_conf() {
+    cat <<EOF
+# Written by tools/quickstart.sh on every run; edits are lost.
+[DEFAULT]
+host = $COMPUTE_HOST
+my_ip = 127.0.0.1
+transport_url = $TRANSPORT_URL
+state_path = $STATE/state
+instances_path = $STATE/instances
+instance_name_template = $NAME_TEMPLATE
+compute_driver = libvirt.LibvirtDriver
+osapi_compute_listen = 127.0.0.1
+osapi_compute_listen_port = $API_PORT
+osapi_compute_workers = 1
+debug = false
+
+[api]
+# No Keystone: X-Auth-Token is "user:project"; user admin is an admin.
+auth_strategy = noauth2
+
+[wsgi]
+api_paste_config = $ETC/api-paste.ini
+
+[conductor]
+workers = 1
+
+[scheduler]
+workers = 1
+
+[libvirt]
+# Always TCG: KVM guests hang on the machines this runs on.
+virt_type = qemu
+connection_uri = qemu:///system
+
+[placement]
+# keystoneauth1's fixed-token plugin: X-Auth-Token "admin", which Placement's
+# noauth2 makes an admin, at this endpoint, no service catalog.
+auth_type = admin_token
+endpoint = $PLACEMENT_URL
+token = admin
+
+[glance]
+# No auth plugin: the caller's own token goes along; Glance runs without
+# authentication (tools/services/glance.sh).
+endpoint_override = $GLANCE_URL
+
+[oslo_concurrency]
+lock_path = $STATE/lock
+EOF
+}
+
+step_config() {
+    mkdir -p "$ETC" "$LOG" "$RUN" "$STATE/state" "$STATE/instances" "$STATE/lock"
+    # QEMU opens the disks and writes the console log below instances_path.
+    chmod 0755 "$STATE" "$STATE/instances"
+    cp "$REPO/etc/nova/api-paste.ini" "$ETC/api-paste.ini"
+    {
+        common_conf
+        cat <<EOF
+
+[api_database]
+connection = $API_DB
+
+[database]
+connection = $CELL1_DB
+EOF
+    } >"$NOVA_CONF.tmp"
+    mv "$NOVA_CONF.tmp" "$NOVA_CONF"
+    # nova-compute refuses to start with database credentials: it reaches
+    # the database through nova-conductor.
+    common_conf >"$COMPUTE_CONF.tmp"
+    mv "$COMPUTE_CONF.tmp" "$COMPUTE_CONF"
+    chmod 0640 "$NOVA_CONF" "$COMPUTE_CONF"
+}
+
+# --- 5. database schemas and cells --------------------------------------------------
+
+manage() { "$VENV/bin/nova-manage" --config-file "$NOVA_CONF" "$@"; }
+
+step_cells() {
+    local out=$LOG/nova-manage.log
+    {
+        echo "== $(date -u +%FT%TZ) quickstart"
+        manage api_db sync &&
+        manage cell_v2 map_cell0 --database_connection "$CELL0_DB" &&
+        if ! manage cell_v2 list_cells | grep -qE '^\|[[:space:]]*cell1[[:space:]]*\|'; then
+            manage cell_v2 create_cell --name cell1 --verbose
+        fi &&
+        manage db sync
+    } >>"$out" 2>&1 || qs_fail "database set-up with nova-manage failed" "$out"
+    qs_log "databases ready (nova-manage log: $out)"
+}
+
+# --- 6. the daemons --------------------------------------------------------------------
+
+step_daemons() {
+    local d conf
+    for d in "${DAEMONS[@]}"; do
+        conf=$NOVA_CONF
+        [ "$d" = nova-compute ] && conf=$COMPUTE_CONF
+        qs_start_daemon "$d" "$RUN/$d.pid" "$LOG/$d.log" "$VENV/bin/$d" --config-file "$conf"
+    done
+    wait_api
+    wait_compute_mapped
+    wait_services_up
+}
+
+wait_api() {
+    local i
+    for ((i = 0; i < 150; i++)); do
+        qs_pid_alive "$RUN/nova-api.pid" || qs_fail "nova-api exited" "$LOG/nova-api.log"
+        [ "$(qs_http_code "$API_URL/")" = 200 ] && { qs_log "nova-api answers at $API_URL"; return 0; }
+        sleep 0.2
+    done
+    qs_fail "nova-api did not answer GET $API_URL/ within 30 s" "$LOG/nova-api.log"
+}
+
+# The compute node must exist (nova-compute's first resource update) before
+# discover_hosts can map the host to cell1; the scheduler only sees mapped
+# hosts.
+wait_compute_mapped() {
+    local d deadline=$((SECONDS + 90))
+    while [ $SECONDS -lt $deadline ]; do
+        for d in "${DAEMONS[@]}"; do
+            qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
+        done
+        if manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" |
+                grep -qE "^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|"; then
+            qs_log "compute host $COMPUTE_HOST is mapped to cell1"
+            return 0
+        fi
+        manage cell_v2 discover_hosts --verbose >>"$LOG/nova-manage.log" 2>&1 || true
+        sleep 1
+    done
+    qs_fail "nova-compute did not register host $COMPUTE_HOST (its compute node) within 90 s" \
+        "$LOG/nova-compute.log" "$LOG/nova-conductor.log"
+}
+
+wait_services_up() {
+    local listing="" err=$LOG/openstack-cli.log deadline=$((SECONDS + 60))
+    while [ $SECONDS -lt $deadline ]; do
+        if listing=$(osc compute service list -f value -c Binary -c Host -c State 2>>"$err"); then
+            if [ "$(grep -cE '^nova-(conductor|scheduler|compute) .* up$' <<<"$listing")" -ge 3 ]; then
+                qs_log "services up:"
+                sed 's/^/    /' <<<"$listing"
+                return 0
+            fi
+        fi
+        sleep 2
+    done
+    qs_fail "\"openstack compute service list\" does not show conductor, scheduler and compute up:
+$listing" "$err" "$LOG/nova-api.log"
+}
+
+# --- 7. image, flavor ------------------------------------------------------------------------
+
+upload() {
+    "$NOVA_PYTHON" "$TOOLS/services/upload_image.py" --url "$GLANCE_URL" --if-missing "$@"
+}
+
+step_image() {
+    local kernel_id ramdisk_id image_id
+    bash "$TOOLS/build-guest-image.sh" "$GUEST_DIR" ||
+        qs_fail "building the guest image failed"
+    kernel_id=$(upload --name "$IMAGE-kernel" --disk-format aki --container-format aki \
+        "$GUEST_DIR/vmlinuz") || qs_fail "uploading the kernel failed" "$GLANCE_STATE_DIR/glance-api.log"
+    ramdisk_id=$(upload --name "$IMAGE-ramdisk" --disk-format ari --container-format ari \
+        "$GUEST_DIR/initrd.img") || qs_fail "uploading the ramdisk failed" "$GLANCE_STATE_DIR/glance-api.log"
+    # Direct kernel boot: nova's libvirt driver boots kernel_id/ramdisk_id
+    # with os_command_line; the disk is the guest's vda.
+    image_id=$(upload --name "$IMAGE" --disk-format qcow2 --container-format bare \
+        --property "kernel_id=$kernel_id" --property "ramdisk_id=$ramdisk_id" \
+        --property "os_command_line=console=ttyS0" --property hw_disk_bus=virtio \
+        "$GUEST_DIR/disk.qcow2") || qs_fail "uploading the disk image failed" "$GLANCE_STATE_DIR/glance-api.log"
+    qs_log "image $IMAGE is $image_id (kernel $kernel_id, ramdisk $ramdisk_id)"
+}
+
+step_flavor() {
+    local err=$LOG/openstack-cli.log
+    if osc flavor show "$FLAVOR" -f value -c id >/dev/null 2>>"$err"; then
+        qs_log "flavor $FLAVOR exists"
+        return 0
+    fi
+    osc flavor create --vcpus 1 --ram 128 --disk 1 "$FLAVOR" -f value -c id >/dev/null 2>>"$err" ||
+        qs_fail "openstack flavor create $FLAVOR failed" "$err" "$LOG/nova-api.log"
+    qs_log "flavor $FLAVOR created (1 vCPU, 128 MiB, 1 GiB disk)"
+}
+
+# --- 8. the server -------------------------------------------------------------------------
+
+server_status() {
+    osc server show "$SERVER" -f value -c status 2>>"$LOG/openstack-cli.log"
+}
+
+# Servers without networks: microversion 2.37 made "networks" mandatory,
+# "none" asks for none; before it, omitting it means the same here.
+nic_args() {
+    local max
+    max=$(curl -s -m 5 "$COMPUTE_URL/" | "$NOVA_PYTHON" -c \
+        'import json,sys; print(json.load(sys.stdin)["version"]["version"])' 2>/dev/null || echo 2.1)
+    if "$NOVA_PYTHON" -c 'import sys; a=tuple(map(int, sys.argv[1].split("."))); sys.exit(a < (2, 37))' "$max"; then
+        echo "--nic none"
+    fi
+}
+
+step_server() {
+    local status err=$LOG/openstack-cli.log last="" fault deadline
+    status=$(server_status || true)
+    case $status in
+        ACTIVE) qs_log "server $SERVER exists and is ACTIVE" ;;
+        SHUTOFF) qs_log "server $SERVER is SHUTOFF; starting it"; osc server start "$SERVER" 2>>"$err" ||
+                     qs_fail "openstack server start $SERVER failed" "$err" ;;
+        ERROR)
+            qs_log "server $SERVER is in ERROR; deleting it and booting a new one"
+            osc server delete --wait "$SERVER" 2>>"$err" || qs_fail "openstack server delete failed" "$err"
+            status="" ;;
+    esac
+    if [ -z "$status" ]; then
+        # shellcheck disable=SC2046  # nic_args prints zero or two words
+        osc server create --flavor "$FLAVOR" --image "$IMAGE" $(nic_args) "$SERVER" \
+            -f value -c id >/dev/null 2>>"$err" ||
+            qs_fail "openstack server create $SERVER failed" "$err" "$LOG/nova-api.log"
+        qs_log "server $SERVER created; waiting up to ${BOOT_TIMEOUT}s for ACTIVE"
+    fi
+    deadline=$((SECONDS + BOOT_TIMEOUT))
+    while [ $SECONDS -lt $deadline ]; do
+        status=$(server_status || true)
+        if [ "$status" != "$last" ]; then
+            qs_log "server $SERVER: ${status:-<no answer>}"
+            last=$status
+        fi
+        case $status in
+            ACTIVE) break ;;
+            ERROR)
+                fault=$(osc server show "$SERVER" -f value -c fault 2>>"$err" || true)
+                qs_fail "server $SERVER went to ERROR: $fault" "$LOG/nova-compute.log" \
+                    "$LOG/nova-conductor.log" "$LOG/nova-scheduler.log" ;;
+        esac
+        sleep 2
+    done
+    [ "$status" = ACTIVE ] || qs_fail "server $SERVER is not ACTIVE after ${BOOT_TIMEOUT}s (status $status)" \
+        "$LOG/nova-compute.log" "$LOG/nova-conductor.log" "$LOG/nova-scheduler.log"
+}
+
+step_console() {
+    local console="" err=$LOG/openstack-cli.log deadline=$((SECONDS + CONSOLE_TIMEOUT))
+    while [ $SECONDS -lt $deadline ]; do
+        console=$(osc console log show "$SERVER" 2>>"$err" || true)
+        if grep -qF "$MARKER" <<<"$console"; then
+            qs_log "console log of $SERVER:"
+            sed 's/^/    | /' <<<"$console"
+            return 0
+        fi
+        sleep 2
+    done
+    qs_fail "no $MARKER in the console log of $SERVER after ${CONSOLE_TIMEOUT}s; it ends:
+$(tail -n 20 <<<"$console")" "$err" "$LOG/nova-compute.log"
+}
+
+# --- run -------------------------------------------------------------------------------------
+
+step_system
+step_rabbit
+step_venvs
+step_databases
+step_placement_glance
+step_config
+"$NOVA_PYTHON" "$TOOLS/lib/clouds_yaml.py" "$CLOUDS_YAML" "$CLOUD" \
+    --compute "$COMPUTE_URL" --image "$GLANCE_URL" --placement "$PLACEMENT_URL" ||
+    qs_fail "cannot write the cloud $CLOUD into $CLOUDS_YAML"
+step_cells
+step_daemons
+step_image
+step_flavor
+if [ "$BOOT_SERVER" = 1 ]; then
+    step_server
+    step_console
+fi
+
+cat <<EOF
+
+quickstart: everything is up. State, configuration and logs: $STATE
+  export OS_CLOUD=$CLOUD      # cloud "$CLOUD" in $CLOUDS_YAML
+EOF
+if [ "$CLOUDS_YAML" != /etc/openstack/clouds.yaml ]; then
+    echo "  export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML"
+fi
+echo "  openstack server list"
+osc server list 2>>"$LOG/openstack-cli.log" || true
+echo "Stop everything with: $0 stop"
