@@ -164,7 +164,16 @@ cat >"$ROOT/init" <<EOF
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-exec </dev/console >/dev/console 2>&1
+# The initramfs has no /dev/console node, so init starts without stdio;
+# take the console if it opens (it may not, e.g. console=hvc0 without a
+# virtio console), else the serial port. A failed redirection on exec would
+# end this shell, and with it the guest.
+for c in /dev/console /dev/ttyS0 /dev/null; do
+    if (: <\$c >\$c) 2>/dev/null; then
+        exec <\$c >\$c 2>&1
+        break
+    fi
+done
 
 for m in \$(cat /etc/modules); do
     insmod /lib/modules/\$m.ko 2>/dev/null
