@@ -260,6 +260,10 @@ class KeyPairExists(Conflict):
 KeypairExists = KeyPairExists
 
 
+class InvalidKeypair(Invalid):
+    msg_fmt = "Keypair data is invalid: %(reason)s"
+
+
 class BuildRequestNotFound(NotFound):
     msg_fmt = "BuildRequest not found for instance %(uuid)s"
 

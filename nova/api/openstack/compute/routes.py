@@ -13,6 +13,7 @@ from nova.api.openstack.compute import (
     flavor_extra_specs,
     flavor_manage,
     flavors,
+    keypairs,
     servers,
     versions,
 )
@@ -50,6 +51,7 @@ def route_table(compute_api_factory=default_compute_api):
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
     flavor_access_ctrl = flavor_access.FlavorAccessController()
+    keypairs_ctrl = keypairs.KeypairController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -71,6 +73,8 @@ def route_table(compute_api_factory=default_compute_api):
         "/flavors/{flavor_id}/os-extra_specs/{id}": {"GET": extra_specs_ctrl.show,
                                                      "PUT": extra_specs_ctrl.update,
                                                      "DELETE": extra_specs_ctrl.delete},
+        "/os-keypairs": {"GET": keypairs_ctrl.index, "POST": keypairs_ctrl.create},
+        "/os-keypairs/{id}": {"GET": keypairs_ctrl.show, "DELETE": keypairs_ctrl.delete},
     }
 
 
