@@ -14,6 +14,7 @@ from nova.api.openstack.compute import (
     flavor_manage,
     flavors,
     keypairs,
+    limits,
     servers,
     versions,
 )
@@ -52,6 +53,7 @@ def route_table(compute_api_factory=default_compute_api):
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
     flavor_access_ctrl = flavor_access.FlavorAccessController()
     keypairs_ctrl = keypairs.KeypairController()
+    limits_ctrl = limits.LimitsController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -75,6 +77,7 @@ def route_table(compute_api_factory=default_compute_api):
                                                      "DELETE": extra_specs_ctrl.delete},
         "/os-keypairs": {"GET": keypairs_ctrl.index, "POST": keypairs_ctrl.create},
         "/os-keypairs/{id}": {"GET": keypairs_ctrl.show, "DELETE": keypairs_ctrl.delete},
+        "/limits": {"GET": limits_ctrl.index},
     }
 
 
