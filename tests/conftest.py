@@ -8,4 +8,6 @@ import nova  # noqa: F401  (first: selects native threads before any oslo import
 pytest_plugins = [
     "tests.fixtures.database",
     "tests.fixtures.placement",
+    "tests.fixtures.images",
+    "tests.fixtures.services",
 ]

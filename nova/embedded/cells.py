@@ -85,7 +85,8 @@ def _ensure_cell(ctxt, connection, transport_url, name):
     return cell
 
 
-def ensure_cells(conf=CONF, cell0_connection=None, cell_name=DEFAULT_CELL_NAME):
+def ensure_cells(conf=CONF, cell0_connection=None, cell_name=DEFAULT_CELL_NAME,
+                 sync=True):
     """Sync every schema and create the cell0 and cell mappings that are missing.
 
     :param conf: parsed ConfigOpts with [api_database] connection, [database]
@@ -97,6 +98,8 @@ def ensure_cells(conf=CONF, cell0_connection=None, cell_name=DEFAULT_CELL_NAME):
         mapping keeps its URL.
     :param cell_name: name of the cell created for [database] when none
         maps it yet.
+    :param sync: migrate the three databases to the newest schema first;
+        False for callers whose databases are known to be synced (tests).
     :returns: ``Cells(cell0, cell1)``, the two CellMapping objects.
     :raises nova.exception.InvalidInput: a database is at a revision this
         code does not know, or an option is missing.
@@ -106,11 +109,13 @@ def ensure_cells(conf=CONF, cell0_connection=None, cell_name=DEFAULT_CELL_NAME):
         raise exception.InvalidInput(
             reason="[api_database] connection and [database] connection must be set")
     ctxt = nova_context.get_admin_context()
-    migration.db_sync(database="api")
+    if sync:
+        migration.db_sync(database="api")
     cell0 = _ensure_cell0(
         ctxt, cell0_connection or default_cell0_connection(conf.database.connection))
-    with nova_context.target_cell(ctxt, cell0) as cctxt:
-        migration.db_sync(database="main", context=cctxt)
-    migration.db_sync(database="main")
+    if sync:
+        with nova_context.target_cell(ctxt, cell0) as cctxt:
+            migration.db_sync(database="main", context=cctxt)
+        migration.db_sync(database="main")
     cell1 = _ensure_cell(ctxt, conf.database.connection, conf.transport_url, cell_name)
     return Cells(cell0=cell0, cell1=cell1)

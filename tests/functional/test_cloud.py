@@ -1,0 +1,174 @@
+"""The whole control plane in one process, driven over HTTP (tests/fixtures/services.py).
+
+What a user of a fresh cloud sees first: the API answers with its version
+documents, every service is registered and reporting, compute hosts are
+mapped to their cell, and the images of the (fake) Image service are
+readable through nova's own Glance client.
+"""
+
+import hashlib
+import io
+
+import pytest
+
+from nova import context as nova_context
+from nova import exception, objects, servicegroup
+from nova.image import glance
+from nova.virt import node
+from tests.fixtures import images
+
+
+def _service(host, binary):
+    return objects.Service.get_by_host_and_binary(
+        nova_context.get_admin_context(), host, binary)
+
+
+def test_api_root_lists_the_versions_over_http(nova_cloud):
+    resp = nova_cloud.api.get("/", version=None)
+    assert resp.status_code == 200
+    [version] = resp.json()["versions"]
+    assert version["id"] == "v2.1"
+    assert version["status"] == "CURRENT"
+    assert version["links"][0]["href"] == f"{nova_cloud.url}/v2.1/"
+
+
+def test_version_document_answers_a_microversion_request(nova_cloud):
+    resp = nova_cloud.api.get("/v2.1/", version="2.1")
+    assert resp.status_code == 200
+    assert resp.json()["version"]["id"] == "v2.1"
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.1"
+    assert resp.headers["x-compute-request-id"].startswith("req-")
+
+
+def test_unknown_path_is_404_through_the_real_pipeline(nova_cloud):
+    resp = nova_cloud.api.get("/v2.1/no-such-resource")
+    assert resp.status_code == 404
+
+
+def test_every_service_registers_and_reports_up(nova_cloud):
+    services = {(s.host, s.binary): s for s in _all_services()}
+    assert set(services) >= {("conductor", "nova-conductor"),
+                             ("scheduler", "nova-scheduler"),
+                             ("compute1", "nova-compute")}
+    group = servicegroup.API()
+    for key in [("conductor", "nova-conductor"), ("scheduler", "nova-scheduler"),
+                ("compute1", "nova-compute")]:
+        assert group.service_is_up(services[key]), key
+
+
+def _all_services():
+    return objects.ServiceList.get_all(nova_context.get_admin_context())
+
+
+def test_heartbeats_raise_report_count(nova_cloud):
+    first = _service("compute1", "nova-compute").report_count
+    nova_cloud.wait_for(
+        lambda: _service("compute1", "nova-compute").report_count >= first + 2,
+        timeout=10, message="two more compute heartbeats")
+    assert _service("conductor", "nova-conductor").report_count >= 1
+
+
+def test_a_stopped_compute_stops_reporting(nova_cloud):
+    nova_cloud.start_compute("compute2")
+    nova_cloud.wait_for(lambda: _service("compute2", "nova-compute").report_count >= 1,
+                        timeout=10, message="a compute2 heartbeat")
+    nova_cloud.stop_compute("compute2")
+    stopped_at = _service("compute2", "nova-compute").report_count
+    # Two heartbeat intervals of the other services pass meanwhile.
+    first = _service("compute1", "nova-compute").report_count
+    nova_cloud.wait_for(
+        lambda: _service("compute1", "nova-compute").report_count >= first + 2,
+        timeout=10, message="compute1 heartbeats")
+    assert _service("compute2", "nova-compute").report_count == stopped_at
+    assert "compute2" not in nova_cloud.plane.computes
+
+
+def test_compute_hosts_are_mapped_to_cell1(nova_cloud):
+    nova_cloud.start_compute("compute2", driver="fake.SmallFakeDriver")
+    ctxt = nova_context.get_admin_context()
+    for host in ("compute1", "compute2"):
+        mapping = objects.HostMapping.get_by_host(ctxt, host)
+        assert mapping.cell_mapping.uuid == nova_cloud.cells.cell1.uuid
+
+
+def test_each_fake_compute_host_has_its_own_node_identity(nova_cloud, tmp_path):
+    nova_cloud.start_compute("compute2")
+    first = node.read_or_create_node_uuid(str(tmp_path / "state" / "compute1"))
+    second = node.read_or_create_node_uuid(str(tmp_path / "state" / "compute2"))
+    assert first != second
+    assert (nova_cloud.plane.computes["compute1"].manager.driver.get_node_uuid("compute1")
+            == first)
+    assert (nova_cloud.plane.computes["compute2"].manager.driver.get_node_uuid("compute2")
+            == second)
+
+
+def test_starting_a_compute_twice_is_refused(nova_cloud):
+    with pytest.raises(RuntimeError, match="already running"):
+        nova_cloud.start_compute("compute1")
+
+
+def test_cells_are_cell0_and_cell1_on_the_shared_transport(nova_cloud):
+    ctxt = nova_context.get_admin_context()
+    cells = {c.name: c for c in objects.CellMappingList.get_all(ctxt)}
+    assert set(cells) == {"cell0", "cell1"}
+    assert cells["cell0"].transport_url == "none:///"
+    assert cells["cell1"].transport_url == "fake:/"
+
+
+# -- the fake Image service, read by nova's real Glance client -------------------
+
+def test_glance_client_shows_a_seeded_image(nova_cloud):
+    client = glance.GlanceImageService()
+    image = client.show(nova_cloud.context(), images.IMAGE_ID)
+    assert image["name"] == "tiny-raw"
+    assert image["status"] == "active"
+    assert image["disk_format"] == "raw"
+    assert image["properties"] == {"hw_disk_bus": "virtio"}
+    assert image["size"] == 4096
+
+
+def test_glance_client_reports_a_missing_image(nova_cloud):
+    client = glance.GlanceImageService()
+    with pytest.raises(exception.ImageNotFound):
+        client.show(nova_cloud.context(), "00000000-0000-0000-0000-00000000dead")
+
+
+def test_glance_client_pages_through_the_image_list(nova_cloud):
+    for index in range(5):
+        nova_cloud.images.add_image(name=f"extra-{index}", data=b"x" * index,
+                                    disk_format="raw", container_format="bare")
+    client = glance.GlanceImageService()
+    listed = client.detail(nova_cloud.context(), page_size=2)
+    assert len(listed) == 5 + len(images.SEED_IMAGES)
+    assert listed[0]["name"] == "extra-4"  # newest first, as Glance sorts
+    assert [i["name"] for i in client.detail(nova_cloud.context(), name="big-qcow2")] == [
+        "big-qcow2"]
+    assert len(client.detail(nova_cloud.context(), limit=3, page_size=2)) == 3
+
+
+def test_glance_client_downloads_and_verifies_image_data(nova_cloud, tmp_path):
+    client = glance.GlanceImageService()
+    target = tmp_path / "disk"
+    meta = client.download(nova_cloud.context(), images.IMAGE_ID, str(target))
+    assert target.read_bytes() == b"\0" * 4096
+    assert meta["os_hash_value"] == hashlib.sha512(b"\0" * 4096).hexdigest()
+
+
+def test_glance_client_refuses_to_download_a_queued_image(nova_cloud, tmp_path):
+    client = glance.GlanceImageService()
+    with pytest.raises(exception.ImageNotActive):
+        client.download(nova_cloud.context(), images.QUEUED_IMAGE_ID,
+                        str(tmp_path / "disk"))
+    assert not (tmp_path / "disk").exists()
+
+
+def test_glance_client_creates_and_uploads_an_image(nova_cloud):
+    client = glance.GlanceImageService()
+    created = client.create(nova_cloud.context(),
+                            {"name": "snap", "disk_format": "raw",
+                             "container_format": "bare",
+                             "properties": {"image_type": "snapshot"}},
+                            data=io.BytesIO(b"snapshot bytes"))
+    assert created["status"] == "active"
+    assert nova_cloud.images.show(None, created["id"])["properties"] == {
+        "image_type": "snapshot"}
