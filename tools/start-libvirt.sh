@@ -37,12 +37,11 @@ set_key() {
 }
 
 daemon_running() {
-    # A pid file whose process is alive; libvirtd/virtlogd remove theirs on
-    # a clean exit but not after a crash, hence the kill -0.
-    local pidfile=$1 pid
-    [ -r "$pidfile" ] || return 1
-    pid=$(cat "$pidfile" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    # A pid file naming a live process of that name: the daemons leave
+    # theirs behind after a crash, and the pid may since have been reused.
+    local name=$1 pid
+    pid=$(cat "/run/$name.pid" 2>/dev/null) || return 1
+    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ]
 }
 
 if ! command -v libvirtd >/dev/null 2>&1; then
@@ -58,7 +57,7 @@ changed+=$(set_key "$QEMU_CONF" namespaces '[]')
 changed+=$(set_key "$QEMU_CONF" user '"root"')
 changed+=$(set_key "$QEMU_CONF" group '"root"')
 
-if ! daemon_running /run/virtlogd.pid; then
+if ! daemon_running virtlogd; then
     echo "start-libvirt: starting virtlogd"
     LIBVIRT_LOG_OUTPUTS="3:file:$LOG_DIR/virtlogd.log" virtlogd -d
 fi
@@ -66,7 +65,7 @@ fi
 # Where this run's log lines start, to show only those on failure.
 log_offset=$(stat -c %s "$LOG_DIR/libvirtd.log" 2>/dev/null || echo 0)
 
-if daemon_running /run/libvirtd.pid; then
+if daemon_running libvirtd; then
     if [ -n "$changed" ]; then
         echo "start-libvirt: $QEMU_CONF changed while libvirtd runs;" \
             "restart libvirtd for it to take effect" >&2
@@ -86,7 +85,7 @@ start=$SECONDS
 until virsh -q -c "$URI" version >/dev/null 2>&1; do
     # libvirtd -d returns before its drivers initialise; a driver that fails
     # makes the daemon exit, so stop waiting as soon as it is gone.
-    if [ $((SECONDS - start)) -ge 2 ] && ! daemon_running /run/libvirtd.pid; then
+    if [ $((SECONDS - start)) -ge 2 ] && ! daemon_running libvirtd; then
         fail "libvirtd exited during start-up"
     fi
     if [ $((SECONDS - start)) -ge "$WAIT" ]; then
