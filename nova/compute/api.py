@@ -20,7 +20,7 @@ from oslo_utils import timeutils, uuidutils
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, objects, quota, servicegroup
-from nova.compute import instance_list, power_state, task_states, vm_states
+from nova.compute import instance_actions, instance_list, power_state, task_states, vm_states
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -156,6 +156,10 @@ class API:
                 updated_at=None,
                 access_ip_v4=None,
                 access_ip_v6=None,
+                auto_disk_config=False,
+                root_device_name=None,
+                locked_by=None,
+                hidden=False,
                 deleted=False,
             )
             instance.flavor = flavor
@@ -291,6 +295,8 @@ class API:
                     context, instance.uuid)
         with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
             instance._context = cctxt
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, instance_actions.DELETE, want_result=False)
             if not instance.host or not self._host_is_up(cctxt, instance.host):
                 self._local_delete(cctxt, instance)
             else:

@@ -29,8 +29,13 @@ def action_event(context, instance, event_name, host=None):
     The event starts before the block and finishes after it; an exception in
     the block finishes it as "Error" with the traceback and propagates.
     """
-    objects.InstanceActionEvent.event_start(
-        context, instance.uuid, event_name, want_result=False, host=host)
+    try:
+        objects.InstanceActionEvent.event_start(
+            context, instance.uuid, event_name, want_result=False, host=host)
+    except Exception:
+        # The record is secondary: a missing action must not stop the work.
+        LOG.exception("Could not start instance action event %s for %s",
+                      event_name, instance.uuid)
     try:
         yield
     except BaseException:

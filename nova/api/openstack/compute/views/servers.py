@@ -100,9 +100,9 @@ def _isotime(value):
 
 def host_id(instance):
     """Return the opaque hostId: sha224 of project id + host, "" without a host."""
-    if not instance.host:
+    if not _get(instance, "host"):
         return ""
-    return hashlib.sha224((instance.project_id + instance.host).encode()).hexdigest()
+    return hashlib.sha224((instance.project_id + _get(instance, "host")).encode()).hexdigest()
 
 
 def _get(instance, name, default=None):
@@ -163,7 +163,7 @@ class ViewBuilder:
         target = {"project_id": instance.project_id}
         show_extended = authorize(context, extended_server_attributes.EXTENDED_ATTRS,
                                   target, fatal=False)
-        status = status_from_state(instance.vm_state, instance.task_state)
+        status = status_from_state(instance.vm_state, _get(instance, "task_state"))
         server = {
             "id": instance.uuid,
             "name": instance.display_name,
@@ -175,55 +175,60 @@ class ViewBuilder:
             "image": self._image(req, instance),
             "flavor": self._flavor(req, instance),
             "created": _isotime(instance.created_at),
-            "updated": _isotime(instance.updated_at or instance.created_at),
+            "updated": _isotime(_get(instance, "updated_at") or instance.created_at),
             "addresses": {},
-            "accessIPv4": str(instance.access_ip_v4) if instance.access_ip_v4 else "",
-            "accessIPv6": str(instance.access_ip_v6) if instance.access_ip_v6 else "",
+            "accessIPv4": _text(_get(instance, "access_ip_v4")),
+            "accessIPv6": _text(_get(instance, "access_ip_v6")),
             "links": common.resource_links(req, "servers", instance.uuid),
-            "key_name": instance.key_name,
-            "config_drive": instance.config_drive or "",
-            "OS-DCF:diskConfig": "AUTO" if instance.auto_disk_config else "MANUAL",
-            "OS-EXT-AZ:availability_zone": instance.availability_zone or "",
-            "OS-EXT-STS:power_state": instance.power_state or 0,
-            "OS-EXT-STS:task_state": instance.task_state,
+            "key_name": _get(instance, "key_name"),
+            "config_drive": _get(instance, "config_drive") or "",
+            "OS-DCF:diskConfig": "AUTO" if _get(instance, "auto_disk_config") else "MANUAL",
+            "OS-EXT-AZ:availability_zone": _get(instance, "availability_zone") or "",
+            "OS-EXT-STS:power_state": _get(instance, "power_state") or 0,
+            "OS-EXT-STS:task_state": _get(instance, "task_state"),
             "OS-EXT-STS:vm_state": instance.vm_state,
-            "OS-SRV-USG:launched_at": _iso_micro(instance.launched_at),
-            "OS-SRV-USG:terminated_at": _iso_micro(instance.terminated_at),
+            "OS-SRV-USG:launched_at": _iso_micro(_get(instance, "launched_at")),
+            "OS-SRV-USG:terminated_at": _iso_micro(_get(instance, "terminated_at")),
             "os-extended-volumes:volumes_attached": [],
         }
         if status in _PROGRESS_STATUSES:
-            server["progress"] = instance.progress or 0
+            server["progress"] = _get(instance, "progress") or 0
         if show_extended:
-            server["OS-EXT-SRV-ATTR:host"] = instance.host
-            server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = instance.node
+            server["OS-EXT-SRV-ATTR:host"] = _get(instance, "host")
+            server["OS-EXT-SRV-ATTR:hypervisor_hostname"] = _get(instance, "node")
             # Servers not scheduled yet have no database id, hence no name.
             server["OS-EXT-SRV-ATTR:instance_name"] = \
                 instance.name if instance.obj_attr_is_set("id") else ""
             if version >= APIVersionRequest("2.3"):
                 server.update({
-                    "OS-EXT-SRV-ATTR:reservation_id": instance.reservation_id,
-                    "OS-EXT-SRV-ATTR:launch_index": instance.launch_index,
-                    "OS-EXT-SRV-ATTR:hostname": instance.hostname,
-                    "OS-EXT-SRV-ATTR:kernel_id": instance.kernel_id or "",
-                    "OS-EXT-SRV-ATTR:ramdisk_id": instance.ramdisk_id or "",
-                    "OS-EXT-SRV-ATTR:root_device_name": instance.root_device_name,
-                    "OS-EXT-SRV-ATTR:user_data": instance.user_data,
+                    "OS-EXT-SRV-ATTR:reservation_id": _get(instance, "reservation_id"),
+                    "OS-EXT-SRV-ATTR:launch_index": _get(instance, "launch_index"),
+                    "OS-EXT-SRV-ATTR:hostname": _get(instance, "hostname"),
+                    "OS-EXT-SRV-ATTR:kernel_id": _get(instance, "kernel_id") or "",
+                    "OS-EXT-SRV-ATTR:ramdisk_id": _get(instance, "ramdisk_id") or "",
+                    "OS-EXT-SRV-ATTR:root_device_name": _get(instance, "root_device_name"),
+                    "OS-EXT-SRV-ATTR:user_data": _get(instance, "user_data"),
                 })
         if status in ("ERROR", "DELETED"):
             fault = self._fault(req, instance, context.is_admin)
             if fault:
                 server["fault"] = fault
         if version >= APIVersionRequest("2.9"):
-            server["locked"] = bool(instance.locked)
+            server["locked"] = bool(_get(instance, "locked"))
         if version >= APIVersionRequest("2.16") and host_statuses is not None:
-            server["host_status"] = host_statuses.get(instance.host, "") \
-                if instance.host else ""
+            server["host_status"] = host_statuses.get(_get(instance, "host"), "") \
+                if _get(instance, "host") else ""
         if version >= APIVersionRequest("2.19"):
-            server["description"] = instance.display_description
+            server["description"] = _get(instance, "display_description")
         if version >= APIVersionRequest("2.26"):
             tags = _get(instance, "tags")
             server["tags"] = [t.tag for t in tags] if tags else []
         return server
+
+
+def _text(value):
+    """str() of an optional value; "" for None (access IPs)."""
+    return str(value) if value else ""
 
 
 def _iso_micro(value):
