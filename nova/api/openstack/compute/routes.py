@@ -16,6 +16,7 @@ from nova.api.openstack.compute import (
     keypairs,
     limits,
     servers,
+    services,
     versions,
 )
 from nova.compute import api as compute_api
@@ -54,6 +55,7 @@ def route_table(compute_api_factory=default_compute_api):
     flavor_access_ctrl = flavor_access.FlavorAccessController()
     keypairs_ctrl = keypairs.KeypairController()
     limits_ctrl = limits.LimitsController()
+    services_ctrl = services.ServiceController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -78,6 +80,8 @@ def route_table(compute_api_factory=default_compute_api):
         "/os-keypairs": {"GET": keypairs_ctrl.index, "POST": keypairs_ctrl.create},
         "/os-keypairs/{id}": {"GET": keypairs_ctrl.show, "DELETE": keypairs_ctrl.delete},
         "/limits": {"GET": limits_ctrl.index},
+        "/os-services": {"GET": services_ctrl.index},
+        "/os-services/{id}": {"PUT": services_ctrl.update, "DELETE": services_ctrl.delete},
     }
 
 

@@ -1,0 +1,227 @@
+"""/os-services: list, enable, disable, force down and delete nova services.
+
+Services live in the cell databases, so every call looks through all
+cells. Before 2.53 a service is named by its integer id in its cell (ids of
+different cells may clash; the first cell holding the id wins, as
+upstream) or by host and binary.
+"""
+
+import logging
+
+import webob.exc
+from oslo_utils import strutils
+
+from nova import context as nova_context
+from nova import exception, objects, policy, servicegroup
+from nova.api import validation
+from nova.api.openstack import wsgi
+from nova.api.openstack.compute.schemas import services as schema
+from nova.api.openstack.compute.views import services as views
+from nova.policies import services as services_policies
+
+LOG = logging.getLogger(__name__)
+
+#: Seconds to wait for every cell together.
+CELL_TIMEOUT = 60
+COMPUTE_BINARY = "nova-compute"
+
+
+def gather_from_cells(context, fn, *args):
+    """Run ``fn(cell_context, *args)`` in every cell; return results in cell order.
+
+    A cell that fails or does not answer in time is logged and left out,
+    the way upstream lists resources while a cell is down (before 2.69).
+
+    :returns: list of (CellMapping, result).
+    """
+    cells = list(objects.CellMappingList.get_all(context))
+    results = nova_context.scatter_gather_cells(context, cells, CELL_TIMEOUT, fn, *args)
+    gathered = []
+    for cell in cells:
+        result = results.get(cell.uuid, nova_context.did_not_respond_sentinel)
+        if nova_context.is_cell_failure_sentinel(result):
+            LOG.warning("Cell %s did not answer; its entries are left out", cell.uuid)
+            continue
+        gathered.append((cell, result))
+    return gathered
+
+
+def find_in_cells(context, fn, *args):
+    """Return (CellMapping, result) of the first cell where ``fn`` finds something.
+
+    ``fn(cell_context, *args)`` returns the object or raises a NotFound.
+
+    :raises nova.exception.NotFound: no cell has it (the last NotFound).
+    """
+    last = exception.NotFound()
+    for cell in objects.CellMappingList.get_all(context):
+        with nova_context.target_cell(context, cell) as cctxt:
+            try:
+                return cell, fn(cctxt, *args)
+            except exception.NotFound as exc:
+                last = exc
+    raise last
+
+
+def _services_in_cell(cctxt):
+    return list(objects.ServiceList.get_all(cctxt, set_zones=True))
+
+
+def _service_by_host_and_binary(cctxt, host, binary):
+    service = objects.Service.get_by_host_and_binary(cctxt, host, binary)
+    if service is None:
+        raise exception.HostBinaryNotFound(host=host, binary=binary)
+    return service
+
+
+def _instances_on_host(cctxt, host):
+    return objects.InstanceList.get_by_filters(
+        cctxt, {"host": host, "deleted": False}, expected_attrs=[])
+
+
+class ServiceController:
+    """Administrators' view and control of nova services.
+
+    :param servicegroup_api: nova.servicegroup.API deciding up/down.
+    """
+
+    def __init__(self, servicegroup_api=None):
+        self.servicegroup_api = servicegroup_api or servicegroup.API()
+
+    def _authorize(self, req, action):
+        policy.authorize(req.context, services_policies.SERVICES % action, target={})
+
+    # -- GET /os-services ------------------------------------------------------
+
+    def _index(self, req, with_forced_down):
+        self._authorize(req, "list")
+        context = req.context
+        host = req.GET.get("host")
+        binary = req.GET.get("binary")
+        services = []
+        for _cell, cell_services in gather_from_cells(context, _services_in_cell):
+            services.extend(cell_services)
+        return {"services": [
+            views.detail(service, self.servicegroup_api.service_is_up(service),
+                         with_forced_down)
+            for service in services
+            if (host is None or service.host == host)
+            and (binary is None or service.binary == binary)]}
+
+    @wsgi.api_version("2.1", "2.10")
+    @validation.query_schema(schema.index_query)
+    def index(self, req):
+        """GET /os-services (2.1-2.10) -> {"services": [...]}, filters host, binary."""
+        return self._index(req, with_forced_down=False)
+
+    @index.add_version("2.11")
+    @validation.query_schema(schema.index_query)
+    def index(self, req):  # noqa: F811
+        """GET /os-services (2.11+): entries also carry ``forced_down``."""
+        return self._index(req, with_forced_down=True)
+
+    # -- PUT /os-services/{action} ---------------------------------------------
+
+    def _update(self, context, body, values):
+        host, binary = body["host"], body["binary"]
+        if binary != COMPUTE_BINARY:
+            raise webob.exc.HTTPBadRequest(explanation=(
+                f"Updating a {binary} service is not supported. Only nova-compute "
+                "services can be updated."))
+        try:
+            _cell, service = find_in_cells(context, _service_by_host_and_binary, host, binary)
+        except exception.NotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+        for key, value in values.items():
+            setattr(service, key, value)
+        service.save()
+        return {"host": host, "binary": binary}
+
+    def _enable(self, context, body):
+        result = self._update(context, body, {"disabled": False, "disabled_reason": None})
+        return {"service": dict(result, status="enabled")}
+
+    def _disable(self, context, body):
+        result = self._update(context, body, {"disabled": True, "disabled_reason": None})
+        return {"service": dict(result, status="disabled")}
+
+    def _disable_log_reason(self, context, body):
+        reason = body.get("disabled_reason")
+        if reason is None or not reason.strip():
+            raise webob.exc.HTTPBadRequest(explanation="Missing disabled reason field")
+        result = self._update(context, body, {"disabled": True, "disabled_reason": reason})
+        return {"service": dict(result, status="disabled", disabled_reason=reason)}
+
+    def _force_down(self, context, body):
+        if "forced_down" not in body:
+            raise webob.exc.HTTPBadRequest(explanation="Missing forced_down field")
+        forced_down = strutils.bool_from_string(body["forced_down"], strict=True)
+        result = self._update(context, body, {"forced_down": forced_down})
+        return {"service": dict(result, forced_down=forced_down)}
+
+    def _perform(self, req, id, body, actions):
+        self._authorize(req, "update")
+        action = actions.get(id)
+        if action is None:
+            raise webob.exc.HTTPNotFound(explanation="Unknown action")
+        return action(req.context, body)
+
+    @wsgi.api_version("2.1", "2.10")
+    @validation.schema(schema.service_update)
+    def update(self, req, id, body):
+        """PUT /os-services/{enable,disable,disable-log-reason} (2.1-2.10).
+
+        Body {"host", "binary"[, "disabled_reason"]}; answers {"service":
+        {"host", "binary", "status"[, "disabled_reason"]}}. Only nova-compute
+        services can be changed (400); unknown host/binary -> 404.
+        """
+        return self._perform(req, id, body, {
+            "enable": self._enable, "disable": self._disable,
+            "disable-log-reason": self._disable_log_reason})
+
+    @update.add_version("2.11", "2.52")
+    @validation.schema(schema.service_update_v211)
+    def update(self, req, id, body):  # noqa: F811
+        """PUT /os-services/{...} (2.11-2.52): adds ``force-down`` with ``forced_down``."""
+        return self._perform(req, id, body, {
+            "enable": self._enable, "disable": self._disable,
+            "disable-log-reason": self._disable_log_reason,
+            "force-down": self._force_down})
+
+    # -- DELETE /os-services/{id} -------------------------------------------------
+
+    @wsgi.api_version("2.1", "2.52")
+    @wsgi.response(204)
+    def delete(self, req, id):
+        """DELETE /os-services/{id} (integer id) -> 204.
+
+        A nova-compute service that still hosts servers is not deleted
+        (409); deleting one also removes its host mapping and, in its cell,
+        its compute nodes.
+        """
+        self._authorize(req, "delete")
+        context = req.context
+        try:
+            service_id = int(id)
+        except ValueError as exc:
+            raise webob.exc.HTTPBadRequest(explanation=f"Invalid ID {id}") from exc
+        try:
+            cell, service = find_in_cells(context, objects.Service.get_by_id, service_id)
+        except exception.NotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=f"Service {id} not found.") from exc
+        with nova_context.target_cell(context, cell) as cctxt:
+            if service.binary == COMPUTE_BINARY:
+                if _instances_on_host(cctxt, service.host):
+                    raise webob.exc.HTTPConflict(explanation=(
+                        "Unable to delete compute service that is hosting instances. "
+                        "Migrate or delete the instances first."))
+                self._remove_host_mapping(context, service.host)
+            service._context = cctxt
+            service.destroy()
+
+    @staticmethod
+    def _remove_host_mapping(context, host):
+        try:
+            objects.HostMapping.get_by_host(context, host).destroy()
+        except exception.HostMappingNotFound:
+            pass
