@@ -33,7 +33,7 @@ from oslo_service import service as oslo_service
 from nova import conf as nova_conf
 from nova import config, objects, rpc
 from nova.cmd import common
-from nova.embedded import cells, control_plane, placement
+from nova.embedded import cells, control_plane, placement, sqlite
 
 LOG = logging.getLogger(__name__)
 
@@ -142,6 +142,9 @@ class AllInOne(oslo_service.ServiceBase):
     def start(self):
         conf = self.conf
         os.makedirs(conf.state_path, exist_ok=True)
+        # Every service of this process shares the SQLite files (when the
+        # databases are SQLite): writers must wait their turn, not fail.
+        sqlite.install()
         found = cells.ensure_cells(conf)
         LOG.info("Cells ready: cell0 %s, %s %s", found.cell0.uuid, found.cell1.name,
                  found.cell1.uuid)

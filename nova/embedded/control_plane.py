@@ -54,10 +54,6 @@ LOG = logging.getLogger(__name__)
 
 CONF = nova.conf.CONF
 
-#: What a compute manager does on each resource-tracker run, when it has it.
-RESOURCE_UPDATE = "update_available_resource"
-
-
 class ControlPlane(oslo_service.ServiceBase):
     """Start and stop nova's services inside this process.
 
@@ -141,8 +137,8 @@ class ControlPlane(oslo_service.ServiceBase):
         :raises RuntimeError: a compute of that host already runs here.
         :raises nova.exception.InvalidInput: the driver cannot be loaded.
 
-        Once it runs, its resources are reported once (when the manager
-        has a resource tracker) and the host is mapped to its cell, so the
+        Once it runs (the manager has reported its compute node and
+        inventory while starting) the host is mapped to its cell, so the
         scheduler can pick it at once, without waiting for a periodic run
         or an operator's ``nova-manage cell_v2 discover_hosts``.
         """
@@ -153,10 +149,6 @@ class ControlPlane(oslo_service.ServiceBase):
             compute_driver=driver or self.conf.compute_driver, host=host)
         server = self._start_service("nova-compute", compute_rpcapi.RPC_TOPIC, manager)
         self.computes[host] = server
-        ctxt = nova_context.get_admin_context()
-        update = getattr(manager, RESOURCE_UPDATE, None)
-        if callable(update):
-            update(ctxt)
         self.discover_hosts()
         return server
 

@@ -172,3 +172,118 @@ def test_glance_client_creates_and_uploads_an_image(nova_cloud):
     assert created["status"] == "active"
     assert nova_cloud.images.show(None, created["id"])["properties"] == {
         "image_type": "snapshot"}
+
+
+# -- a server's life: boot through the REST API, delete, nothing left behind -----
+
+def _instance(uuid):
+    ctxt = nova_context.get_admin_context()
+    ctxt.read_deleted = "yes"
+    mapping = objects.InstanceMapping.get_by_instance_uuid(ctxt, uuid)
+    with nova_context.target_cell(ctxt, mapping.cell_mapping) as cctxt:
+        return mapping.cell_mapping, objects.Instance.get_by_uuid(cctxt, uuid)
+
+
+def test_boot_to_active_then_delete_leaves_nothing_behind(nova_cloud):
+    flavor = nova_cloud.create_flavor(ram=512, vcpus=1, disk=1)
+    created = nova_cloud.create_server(flavor["id"], name="web-1")
+    assert created["adminPass"]
+
+    server = nova_cloud.wait_for_server_status(created["id"], "ACTIVE")
+    assert server["name"] == "web-1"
+    assert server["OS-EXT-SRV-ATTR:host"] == "compute1"
+    assert server["OS-EXT-STS:vm_state"] == "active"
+    assert server["OS-EXT-STS:task_state"] is None
+    assert server["OS-EXT-STS:power_state"] == 1
+    assert server["tenant_id"] == "demo-project"
+
+    # The user sees the guest's console; Placement holds the flavor's
+    # resources against compute1's node.
+    console = nova_cloud.api.post(f"/v2.1/servers/{created['id']}/action",
+                                  {"os-getConsoleOutput": {}})
+    assert console.status_code == 200, console.text
+    assert f"fake guest {created['id']} booted" in console.json()["output"]
+    provider = nova_cloud.provider_uuid("compute1")
+    assert nova_cloud.allocations(created["id"]) == {
+        provider: {"VCPU": 1, "MEMORY_MB": 512, "DISK_GB": 1}}
+    driver = nova_cloud.plane.computes["compute1"].manager.driver
+    assert created["id"] in driver.list_instance_uuids()
+    cell, _ = _instance(created["id"])
+    assert cell.uuid == nova_cloud.cells.cell1.uuid
+
+    nova_cloud.delete_server(created["id"])
+    assert nova_cloud.allocations(created["id"]) == {}
+    assert nova_cloud.usages(provider) == {"VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
+    assert created["id"] not in driver.list_instance_uuids()
+    _, instance = _instance(created["id"])
+    assert instance.deleted
+    assert instance.vm_state == "deleted"
+    listed = nova_cloud.api.get("/v2.1/servers")
+    assert listed.status_code == 200
+    assert listed.json()["servers"] == []
+
+
+def test_several_servers_in_one_request_all_become_active(nova_cloud):
+    flavor = nova_cloud.create_flavor(ram=256, vcpus=1, disk=1)
+    nova_cloud.create_server(flavor["id"], name="batch", min_count=3, max_count=3)
+    listed = nova_cloud.api.get("/v2.1/servers").json()["servers"]
+    assert sorted(s["name"] for s in listed) == ["batch-1", "batch-2", "batch-3"]
+    for item in listed:
+        nova_cloud.wait_for_server_status(item["id"], "ACTIVE")
+    provider = nova_cloud.provider_uuid("compute1")
+    assert nova_cloud.usages(provider) == {"VCPU": 3, "MEMORY_MB": 768, "DISK_GB": 3}
+    for item in listed:
+        nova_cloud.delete_server(item["id"])
+    assert nova_cloud.usages(provider) == {"VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
+
+
+def test_no_host_big_enough_buries_the_server_in_cell0(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("small", driver="fake.SmallFakeDriver")
+    flavor = cloud.create_flavor(ram=4096, vcpus=1, disk=1)
+    created = cloud.create_server(flavor["id"])
+
+    server = cloud.wait_for_server_status(created["id"], "ERROR")
+    assert "No valid host" in server["fault"]["message"]
+    cell, _ = _instance(created["id"])
+    assert cell.uuid == cloud.cells.cell0.uuid
+    assert cloud.allocations(created["id"]) == {}
+
+    cloud.delete_server(created["id"])
+    assert cloud.usages(cloud.provider_uuid("small")) == {
+        "VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
+
+
+def test_spawn_failure_without_alternates_ends_in_error_and_delete_frees_it(
+        bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("broken", driver="fake.FailingSpawnFakeDriver")
+    flavor = cloud.create_flavor()
+    created = cloud.create_server(flavor["id"])
+
+    server = cloud.wait_for_server_status(created["id"], "ERROR")
+    assert server["fault"]["message"]
+    driver = cloud.plane.computes["broken"].manager.driver
+    assert created["id"] not in driver.list_instance_uuids()
+
+    cloud.delete_server(created["id"])
+    assert cloud.allocations(created["id"]) == {}
+    assert cloud.usages(cloud.provider_uuid("broken")) == {
+        "VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
+
+
+def test_a_failing_host_is_never_where_the_server_ends_up(bare_nova_cloud):
+    # Whichever host the scheduler tries first, the build ends ACTIVE on
+    # the working one: a spawn failure on "broken" reschedules to "good".
+    cloud = bare_nova_cloud
+    cloud.start_compute("broken", driver="fake.FailingSpawnFakeDriver")
+    cloud.start_compute("good")
+    flavor = cloud.create_flavor()
+    created = cloud.create_server(flavor["id"])
+
+    server = cloud.wait_for_server_status(created["id"], "ACTIVE")
+    assert server["OS-EXT-SRV-ATTR:host"] == "good"
+    assert cloud.allocations(created["id"]) == {
+        cloud.provider_uuid("good"): {"VCPU": 1, "MEMORY_MB": 512, "DISK_GB": 1}}
+    assert cloud.usages(cloud.provider_uuid("broken")) == {
+        "VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
