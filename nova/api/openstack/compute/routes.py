@@ -13,6 +13,7 @@ from nova.api.openstack.compute import (
     flavor_extra_specs,
     flavor_manage,
     flavors,
+    hypervisors,
     keypairs,
     limits,
     servers,
@@ -56,6 +57,7 @@ def route_table(compute_api_factory=default_compute_api):
     keypairs_ctrl = keypairs.KeypairController()
     limits_ctrl = limits.LimitsController()
     services_ctrl = services.ServiceController()
+    hypervisors_ctrl = hypervisors.HypervisorsController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -82,6 +84,13 @@ def route_table(compute_api_factory=default_compute_api):
         "/limits": {"GET": limits_ctrl.index},
         "/os-services": {"GET": services_ctrl.index},
         "/os-services/{id}": {"PUT": services_ctrl.update, "DELETE": services_ctrl.delete},
+        "/os-hypervisors": {"GET": hypervisors_ctrl.index},
+        "/os-hypervisors/detail": {"GET": hypervisors_ctrl.detail},
+        "/os-hypervisors/statistics": {"GET": hypervisors_ctrl.statistics},
+        "/os-hypervisors/{id}": {"GET": hypervisors_ctrl.show},
+        "/os-hypervisors/{id}/uptime": {"GET": hypervisors_ctrl.uptime},
+        "/os-hypervisors/{id}/search": {"GET": hypervisors_ctrl.search},
+        "/os-hypervisors/{id}/servers": {"GET": hypervisors_ctrl.servers},
     }
 
 
