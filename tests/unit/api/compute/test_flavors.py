@@ -3,10 +3,10 @@
 import pytest
 import webob.exc
 
-from nova import objects
 from nova.api.openstack import wsgi
 from nova.api.openstack.compute import flavors
 from nova.api.openstack.compute.views import flavors as views
+from nova.objects import flavor as flavor_obj
 
 
 def _flavor(**overrides):
@@ -14,7 +14,7 @@ def _flavor(**overrides):
                   ephemeral_gb=0, swap=0, rxtx_factor=1.0, disabled=False, is_public=True,
                   projects=[])
     values.update(overrides)
-    return objects.Flavor(**values)
+    return flavor_obj.Flavor(**values)
 
 
 def _req(path="/v2.1/flavors"):

@@ -1,7 +1,7 @@
 """The /os-hypervisors view builders."""
 
-from nova import objects
 from nova.api.openstack.compute.views import hypervisors as views
+from nova.objects import compute_node, service
 
 
 def _node(**values):
@@ -11,11 +11,11 @@ def _node(**values):
                 hypervisor_type="QEMU", hypervisor_version=1, host_ip="192.0.2.1",
                 cpu_info='{"arch": "x86_64"}', disk_available_least=7)
     base.update(values)
-    return objects.ComputeNode(**base)
+    return compute_node.ComputeNode(**base)
 
 
 def _service(**values):
-    return objects.Service(**dict(dict(id=3, disabled=False, disabled_reason=None), **values))
+    return service.Service(**dict(dict(id=3, disabled=False, disabled_reason=None), **values))
 
 
 def test_summary():

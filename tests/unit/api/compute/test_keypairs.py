@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from nova import crypto, exception, objects
+from nova import crypto, exception
 from nova.api.openstack.compute import keypairs
 from nova.api.openstack.compute.views import keypairs as views
+from nova.objects import keypair as keypair_obj
 
 #: ``ssh-keygen -l -E md5`` of this key prints this fingerprint.
 PUBLIC_KEY = (
@@ -17,7 +18,7 @@ FINGERPRINT = "43:49:78:ee:ae:3e:eb:9a:48:9e:8d:e6:4e:87:fa:9f"
 
 
 def _keypair():
-    return objects.KeyPair(id=3, name="k", user_id="u", public_key="pk", fingerprint="fp",
+    return keypair_obj.KeyPair(id=3, name="k", user_id="u", public_key="pk", fingerprint="fp",
                            type="ssh", created_at=datetime.datetime(2024, 1, 2),
                            updated_at=None)
 

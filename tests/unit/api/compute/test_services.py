@@ -2,8 +2,8 @@
 
 import datetime
 
-from nova import objects
 from nova.api.openstack.compute.views import services as views
+from nova.objects import service as service_obj
 
 T1 = datetime.datetime(2024, 1, 1, 10, 0, tzinfo=datetime.UTC)
 T2 = datetime.datetime(2024, 1, 1, 11, 0, tzinfo=datetime.UTC)
@@ -14,7 +14,7 @@ def _service(**values):
                 disabled=False, disabled_reason=None, forced_down=False, updated_at=T1,
                 last_seen_up=T2)
     base.update(values)
-    return objects.Service(**base)
+    return service_obj.Service(**base)
 
 
 def test_detail_before_and_after_2_11():
