@@ -56,6 +56,37 @@ def test_every_service_registers_and_reports_up(nova_cloud):
         assert group.service_is_up(services[key]), key
 
 
+def _api_services(cloud):
+    resp = cloud.admin_api.get("/v2.1/os-services")
+    assert resp.status_code == 200, resp.text
+    return {(s["host"], s["binary"]): s for s in resp.json()["services"]}
+
+
+def test_os_services_lists_every_service_up(nova_cloud):
+    services = _api_services(nova_cloud)
+    assert {key: (s["state"], s["status"]) for key, s in services.items()} == {
+        ("conductor", "nova-conductor"): ("up", "enabled"),
+        ("scheduler", "nova-scheduler"): ("up", "enabled"),
+        ("compute1", "nova-compute"): ("up", "enabled"),
+    }
+
+
+def test_os_services_reports_a_stopped_compute_down(nova_cloud, conf_fixture):
+    # Three missed heartbeats of one second make a service down here.
+    conf_fixture.config(service_down_time=3)
+    nova_cloud.start_compute("compute2")
+    assert _api_services(nova_cloud)[("compute2", "nova-compute")]["state"] == "up"
+    nova_cloud.stop_compute("compute2")
+    nova_cloud.wait_for(
+        lambda: _api_services(nova_cloud)[("compute2", "nova-compute")]["state"] == "down",
+        timeout=10, interval=0.2, message="compute2 reported down")
+    assert _api_services(nova_cloud)[("compute1", "nova-compute")]["state"] == "up"
+
+
+def test_os_services_is_for_admins_only(nova_cloud):
+    assert nova_cloud.api.get("/v2.1/os-services").status_code == 403
+
+
 def _all_services():
     return objects.ServiceList.get_all(nova_context.get_admin_context())
 

@@ -16,7 +16,12 @@ import time
 import pytest
 import requests
 
+from tests.fixtures import images
+
 START_TIMEOUT = 60
+
+ADMIN = {"X-Auth-Token": "admin:admin"}
+USER = {"X-Auth-Token": "demo:demo-project"}
 
 
 def _free_port():
@@ -107,6 +112,35 @@ def _services(nova_all):
                        "WHERE host = 'laptop' AND deleted = 0")}
 
 
+def _wait_for_status(api, server_id, status, timeout=30):
+    deadline = time.monotonic() + timeout
+    while True:
+        resp = requests.get(f"{api}/v2.1/servers/{server_id}", headers=ADMIN, timeout=5)
+        current = resp.json()["server"]["status"] if resp.status_code == 200 else resp.status_code
+        if current == status:
+            return
+        assert time.monotonic() < deadline, f"server {server_id} stuck in {current}"
+        time.sleep(0.2)
+
+
+def _boot_and_delete(nova_all):
+    api = nova_all.api_url
+    flavor = requests.post(f"{api}/v2.1/flavors", headers=ADMIN, timeout=10, json={
+        "flavor": {"name": "tiny", "ram": 128, "vcpus": 1, "disk": 1, "id": "42"}})
+    assert flavor.status_code == 200, flavor.text
+    created = requests.post(f"{api}/v2.1/servers", headers=USER, timeout=10, json={
+        "server": {"name": "laptop-vm", "imageRef": images.IMAGE_ID, "flavorRef": "42"}})
+    assert created.status_code == 202, created.text
+    server_id = created.json()["server"]["id"]
+    _wait_for_status(api, server_id, "ACTIVE")
+    assert requests.delete(f"{api}/v2.1/servers/{server_id}", headers=USER,
+                           timeout=10).status_code == 204
+    _wait_for_status(api, server_id, 404)
+    allocations = requests.get(f"{nova_all.placement_url}/allocations/{server_id}",
+                               headers={"X-Auth-Token": "admin"}, timeout=5)
+    assert allocations.json()["allocations"] == {}
+
+
 def test_nova_all_serves_everything_stops_on_sigterm_and_restarts(nova_all):
     nova_all.start()
     resp = nova_all.wait_until_up()
@@ -127,6 +161,16 @@ def test_nova_all_serves_everything_stops_on_sigterm_and_restarts(nova_all):
     assert nova_all.query("nova_api.sqlite", "SELECT host FROM host_mappings") == [
         ("laptop",)]
 
+    # The admin sees the three services up through the API.
+    listed = requests.get(nova_all.api_url + "/v2.1/os-services", headers=ADMIN,
+                          timeout=5)
+    assert listed.status_code == 200, listed.text
+    assert {(s["binary"], s["host"], s["state"], s["status"])
+            for s in listed.json()["services"]} == {
+        ("nova-conductor", "laptop", "up", "enabled"),
+        ("nova-scheduler", "laptop", "up", "enabled"),
+        ("nova-compute", "laptop", "up", "enabled")}
+
     # The three services heartbeat.
     first = _services(nova_all)
     assert set(first) == {"nova-conductor", "nova-scheduler", "nova-compute"}
@@ -134,6 +178,10 @@ def test_nova_all_serves_everything_stops_on_sigterm_and_restarts(nova_all):
     while _services(nova_all)["nova-compute"] < first["nova-compute"] + 2:
         assert time.monotonic() < deadline, "no nova-compute heartbeat"
         time.sleep(0.2)
+
+    # A server boots on the fake driver with an image of the fake Glance,
+    # and its delete gives everything back.
+    _boot_and_delete(nova_all)
 
     assert nova_all.terminate() == 0
     log = nova_all.log_text()
