@@ -14,6 +14,7 @@ from nova.api.openstack.compute import (
     flavor_manage,
     flavors,
     hypervisors,
+    images,
     keypairs,
     limits,
     servers,
@@ -58,6 +59,7 @@ def route_table(compute_api_factory=default_compute_api):
     limits_ctrl = limits.LimitsController()
     services_ctrl = services.ServiceController()
     hypervisors_ctrl = hypervisors.HypervisorsController()
+    images_ctrl = images.ImagesController(glance.GlanceImageService)
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -91,6 +93,9 @@ def route_table(compute_api_factory=default_compute_api):
         "/os-hypervisors/{id}/uptime": {"GET": hypervisors_ctrl.uptime},
         "/os-hypervisors/{id}/search": {"GET": hypervisors_ctrl.search},
         "/os-hypervisors/{id}/servers": {"GET": hypervisors_ctrl.servers},
+        "/images": {"GET": images_ctrl.index},
+        "/images/detail": {"GET": images_ctrl.detail},
+        "/images/{id}": {"GET": images_ctrl.show, "DELETE": images_ctrl.delete},
     }
 
 
