@@ -1,10 +1,16 @@
 """gabbi fixtures and the app factory of the YAML API stories (gabbits/)."""
 
+import pathlib
+import tempfile
+
+import sqlalchemy
 from gabbi import fixture
 from oslo_config import fixture as config_fixture
 
 import nova.conf
 from nova import policy
+from nova.db import migration
+from tests.fixtures import database
 from tests.functional.api import client
 
 
@@ -23,6 +29,30 @@ class APIFixture(fixture.GabbiFixture):
     def stop_fixture(self):
         policy.reset()
         self.conf_fixture.cleanUp()
+
+
+class APIDatabaseFixture(fixture.GabbiFixture):
+    """A fresh SQLite API database synced to head for one story, deleted after.
+
+    List it after ``APIFixture`` for stories about resources kept in the
+    API database (flavors, key pairs, quotas).
+    """
+
+    def start_fixture(self):
+        self._dir = tempfile.TemporaryDirectory(prefix="nova-gabbi-")
+        self.url = f"sqlite:///{pathlib.Path(self._dir.name) / 'api.sqlite'}"
+        engine = sqlalchemy.create_engine(self.url, poolclass=sqlalchemy.pool.NullPool)
+        try:
+            migration.sync_engine(engine, "api")
+        finally:
+            engine.dispose()
+        nova.conf.CONF.set_override("connection", self.url, group="api_database")
+        database.reset_engines()
+
+    def stop_fixture(self):
+        database.reset_engines()
+        nova.conf.CONF.clear_override("connection", group="api_database")
+        self._dir.cleanup()
 
 
 class _AppLoadedOnFirstRequest:
