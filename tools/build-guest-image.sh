@@ -96,7 +96,14 @@ fi
 log "downloading $KPKG"
 # Sandbox user root: the work directory is private to root, apt's _apt user
 # could not write into it.
-apt-get download -q -o APT::Sandbox::User=root "$KPKG" </dev/null >&2
+download() { apt-get download -q -o APT::Sandbox::User=root "$KPKG" </dev/null >&2; }
+if ! download; then
+    # Stale package lists name a kernel the archive no longer has.
+    log "download failed; refreshing the package lists and retrying"
+    apt-get update -q </dev/null >&2
+    KPKG=$(kernel_pkg)
+    download
+fi
 DEB=$(ls ./*.deb)
 
 # Only the kernel and a handful of modules are unpacked; nothing is
