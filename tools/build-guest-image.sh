@@ -68,6 +68,7 @@ SYSLINUX_MBR=/usr/lib/syslinux/mbr/mbr.bin
 
 mkdir -p "$OUTDIR"
 chmod 0755 "$OUTDIR"
+OUTDIR=$(cd "$OUTDIR" && pwd)  # the build runs elsewhere, then moves files here
 exec 9>"$OUTDIR/.build.lock"
 flock 9
 
