@@ -5,6 +5,7 @@ from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import objects
+from nova.scheduler.client import report
 from tests.functional.api import client
 
 
@@ -159,3 +160,21 @@ def test_delete(cloud):
 
 def test_post_is_405(cloud):
     assert _api(cloud).post("/v2.1/os-services", {}).status_int == 405
+
+
+def test_delete_compute_removes_its_resource_providers(cloud, placement_service):
+    cell1, _ = cloud["cells"]
+    ctx = cloud["ctx"]
+    with nova_context.target_cell(ctx, cell1) as cctxt:
+        node = objects.ComputeNode(
+            cctxt, service_id=2, host="c1", hypervisor_hostname="c1.node", vcpus=1,
+            memory_mb=512, local_gb=1, vcpus_used=0, memory_mb_used=0, local_gb_used=0,
+            hypervisor_type="QEMU", hypervisor_version=1, cpu_info="", supported_hv_specs=[],
+            stats={})
+        node.create()
+    placement = report.SchedulerReportClient()
+    placement.ensure_resource_provider(ctx, node.uuid, name="c1.node")
+    assert placement.get_resource_provider(ctx, node.uuid) is not None
+    assert _api(cloud).delete("/v2.1/os-services/2").status_int == 204
+    assert placement.get_resource_provider(ctx, node.uuid) is None
+    assert _api(cloud).get("/v2.1/os-hypervisors").json == {"hypervisors": []}

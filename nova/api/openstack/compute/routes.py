@@ -57,7 +57,8 @@ def route_table(compute_api_factory=default_compute_api):
     flavor_access_ctrl = flavor_access.FlavorAccessController()
     keypairs_ctrl = keypairs.KeypairController()
     limits_ctrl = limits.LimitsController()
-    services_ctrl = services.ServiceController()
+    services_ctrl = services.ServiceController(
+        report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
     images_ctrl = images.ImagesController(glance.GlanceImageService)
     return {

@@ -83,10 +83,16 @@ class ServiceController:
     """Administrators' view and control of nova services.
 
     :param servicegroup_api: nova.servicegroup.API deciding up/down.
+    :param report_client_factory: callable returning a Placement client
+        (nova.scheduler.client.report.SchedulerReportClient); called on the
+        first compute service delete, whose nodes' resource providers are
+        removed. None leaves Placement alone.
     """
 
-    def __init__(self, servicegroup_api=None):
+    def __init__(self, servicegroup_api=None, report_client_factory=None):
         self.servicegroup_api = servicegroup_api or servicegroup.API()
+        self._report_client_factory = report_client_factory
+        self._report_client = None
 
     def _authorize(self, req, action):
         policy.authorize(req.context, services_policies.SERVICES % action, target={})
@@ -196,8 +202,8 @@ class ServiceController:
         """DELETE /os-services/{id} (integer id) -> 204.
 
         A nova-compute service that still hosts servers is not deleted
-        (409); deleting one also removes its host mapping and, in its cell,
-        its compute nodes.
+        (409); deleting one also removes its nodes' resource providers in
+        Placement, its host mapping and, in its cell, its compute nodes.
         """
         self._authorize(req, "delete")
         context = req.context
@@ -215,9 +221,31 @@ class ServiceController:
                     raise webob.exc.HTTPConflict(explanation=(
                         "Unable to delete compute service that is hosting instances. "
                         "Migrate or delete the instances first."))
+                self._remove_resource_providers(cctxt, service.host)
                 self._remove_host_mapping(context, service.host)
             service._context = cctxt
             service.destroy()
+
+    def _remove_resource_providers(self, cctxt, host):
+        # Upstream removes the nodes' providers (and their allocations) so
+        # that a host registered again under the same name gets a clean
+        # provider; Placement being unreachable must not keep the service.
+        if self._report_client_factory is None:
+            return
+        try:
+            nodes = objects.ComputeNodeList.get_by_host(cctxt, host)
+        except exception.ComputeHostNotFound:
+            return
+        if self._report_client is None:
+            self._report_client = self._report_client_factory()
+        for node in nodes:
+            try:
+                self._report_client.delete_resource_provider(cctxt, node.uuid, cascade=True)
+            except (exception.PlacementAPIConnectFailure,
+                    exception.ResourceProviderDeletionFailed,
+                    exception.ResourceProviderInUse) as exc:
+                LOG.warning("Could not delete resource provider %s of host %s: %s",
+                            node.uuid, host, exc)
 
     @staticmethod
     def _remove_host_mapping(context, host):
