@@ -207,7 +207,9 @@ for i in \$(seq 1 20); do
 done
 
 # Facts for tests, all on the serial port, the marker last so that a test
-# that has seen it also has seen these.
+# that has seen it also has seen these. From here on only kernel errors go
+# to the console, so that no informational message lands inside a line.
+echo 4 >/proc/sys/kernel/printk
 say() { echo "\$*" >/dev/ttyS0; }
 say "NOVA-GUEST-KERNEL: \$(uname -r)"
 say "NOVA-GUEST-CMDLINE: \$(cat /proc/cmdline)"
