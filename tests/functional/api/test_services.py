@@ -148,8 +148,12 @@ def test_delete(cloud):
     with nova_context.target_cell(cloud["ctx"], cell1) as cctxt:
         instance._context = cctxt
         instance.destroy()
+    aggregate = objects.Aggregate(cloud["ctx"], name="agg1")
+    aggregate.create()
+    aggregate.add_host("c1")
     resp = api.delete("/v2.1/os-services/2")
     assert resp.status_int == 204, resp.json
+    assert objects.Aggregate.get_by_id(cloud["ctx"], aggregate.id).hosts == []
     assert [s["host"] for s in api.get("/v2.1/os-services").json["services"]] == ["ctl", "c2"]
     assert objects.HostMappingList.get_all(cloud["ctx"]).objects == []
     resp = api.delete("/v2.1/os-services/2")
@@ -178,3 +182,27 @@ def test_delete_compute_removes_its_resource_providers(cloud, placement_service)
     assert _api(cloud).delete("/v2.1/os-services/2").status_int == 204
     assert placement.get_resource_provider(ctx, node.uuid) is None
     assert _api(cloud).get("/v2.1/os-hypervisors").json == {"hypervisors": []}
+
+
+def test_delete_ambiguous_id_is_400(cloud):
+    # Both cells have a service with id 1.
+    resp = _api(cloud).delete("/v2.1/os-services/1")
+    assert resp.status_int == 400
+    assert resp.json["badRequest"]["message"] == "Service id 1 refers to multiple services."
+
+
+def test_delete_compute_with_migration_in_progress_is_409(cloud):
+    cell1, _ = cloud["cells"]
+    with nova_context.target_cell(cloud["ctx"], cell1) as cctxt:
+        objects.ComputeNode(
+            cctxt, service_id=2, host="c1", hypervisor_hostname="c1.node", vcpus=1,
+            memory_mb=512, local_gb=1, vcpus_used=0, memory_mb_used=0, local_gb_used=0,
+            hypervisor_type="QEMU", hypervisor_version=1, cpu_info="", supported_hv_specs=[],
+            stats={}).create()
+        objects.Migration(cctxt, source_compute="c1", source_node="c1.node",
+                          dest_compute="c9", dest_node="c9.node", status="migrating",
+                          migration_type="live-migration",
+                          instance_uuid=uuidutils.generate_uuid()).create()
+    resp = _api(cloud).delete("/v2.1/os-services/2")
+    assert resp.status_int == 409
+    assert "in-progress migrations" in resp.json["conflictingRequest"]["message"]

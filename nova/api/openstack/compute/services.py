@@ -63,6 +63,23 @@ def find_in_cells(context, fn, *args):
     raise last
 
 
+def find_all_in_cells(context, fn, *args):
+    """Return [(CellMapping, result)] of every cell but cell0 where ``fn`` finds something.
+
+    ``fn(cell_context, *args)`` returns the object or raises a NotFound.
+    """
+    found = []
+    for cell in objects.CellMappingList.get_all(context):
+        if cell.is_cell0():
+            continue
+        with nova_context.target_cell(context, cell) as cctxt:
+            try:
+                found.append((cell, fn(cctxt, *args)))
+            except exception.NotFound:
+                continue
+    return found
+
+
 def _services_in_cell(cctxt):
     return list(objects.ServiceList.get_all(cctxt, set_zones=True))
 
@@ -201,9 +218,12 @@ class ServiceController:
     def delete(self, req, id):
         """DELETE /os-services/{id} (integer id) -> 204.
 
-        A nova-compute service that still hosts servers is not deleted
-        (409); deleting one also removes its nodes' resource providers in
-        Placement, its host mapping and, in its cell, its compute nodes.
+        The id must name one service in one cell (400 when several cells
+        have a service with it). A nova-compute service that still hosts
+        servers or takes part in a migration in progress is not deleted
+        (409); deleting one also takes its host out of its aggregates,
+        removes its nodes' resource providers in Placement, its host
+        mapping and, in its cell, its compute nodes.
         """
         self._authorize(req, "delete")
         context = req.context
@@ -211,20 +231,44 @@ class ServiceController:
             service_id = int(id)
         except ValueError as exc:
             raise webob.exc.HTTPBadRequest(explanation=f"Invalid ID {id}") from exc
-        try:
-            cell, service = find_in_cells(context, objects.Service.get_by_id, service_id)
-        except exception.NotFound as exc:
-            raise webob.exc.HTTPNotFound(explanation=f"Service {id} not found.") from exc
+        found = find_all_in_cells(context, objects.Service.get_by_id, service_id)
+        if not found:
+            raise webob.exc.HTTPNotFound(explanation=f"Service {id} not found.")
+        if len(found) > 1:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"Service id {id} refers to multiple services.")
+        ((cell, service),) = found
         with nova_context.target_cell(context, cell) as cctxt:
             if service.binary == COMPUTE_BINARY:
-                if _instances_on_host(cctxt, service.host):
-                    raise webob.exc.HTTPConflict(explanation=(
-                        "Unable to delete compute service that is hosting instances. "
-                        "Migrate or delete the instances first."))
+                self._check_compute_is_idle(cctxt, service.host)
+                self._remove_from_aggregates(context, service.host)
                 self._remove_resource_providers(cctxt, service.host)
                 self._remove_host_mapping(context, service.host)
             service._context = cctxt
             service.destroy()
+
+    @staticmethod
+    def _check_compute_is_idle(cctxt, host):
+        if _instances_on_host(cctxt, host):
+            raise webob.exc.HTTPConflict(explanation=(
+                "Unable to delete compute service that is hosting instances. "
+                "Migrate or delete the instances first."))
+        try:
+            nodes = objects.ComputeNodeList.get_by_host(cctxt, host)
+        except exception.ComputeHostNotFound:
+            return
+        for node in nodes:
+            if objects.MigrationList.get_in_progress_by_host_and_node(
+                    cctxt, host, node.hypervisor_hostname):
+                raise webob.exc.HTTPConflict(explanation=(
+                    "Unable to delete compute service that has in-progress "
+                    "migrations. Complete the migrations or delete the instances "
+                    "first."))
+
+    @staticmethod
+    def _remove_from_aggregates(context, host):
+        for aggregate in objects.AggregateList.get_by_host(context, host):
+            aggregate.delete_host(host)
 
     def _remove_resource_providers(self, cctxt, host):
         # Upstream removes the nodes' providers (and their allocations) so
