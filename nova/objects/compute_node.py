@@ -143,6 +143,20 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
         node.obj_reset_changes()
         return node
 
+    def obj_reset_changes(self, fields=None, recursive=False):
+        super().obj_reset_changes(fields, recursive=recursive)
+        if fields is None or "stats" in fields:
+            # Baseline to notice stats edited in place (dicts do not report it).
+            self._orig_stats = (dict(self.stats) if self.obj_attr_is_set("stats")
+                                and self.stats is not None else None)
+
+    def obj_what_changed(self):
+        changed = super().obj_what_changed()
+        orig = getattr(self, "_orig_stats", None)
+        if orig is not None and self.obj_attr_is_set("stats") and self.stats != orig:
+            changed.add("stats")
+        return changed
+
     @staticmethod
     def _to_db_values(updates):
         """Map changed object fields to column values (JSON-encoding as needed)."""

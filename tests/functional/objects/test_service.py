@@ -138,7 +138,10 @@ def test_compute_node_round_trip(admin_ctx):
     assert got.ram_allocation_ratio == 1.0
     got.vcpus_used = 3
     got.cpu_allocation_ratio = 2.0
+    got.stats["num_instances"] = "3"  # edited in place
     got.save()
+    assert objects.ComputeNode.get_by_uuid(admin_ctx, node.uuid).stats == {
+        "num_instances": "3"}
     again = objects.ComputeNode.get_by_uuid(admin_ctx, node.uuid)
     assert (again.vcpus_used, again.cpu_allocation_ratio) == (3, 2.0)
 
