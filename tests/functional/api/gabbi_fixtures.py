@@ -8,7 +8,7 @@ from gabbi import fixture
 from oslo_config import fixture as config_fixture
 
 import nova.conf
-from nova import policy
+from nova import objects, policy
 from nova.db import migration
 from tests.fixtures import database
 from tests.functional.api import client
@@ -39,6 +39,8 @@ class APIDatabaseFixture(fixture.GabbiFixture):
     """
 
     def start_fixture(self):
+        # As nova-api's start-up does: the controllers use nova.objects.<Name>.
+        objects.register_all()
         self._dir = tempfile.TemporaryDirectory(prefix="nova-gabbi-")
         self.url = f"sqlite:///{pathlib.Path(self._dir.name) / 'api.sqlite'}"
         engine = sqlalchemy.create_engine(self.url, poolclass=sqlalchemy.pool.NullPool)

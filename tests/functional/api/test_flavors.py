@@ -3,6 +3,7 @@ os-extra_specs and os-flavor-access, with upstream's status codes and errors."""
 
 import pytest
 
+from nova import objects
 from tests.functional.api import client
 
 ADMIN = "admin:admin"
@@ -13,6 +14,7 @@ TINY = {"name": "m1.tiny", "ram": 512, "vcpus": 1, "disk": 1, "id": "1"}
 
 @pytest.fixture
 def app(api_db, conf_fixture):
+    objects.register_all()
     return client.load_api(conf_fixture)
 
 

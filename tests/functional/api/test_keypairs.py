@@ -2,6 +2,7 @@
 
 import pytest
 
+from nova import objects
 from tests.functional.api import client
 
 ADMIN = "admin:admin"
@@ -18,6 +19,7 @@ FINGERPRINT = "43:49:78:ee:ae:3e:eb:9a:48:9e:8d:e6:4e:87:fa:9f"
 
 @pytest.fixture
 def app(api_db, conf_fixture):
+    objects.register_all()
     return client.load_api(conf_fixture)
 
 
