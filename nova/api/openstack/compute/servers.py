@@ -54,6 +54,35 @@ def _generate_password(length=12):
     return "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
 
 
+def _image_from_block_devices(server):
+    """Return the image reference to boot from: imageRef or its block device twin.
+
+    Clients such as python-openstackclient send, besides imageRef, a
+    block_device_mapping_v2 entry saying the same thing (source image,
+    destination local, boot_index 0); upstream treats that entry as the
+    image boot. Any other mapping needs a volume service, which this cloud
+    does not have.
+
+    :param server: the validated "server" dict of POST /servers.
+    :returns: the image reference (id or URL) or None.
+    :raises webob.exc.HTTPBadRequest: an unsupported or conflicting mapping.
+    """
+    image_ref = server.get("imageRef")
+    for bdm in server.get("block_device_mapping_v2") or []:
+        is_image_root = (bdm.get("source_type") == "image"
+                         and bdm.get("destination_type", "local") == "local"
+                         and str(bdm.get("boot_index")) == "0" and bdm.get("uuid"))
+        if not is_image_root:
+            raise webob.exc.HTTPBadRequest(
+                explanation="Block device mappings other than the image as the local "
+                            "root disk are not supported: this cloud has no volume service.")
+        if image_ref and _last_segment(image_ref) != bdm["uuid"]:
+            raise webob.exc.HTTPBadRequest(
+                explanation="imageRef and the boot block device mapping name different images.")
+        image_ref = image_ref or bdm["uuid"]
+    return image_ref
+
+
 def _last_segment(ref):
     """Return the id of an id-or-URL reference (imageRef, flavorRef)."""
     return str(ref).rstrip("/").rsplit("/", 1)[-1]
@@ -271,7 +300,8 @@ class ServersController:
             raise webob.exc.HTTPBadRequest(
                 explanation="Requested networks are not supported: this cloud has no "
                             "network service; use networks 'none' or 'auto'.")
-        if "imageRef" not in server or not server["imageRef"]:
+        image_ref = _image_from_block_devices(server)
+        if not image_ref:
             raise webob.exc.HTTPBadRequest(
                 explanation="Missing imageRef attribute: booting from volume is not "
                             "supported by this cloud.")
@@ -289,7 +319,7 @@ class ServersController:
         hints = body.get("os:scheduler_hints") or body.get("OS-SCH-HNT:scheduler_hints")
         try:
             instances, reservation_id = self.compute_api.create(
-                context, flavor, _last_segment(server["imageRef"]),
+                context, flavor, _last_segment(image_ref),
                 display_name=server["name"],
                 display_description=server.get("description"),
                 key_name=server.get("key_name"),

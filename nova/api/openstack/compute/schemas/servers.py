@@ -14,6 +14,29 @@ _network = {
     "additionalProperties": False,
 }
 
+#: One entry of block_device_mapping_v2 (api-ref "Create Server"). Only the
+#: image-as-local-root-disk entry is acted on (see servers.py); the schema
+#: still names every field so clients that send them get a clear answer.
+_block_device_mapping_v2 = {
+    "type": "object",
+    "properties": {
+        "source_type": {"type": "string", "enum": ["volume", "image", "snapshot", "blank"]},
+        "destination_type": {"type": "string", "enum": ["local", "volume"]},
+        "uuid": {"type": "string", "minLength": 1, "maxLength": 255},
+        "boot_index": {"type": ["integer", "string", "null"]},
+        "volume_size": {"type": ["integer", "string", "null"]},
+        "device_name": {"type": ["string", "null"]},
+        "device_type": {"type": ["string", "null"]},
+        "disk_bus": {"type": ["string", "null"]},
+        "guest_format": {"type": ["string", "null"]},
+        "delete_on_termination": parameter_types.boolean,
+        "no_device": {},
+        "snapshot_id": {"type": "string"},
+        "volume_id": {"type": "string"},
+    },
+    "additionalProperties": False,
+}
+
 _server_base = {
     "type": "object",
     "properties": {
@@ -23,6 +46,7 @@ _server_base = {
         "adminPass": parameter_types.admin_password,
         "metadata": parameter_types.metadata,
         "networks": {"type": "array", "items": _network},
+        "block_device_mapping_v2": {"type": "array", "items": _block_device_mapping_v2},
         "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
         "accessIPv4": parameter_types.ipv4,
         "accessIPv6": parameter_types.ipv6,
