@@ -115,7 +115,13 @@ class LibvirtDriver(driver.ComputeDriver):
         vcpus_used = 0
         memory_used_mib = memory_mib - conn.getFreeMemory() // units.Mi
         for dom in conn.listAllDomains(libvirt.VIR_CONNECT_LIST_DOMAINS_ACTIVE):
-            vcpus_used += dom.info()[3]
+            try:
+                vcpus_used += dom.info()[3]
+            except libvirt.libvirtError as exc:
+                # A transient guest (another deployment's, or one being
+                # deleted) may vanish between the listing and this call.
+                if exc.get_error_code() != libvirt.VIR_ERR_NO_DOMAIN:
+                    raise
         return hardware.HostResources(
             hypervisor_hostname=nodename,
             vcpus=cpus,
