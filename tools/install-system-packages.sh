@@ -26,6 +26,7 @@ PACKAGES=(
     busybox-static
     cpio
     gzip
+    xz-utils
     mtools
     syslinux
     syslinux-common

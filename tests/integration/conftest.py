@@ -31,11 +31,23 @@ GUEST_IMAGE_ROOT = pathlib.Path("/var/lib/nova-test-images")
 GUEST_MARKER = "NOVA-GUEST-BOOTED"
 
 GuestImage = collections.namedtuple(
-    "GuestImage", ["directory", "kernel", "ramdisk", "disk", "disk_qcow2", "marker", "cmdline"]
+    "GuestImage",
+    [
+        "directory",
+        "kernel",
+        "kernel_bzimage",
+        "ramdisk",
+        "disk",
+        "disk_qcow2",
+        "marker",
+        "cmdline",
+    ],
 )
 GuestImage.__doc__ = """The built test guest; paths are ``pathlib.Path``.
 
-``kernel``/``ramdisk`` are for direct kernel boot with ``cmdline``;
+``kernel``/``ramdisk`` are for direct kernel boot with ``cmdline``:
+``kernel`` is the uncompressed ELF (vmlinux, booted through PVH, seconds
+faster under TCG), ``kernel_bzimage`` the same kernel as Debian ships it.
 ``disk`` (raw) and ``disk_qcow2`` also boot on their own from the BIOS.
 """
 
@@ -82,7 +94,8 @@ def guest_image(libvirt_host):
         run_tool("build-guest-image.sh", str(directory))
         yield GuestImage(
             directory=directory,
-            kernel=directory / "vmlinuz",
+            kernel=directory / "vmlinux",
+            kernel_bzimage=directory / "vmlinuz",
             ramdisk=directory / "initrd.img",
             disk=directory / "disk.img",
             disk_qcow2=directory / "disk.qcow2",
