@@ -14,8 +14,9 @@ import pytest
 
 pytestmark = pytest.mark.libvirt
 
-# Generous against a loaded 2-core CI machine: an idle one shows the marker
-# 5-6 s after the domain starts (direct kernel boot), 7-8 s from the BIOS.
+# Generous against a loaded 2-core CI machine: a busy one shows the marker
+# about 4 s after the domain starts (direct boot of vmlinux), 8-15 s from
+# the BIOS (doc/source/guest-image.rst has the measurements).
 BOOT_TIMEOUT = 90
 SHUTDOWN_TIMEOUT = 30
 MEMORY_MIB = 128
