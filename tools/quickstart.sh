@@ -361,7 +361,7 @@ step_cells() {
         echo "== $(date -u +%FT%TZ) quickstart"
         manage api_db sync &&
         manage cell_v2 map_cell0 --database_connection "$CELL0_DB" &&
-        if ! manage cell_v2 list_cells | grep -qE '^\|[[:space:]]*cell1[[:space:]]*\|'; then
+        if ! grep -qE '^\|[[:space:]]*cell1[[:space:]]*\|' <<<"$(manage cell_v2 list_cells)"; then
             manage cell_v2 create_cell --name cell1 --verbose
         fi &&
         manage db sync
@@ -397,13 +397,14 @@ wait_api() {
 # discover_hosts can map the host to cell1; the scheduler only sees mapped
 # hosts.
 wait_compute_mapped() {
-    local d deadline=$((SECONDS + 90))
+    local d hosts deadline=$((SECONDS + 90))
     while [ $SECONDS -lt $deadline ]; do
         for d in "${DAEMONS[@]}"; do
             qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
         done
-        if manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" |
-                grep -qE "^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|"; then
+        # Captured first: grep -q would close the pipe under nova-manage.
+        hosts=$(manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" || true)
+        if grep -qE "^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|" <<<"$hosts"; then
             qs_log "compute host $COMPUTE_HOST is mapped to cell1"
             return 0
         fi
