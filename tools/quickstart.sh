@@ -124,10 +124,12 @@ osc() {
 # --- stop / status ---------------------------------------------------------------
 
 stop_all() {
-    local i
-    for ((i = ${#DAEMONS[@]} - 1; i >= 0; i--)); do
-        qs_stop_daemon "${DAEMONS[$i]}" "$RUN/${DAEMONS[$i]}.pid"
+    local d
+    # In parallel: each takes a few seconds to finish what it is doing.
+    for d in "${DAEMONS[@]}"; do
+        qs_stop_daemon "$d" "$RUN/$d.pid" &
     done
+    wait
     bash "$TOOLS/services/glance.sh" stop || true
     bash "$TOOLS/services/placement.sh" stop || true
 }
