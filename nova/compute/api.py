@@ -123,8 +123,7 @@ class API:
                 project_id=context.project_id,
                 user_id=context.user_id,
                 display_name=name,
-                display_description=display_description if display_description is not None
-                else name,
+                display_description=display_description,
                 hostname=_hostname(name, index),
                 image_ref=image["id"],
                 kernel_id=props.get("kernel_id") or "",

@@ -67,6 +67,18 @@ def point_nova_at(conf, url):
     conf.set_override("token", ADMIN_TOKEN, group="placement")
 
 
+def request_threads(connection, requested):
+    """Return how many requests Placement may serve at once on ``connection``.
+
+    On SQLite one: Placement's writes (claims, inventories) would otherwise
+    fight over the file's single write lock and fail with "database is
+    locked" under bursts of boots; its requests take milliseconds, so
+    serving them one at a time costs little. Other databases get
+    ``requested``.
+    """
+    return 1 if str(connection).startswith("sqlite") else requested
+
+
 class PlacementServer:
     """Placement's API on ``host:port``, in background threads of this process.
 
@@ -75,7 +87,8 @@ class PlacementServer:
     :param host: address to listen on (loopback by default: nova in this
         process is the client).
     :param port: TCP port; 0 picks a free one (``url`` tells which).
-    :param threads: cheroot worker threads (concurrent requests).
+    :param threads: cheroot worker threads (concurrent requests); one on
+        SQLite, see request_threads().
 
     After ``start()``: ``url`` ("http://HOST:PORT") and ``app``.
     """
@@ -84,7 +97,7 @@ class PlacementServer:
         self.connection = connection
         self.host = host
         self.port = port
-        self.threads = threads
+        self.threads = request_threads(connection, threads)
         self.url = None
         self.app = None
         self._server = None

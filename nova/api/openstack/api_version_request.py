@@ -11,6 +11,26 @@ version; a route then grows a ``wsgi.api_version`` variant, a schema range or
 a view builder for it, see doc/source/api.rst):
 
 * 2.1 - the base v2.1 API.
+* 2.2 - key pairs have a type (ssh or x509); create answers 201, delete 204.
+* 2.3 - more OS-EXT-SRV-ATTR:* fields in server bodies for admins.
+* 2.4 - 2.8 - no change to the routes served here.
+* 2.9 - servers show ``locked``.
+* 2.10 - admins manage other users' key pairs with ``user_id``.
+* 2.11 - os-services shows ``forced_down`` and can force a service down.
+* 2.12 - 2.15 - no change to the routes served here.
+* 2.16 - servers show ``host_status`` to those allowed.
+* 2.17 - 2.18 - no change to the routes served here.
+* 2.19 - servers have a ``description``.
+* 2.20 - 2.25 - no change to the routes served here.
+* 2.26 - servers show ``tags``.
+* 2.27 - the OpenStack-API-Version header (served since 2.1 here).
+* 2.28 - os-hypervisors gives ``cpu_info`` as an object.
+* 2.29 - 2.32 - no change to the routes served here.
+* 2.33 - os-hypervisors pages with limit/marker.
+* 2.34 - no change to the routes served here.
+* 2.35 - key pairs page with limit/marker.
+* 2.36 - the image proxy (/images) and network limits are gone.
+* 2.37 - creating a server requires ``networks`` ("auto", "none" or a list).
 """
 
 import re
@@ -28,7 +48,7 @@ LEGACY_API_VERSION_HEADER = "X-OpenStack-Nova-API-Version"
 VARY_HEADER_VALUE = f"{API_VERSION_HEADER}, {LEGACY_API_VERSION_HEADER}"
 
 MIN_API_VERSION = "2.1"
-MAX_API_VERSION = "2.1"
+MAX_API_VERSION = "2.37"
 #: What an absent header means (upstream: the minimum).
 DEFAULT_API_VERSION = MIN_API_VERSION
 

@@ -102,3 +102,20 @@ def test_unknown_flavor_and_malformed_body_are_400(nova_cloud):
     resp = nova_cloud.api.post("/v2.1/servers", {"server": {"flavorRef": "1"}})
     assert resp.status_code == 400
     assert nova_cloud.api.get("/v2.1/servers").json()["servers"] == []
+
+
+def test_networks_at_2_37(nova_cloud):
+    _flavor(nova_cloud)
+    api = nova_cloud.api.with_version("2.37")
+    server = {"name": "vm", "flavorRef": "1", "imageRef": images.IMAGE_ID}
+    # 2.37 requires networks; a list needs a network service this cloud lacks.
+    assert api.post("/v2.1/servers", {"server": server}).status_code == 400
+    bad = api.post("/v2.1/servers", {"server": dict(server, networks=[{"uuid": "x"}])})
+    assert bad.status_code == 400
+    assert api.get("/v2.1/servers").json()["servers"] == []
+    resp = api.post("/v2.1/servers", {"server": dict(server, networks="none")})
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    body = nova_cloud.wait_for_server_status(server_id, "ACTIVE", api=api)
+    assert body["locked"] is False and body["description"] is None
+    assert body["tags"] == []

@@ -321,7 +321,9 @@ class ServersController:
             instances, reservation_id = self.compute_api.create(
                 context, flavor, _last_segment(image_ref),
                 display_name=server["name"],
-                display_description=server.get("description"),
+                # Before 2.19 the description is the name, as upstream.
+                display_description=server.get("description")
+                if req.api_version_request.matches("2.19") else server["name"],
                 key_name=server.get("key_name"),
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
