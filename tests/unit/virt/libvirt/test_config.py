@@ -45,6 +45,7 @@ def test_virt_type_qemu_is_kept(qemu_conf, instance):
     assert dom.findtext("name") == "instance-0000002a"
     assert dom.findtext("memory") == str(128 * 1024)
     assert dom.findtext("vcpu") == "1"
+    assert dom.find("devices/controller[@type='usb']").get("model") == "none"
 
 
 def test_direct_kernel_boot(qemu_conf, instance):
