@@ -535,8 +535,8 @@ step_console() {
     while [ $SECONDS -lt $deadline ]; do
         console=$(osc console log show "$SERVER" 2>>"$err" || true)
         if grep -qF "$MARKER" <<<"$console"; then
-            qs_log "console log of $SERVER:"
-            sed 's/^/    | /' <<<"$console"
+            qs_log "console log of $SERVER (last 25 lines; all of it: openstack console log show $SERVER):"
+            tail -n 25 <<<"$console" | sed 's/^/    | /'
             return 0
         fi
         sleep 2
