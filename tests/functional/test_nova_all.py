@@ -179,6 +179,14 @@ def test_nova_all_serves_everything_stops_on_sigterm_and_restarts(nova_all):
         assert time.monotonic() < deadline, "no nova-compute heartbeat"
         time.sleep(0.2)
 
+    # SIGHUP re-reads the configuration; the process carries on serving.
+    nova_all.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while "SIGHUP: re-reading configuration files" not in nova_all.log_text():
+        assert time.monotonic() < deadline, "SIGHUP was not handled"
+        time.sleep(0.1)
+    assert requests.get(nova_all.api_url + "/", timeout=5).status_code == 200
+
     # A server boots on the fake driver with an image of the fake Glance,
     # and its delete gives everything back.
     _boot_and_delete(nova_all)
