@@ -26,6 +26,7 @@ _MODULES = (
     "image_cache",
     "libvirt",
     "netconf",
+    "neutron",
     "notifications",
     "novnc",
     "paths",
