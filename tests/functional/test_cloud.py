@@ -72,14 +72,14 @@ def test_os_services_lists_every_service_up(nova_cloud):
 
 
 def test_os_services_reports_a_stopped_compute_down(nova_cloud, conf_fixture):
-    # Three missed heartbeats of one second make a service down here.
-    conf_fixture.config(service_down_time=3)
+    # Five missed heartbeats of one second make a service down here.
+    conf_fixture.config(service_down_time=5)
     nova_cloud.start_compute("compute2")
     assert _api_services(nova_cloud)[("compute2", "nova-compute")]["state"] == "up"
     nova_cloud.stop_compute("compute2")
     nova_cloud.wait_for(
         lambda: _api_services(nova_cloud)[("compute2", "nova-compute")]["state"] == "down",
-        timeout=10, interval=0.2, message="compute2 reported down")
+        timeout=20, interval=0.2, message="compute2 reported down")
     assert _api_services(nova_cloud)[("compute1", "nova-compute")]["state"] == "up"
 
 
