@@ -33,7 +33,7 @@ def _free_port():
 class NovaAll:
     """One nova-all process and where to reach it."""
 
-    def __init__(self, tmp_path, glance_url, api_port=None):
+    def __init__(self, tmp_path, glance_url, api_port=None, external_placement=None):
         self.state_path = tmp_path / "state"
         self.api_port = api_port or _free_port()
         self.placement_port = _free_port()
@@ -55,6 +55,17 @@ server_threads = 4
 endpoint_override = {glance_url}
 [nova_all]
 placement_listen_port = {self.placement_port}
+""")
+        if external_placement is not None:
+            # Placement elsewhere (here: the test process's fixture).
+            self.placement_url = external_placement
+            with open(self.config, "a") as config:
+                config.write(f"""\
+embedded_placement = false
+[placement]
+auth_type = admin_token
+endpoint = {external_placement}
+token = admin
 """)
         self.log = tmp_path / "nova-all.log"
         self.process = None
@@ -225,3 +236,20 @@ def test_nova_all_exits_1_when_the_api_port_is_taken(tmp_path, fake_glance):
             pytest.fail("nova-all kept running although its API port was taken")
     assert status == 1
     assert "nova-all failed to start" in process.log_text()
+
+
+def test_nova_all_reports_to_an_external_placement_when_told(tmp_path, fake_glance,
+                                                              placement_service):
+    process = NovaAll(tmp_path, fake_glance.url, external_placement=placement_service.url)
+    process.start()
+    try:
+        assert process.wait_until_up().status_code == 200
+        providers = placement_service.adapter.get(
+            "/resource_providers?name=laptop", microversion="1.14").json()
+        assert [p["name"] for p in providers["resource_providers"]] == ["laptop"]
+        assert not (process.state_path / "placement.sqlite").exists()
+        assert process.terminate() == 0
+    finally:
+        if process.process.poll() is None:
+            process.process.kill()
+            process.process.wait()
