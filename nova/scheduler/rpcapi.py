@@ -49,9 +49,6 @@ class SchedulerAPI:
         :returns: as described above.
         :raises nova.exception.NoValidHost: no host fits.
         :raises oslo_messaging.MessagingTimeout: no answer in time.
-
-        The server side arrives with the scheduler driver; until then a
-        scheduler answers this with oslo.messaging's NoSuchMethod.
         """
         cctxt = self.client.prepare(version="4.5")
         return cctxt.call(ctxt, "select_destinations", spec_obj=spec_obj,
