@@ -13,6 +13,7 @@ import pytest
 
 from nova import context as nova_context
 from nova import exception, objects, servicegroup
+from nova.conf import CONF
 from nova.image import glance
 from nova.virt import node
 from tests.fixtures import images
@@ -124,6 +125,8 @@ def test_compute_hosts_are_mapped_to_cell1(nova_cloud):
 
 def test_each_fake_compute_host_has_its_own_node_identity(nova_cloud, tmp_path):
     nova_cloud.start_compute("compute2")
+    # Each host's directory was used only while it started.
+    assert CONF.state_path == str(tmp_path / "state")
     first = node.read_or_create_node_uuid(str(tmp_path / "state" / "compute1"))
     second = node.read_or_create_node_uuid(str(tmp_path / "state" / "compute2"))
     assert first != second
