@@ -219,8 +219,8 @@ def test_compute_waiting_for_a_conductor_stops_on_sigterm(deployment):
     # The conductor was stopped by the previous test: nova-compute waits.
     compute = deployment.start("nova-compute", "nova-compute.conf",
                                log_name="nova-compute-waiting.log")
-    deployment.wait_for(lambda: "did not answer" in compute.log(), timeout=30,
-                        message="nova-compute waiting for a conductor")
+    deployment.wait_for(lambda: "object calls go through nova-conductor" in compute.log(),
+                        timeout=30, message="nova-compute waiting for a conductor")
     started = time.monotonic()
     assert compute.terminate(timeout=20) == 0
     assert time.monotonic() - started < 15
