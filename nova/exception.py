@@ -477,3 +477,20 @@ class VolumeBDMNotFound(NotFound):
 
 class ConsoleNotAvailable(NotFound):
     msg_fmt = "Guest does not have a console available."
+
+
+# --- Remote consoles ----------------------------------------------------------
+
+class InstanceNotReady(Invalid):
+    msg_fmt = "Instance %(instance_id)s is not ready"
+    code = 409
+
+
+class ConsoleTypeInvalid(Invalid):
+    msg_fmt = "Invalid console type %(console_type)s"
+
+
+class ComputeHostTooOld(Conflict):
+    msg_fmt = ("The compute service cannot do %(method)s yet: compute RPC is capped at "
+               "%(version_cap)s ([upgrade_levels] compute) and %(method)s needs "
+               "%(version)s. Upgrade the compute hosts first.")

@@ -337,6 +337,28 @@ class API:
                 method="get_console_output")
         return self.compute_rpcapi.get_console_output(context, instance, tail_length)
 
+    def get_vnc_console(self, context, instance, console_type):
+        """Have the instance's host issue a console token; return {"url": ...}.
+
+        Upstream's rules: a server with no host yet is InstanceNotReady
+        (409); one being deleted or migrated is InstanceInvalidState (409).
+
+        :param console_type: "novnc".
+        :returns: {"url": the URL of the noVNC page with the token}.
+        :raises InstanceNotReady, InstanceInvalidState; from the host
+            ConsoleTypeInvalid/ConsoleTypeUnavailable (400),
+            InstanceNotFound (404); ComputeHostTooOld (409) while an older
+            nova-compute caps the RPC version.
+        """
+        if not instance.host:
+            raise exception.InstanceNotReady(instance_id=instance.uuid)
+        if instance.task_state in (task_states.DELETING, task_states.MIGRATING):
+            raise exception.InstanceInvalidState(
+                attr="task_state", instance_uuid=instance.uuid, state=instance.task_state,
+                method="get_vnc_console")
+        connect_info = self.compute_rpcapi.get_vnc_console(context, instance, console_type)
+        return {"url": connect_info["access_url"]}
+
 
 def _hostname(display_name, index):
     """Return a DNS-safe hostname from the display name (upstream's sanitising)."""

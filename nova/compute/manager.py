@@ -15,7 +15,7 @@ from oslo_log import log as logging
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, manager
-from nova.compute import build, delete, power_sync, resource_tracker
+from nova.compute import build, consoles, delete, power_sync, resource_tracker
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
 from nova.scheduler.client import report
@@ -27,7 +27,7 @@ CONF = nova_conf.CONF
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.1, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.2, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -40,7 +40,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.1")
+    target = messaging.Target(version="6.2")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -139,3 +139,18 @@ class ComputeManager(manager.Manager):
         if tail_length <= 0:
             return ""
         return "\n".join(text.split("\n")[-tail_length:])
+
+    # -- RPC 6.2 ---------------------------------------------------------------
+
+    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
+                                   exception.ConsoleTypeUnavailable,
+                                   exception.InstanceNotReady,
+                                   exception.InstanceNotFound,
+                                   NotImplementedError)
+    def get_vnc_console(self, context, instance, console_type):
+        """Issue a VNC console token; return its connect info (call).
+
+        See ``nova.compute.consoles.get_vnc_console`` for the dict returned
+        and the errors raised.
+        """
+        return consoles.get_vnc_console(context, instance, console_type, self.driver)

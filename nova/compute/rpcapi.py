@@ -12,7 +12,7 @@ from oslo_log import log as logging
 
 from nova import conf as nova_conf
 from nova import context as nova_context
-from nova import objects, rpc
+from nova import exception, objects, rpc
 
 LOG = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ RPC_TOPIC = "compute"
 SERVICE_VERSION_TO_RPC = {
     1: "6.0",
     2: "6.1",
+    3: "6.2",
 }
 
 
@@ -60,6 +61,8 @@ class ComputeAPI:
       instance actions are added as minor versions with their code.
     * 6.1 - build_and_run_instance (cast), terminate_instance (cast),
       get_console_output (call).
+    * 6.2 - get_vnc_console (call): issue a console token, return its
+      connect info.
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -139,3 +142,26 @@ class ComputeAPI:
         cctxt = self.prepare(ctxt, instance.host, "6.1")
         return cctxt.call(ctxt, "get_console_output", instance=instance,
                           tail_length=tail_length)
+
+    # -- consoles (6.2) ---------------------------------------------------------
+
+    def get_vnc_console(self, ctxt, instance, console_type):
+        """Call: issue a VNC console token on the instance's host.
+
+        :param console_type: "novnc".
+        :returns: the connect info dict of
+            ``nova.compute.consoles.get_vnc_console`` ("token", "host",
+            "port", "internal_access_path", "access_url", "expires").
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.2 (an
+            older nova-compute is still running); nothing is sent.
+        :raises: the host's ConsoleTypeInvalid, ConsoleTypeUnavailable,
+            InstanceNotReady, InstanceNotFound; MessagingTimeout.
+        """
+        version = "6.2"
+        client = self.router.client(ctxt)
+        if not client.can_send_version(version):
+            raise exception.ComputeHostTooOld(
+                method="get_vnc_console", version=version, version_cap=client.version_cap)
+        cctxt = client.prepare(server=instance.host, version=version)
+        return cctxt.call(ctxt, "get_vnc_console", instance=instance,
+                          console_type=console_type)

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 2
+SERVICE_VERSION = 3
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -38,6 +38,9 @@ SERVICE_VERSION_HISTORY = (
     # 2: compute RPC 6.1 (build_and_run_instance, terminate_instance,
     #    get_console_output); conductor compute_task API 1.0.
     {"description": "compute RPC 6.1: build, terminate, console output"},
+    # 3: compute RPC 6.2 (get_vnc_console: nova-compute issues console
+    #    tokens for nova-novncproxy).
+    {"description": "compute RPC 6.2: get_vnc_console"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.
