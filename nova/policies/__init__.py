@@ -21,6 +21,7 @@ _MODULES = (
     "images",
     "keypairs",
     "limits",
+    "remote_consoles",
     "servers",
     "services",
 )

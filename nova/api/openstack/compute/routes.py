@@ -17,6 +17,7 @@ from nova.api.openstack.compute import (
     images,
     keypairs,
     limits,
+    remote_consoles,
     servers,
     services,
     versions,
@@ -51,6 +52,7 @@ def route_table(compute_api_factory=default_compute_api):
     """
     servers_ctrl = servers.ServersController(compute_api_factory)
     console_ctrl = console_output.ConsoleOutputController(servers_ctrl)
+    remote_consoles_ctrl = remote_consoles.RemoteConsolesController(servers_ctrl)
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
@@ -68,7 +70,9 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{id}": {"GET": servers_ctrl.show, "DELETE": servers_ctrl.delete},
         "/servers/{id}/action": {"POST": router.Actions({
             "os-getConsoleOutput": console_ctrl.get_console_output,
+            "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
         })},
+        "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},
         "/flavors/{id}": {"GET": flavors_ctrl.show, "DELETE": flavor_manage_ctrl.delete},
