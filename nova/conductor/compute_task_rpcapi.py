@@ -29,7 +29,10 @@ class ComputeTaskAPI:
 
     Both are casts: the API answers 202 and compute hosts report back through
     instance state, never through a reply. The cap is
-    ``[upgrade_levels] conductor``.
+    ``[upgrade_levels] conductor``: a release name caps each conductor API
+    at that release's version; an explicit version caps only the API of its
+    major series, so "3.0" (an object API version) leaves this 1.x API
+    uncapped instead of refusing every build.
     """
 
     VERSION_ALIASES = {}
@@ -39,6 +42,8 @@ class ComputeTaskAPI:
                                   version="1.0")
         cap = rpc.version_cap(CONF.upgrade_levels.conductor, self.VERSION_ALIASES,
                               "conductor")
+        if cap is not None and cap.split(".")[0] != target.version.split(".")[0]:
+            cap = None
         self.client = rpc.get_client(target, version_cap=cap)
 
     def schedule_and_build_instances(self, context, build_requests, request_specs,
