@@ -1,0 +1,1 @@
+"""The console proxy of nova-novncproxy (``websocketproxy``)."""
