@@ -129,9 +129,9 @@ stop_all() {
     for d in "${DAEMONS[@]}"; do
         qs_stop_daemon "$d" "$RUN/$d.pid" &
     done
+    bash "$TOOLS/services/glance.sh" stop &
+    bash "$TOOLS/services/placement.sh" stop &
     wait
-    bash "$TOOLS/services/glance.sh" stop || true
-    bash "$TOOLS/services/placement.sh" stop || true
 }
 
 status_all() {
