@@ -317,6 +317,7 @@ class API:
     def _local_delete(self, context, instance):
         LOG.info("Deleting instance %s without its compute host", instance.uuid)
         self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
         instance.vm_state = vm_states.DELETED
         instance.task_state = None
         instance.terminated_at = timeutils.utcnow()

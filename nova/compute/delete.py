@@ -11,7 +11,7 @@ import logging
 
 from oslo_utils import timeutils
 
-from nova import exception
+from nova import exception, objects
 from nova.compute import instance_actions, power_state, task_states, vm_states
 
 LOG = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ def terminate_instance(context, instance, driver, reportclient, host):
     """
     with instance_actions.action_event(context, instance, TERMINATE_EVENT, host=host):
         driver.destroy(context, instance)
+        # The guest's console is gone: its tokens must not open another
+        # guest that later gets the same VNC port.
+        objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
         reportclient.delete_allocation_for_instance(context, instance.uuid)
         instance.vm_state = vm_states.DELETED
         instance.task_state = None

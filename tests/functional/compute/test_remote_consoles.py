@@ -12,6 +12,7 @@ import pytest
 
 from nova import exception, objects
 from nova.conf import CONF
+from nova.console import websocketproxy
 from tests.fixtures import images
 
 FLAVOR = {"flavor": {"name": "m1.tiny", "ram": 128, "vcpus": 1, "disk": 1, "id": "1"}}
@@ -61,6 +62,20 @@ def test_remote_console_url_carries_a_token_the_proxy_accepts(nova_cloud):
 
     with pytest.raises(exception.InvalidToken):
         objects.ConsoleAuthToken.validate(nova_cloud.context(), token + "x")
+
+    # nova-novncproxy finds the same token in the websocket path noVNC
+    # derives from this URL ("/" + the page's path parameter).
+    page_query = urllib.parse.parse_qs(urllib.parse.urlsplit(console["url"]).query)
+    ws_path = "/" + page_query["path"][0]
+    seen_by_proxy = websocketproxy.validate_token(
+        nova_cloud.context(), websocketproxy.token_from_request(ws_path, {}))
+    assert seen_by_proxy.instance_uuid == server_id
+
+    # Deleting the server deletes its console tokens.
+    nova_cloud.delete_server(server_id)
+    for issued in (token, second):
+        with pytest.raises(exception.InvalidToken):
+            objects.ConsoleAuthToken.validate(nova_cloud.context(), issued)
 
 
 def test_a_token_past_its_ttl_is_refused(nova_cloud, conf_fixture):
