@@ -108,6 +108,9 @@ else
     TRANSPORT_URL=$RABBIT_URL_BASE/$VHOST
 fi
 
+# Set when this run installed new code or wrote a different nova.conf.
+RESTART_DAEMONS=0
+
 # Start order: the conductor first (nova-compute waits for it), the API last.
 DAEMONS=(nova-conductor nova-scheduler nova-compute nova-api)
 
@@ -218,6 +221,7 @@ step_venvs() {
         } >"$STATE/venv-install.log" 2>&1 ||
             qs_fail "pip install of nova failed" "$STATE/venv-install.log"
         touch "$marker"
+        RESTART_DAEMONS=1
     fi
     if [ ! -x "$OSC_VENV/bin/openstack" ] || [ ! -e "$OSC_VENV/.quickstart-installed" ]; then
         qs_log "installing python-openstackclient into $OSC_VENV"
@@ -345,10 +349,12 @@ connection = $API_DB
 connection = $CELL1_DB
 EOF
     } >"$NOVA_CONF.tmp"
+    cmp -s "$NOVA_CONF.tmp" "$NOVA_CONF" || RESTART_DAEMONS=1
     mv "$NOVA_CONF.tmp" "$NOVA_CONF"
     # nova-compute refuses to start with database credentials: it reaches
     # the database through nova-conductor.
     common_conf >"$COMPUTE_CONF.tmp"
+    cmp -s "$COMPUTE_CONF.tmp" "$COMPUTE_CONF" || RESTART_DAEMONS=1
     mv "$COMPUTE_CONF.tmp" "$COMPUTE_CONF"
     chmod 0640 "$NOVA_CONF" "$COMPUTE_CONF"
 }
@@ -375,6 +381,17 @@ step_cells() {
 
 step_daemons() {
     local d conf
+    if [ "$RESTART_DAEMONS" = 1 ]; then
+        # New code or configuration: daemons still running from before
+        # would keep the old one.
+        for d in "${DAEMONS[@]}"; do
+            if qs_pid_alive "$RUN/$d.pid"; then
+                qs_log "restarting $d (code or configuration changed)"
+                qs_stop_daemon "$d" "$RUN/$d.pid" &
+            fi
+        done
+        wait
+    fi
     for d in "${DAEMONS[@]}"; do
         conf=$NOVA_CONF
         [ "$d" = nova-compute ] && conf=$COMPUTE_CONF
