@@ -40,6 +40,8 @@ OWN = {"project_id": "p1", "user_id": "u1"}
     (READER, "os_compute_api:os-flavor-extra-specs:index", True),
     (MEMBER, "os_compute_api:os-flavor-extra-specs:create", False),
     (MEMBER, "os_compute_api:os-console-output", True),
+    (MEMBER, "os_compute_api:os-remote-consoles", True),
+    (READER, "os_compute_api:os-remote-consoles", False),
 ])
 def test_personas(api_conf, who, action, allowed):
     assert policy.authorize(_ctx(*who), action, OWN, fatal=False) is allowed
