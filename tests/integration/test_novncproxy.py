@@ -16,6 +16,7 @@ import threading
 import time
 import urllib.parse
 
+import libvirt
 import pytest
 import requests
 import websocket
@@ -23,6 +24,8 @@ from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import objects
+from nova.compute import consoles
+from nova.virt.libvirt import driver as libvirt_driver
 
 RFB_GREETING = b"RFB 003.008\n"
 
@@ -174,6 +177,37 @@ def proxy(tmp_path, main_db):
             process.wait(5)
 
 
+def _vnc_domain_xml(uuid):
+    """A diskless TCG guest whose only job is to run QEMU's VNC server."""
+    return f"""
+<domain type='qemu'>
+  <name>nova-test-vnc-{uuid[:8]}</name>
+  <uuid>{uuid}</uuid>
+  <memory unit='MiB'>64</memory>
+  <vcpu>1</vcpu>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
+    <controller type='usb' model='none'/>
+    <memballoon model='none'/>
+  </devices>
+</domain>"""
+
+
+@pytest.fixture
+def libvirt_guest(libvirt_host, instance):
+    """A running libvirt domain named by ``instance``'s UUID, with VNC on loopback."""
+    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
+    conn = libvirt.open(libvirt_host)
+    domain = conn.createXML(_vnc_domain_xml(instance.uuid), 0)
+    try:
+        yield domain
+    finally:
+        with contextlib.suppress(libvirt.libvirtError):
+            domain.destroy()
+        conn.close()
+
+
 def _expect_refused(proxy, path, status, **kwargs):
     with pytest.raises(websocket.WebSocketBadStatusException) as info:
         proxy.connect(path, **kwargs)
@@ -282,3 +316,33 @@ def test_session_cut_when_the_token_expires(tmp_path, main_db, instance, vnc_ser
             process.kill()
             process.wait(5)
 
+
+@pytest.mark.libvirt
+def test_qemu_vnc_console_through_the_libvirt_driver_and_the_proxy(
+        libvirt_host, libvirt_guest, instance, proxy, conf_fixture):
+    # The compute side as nova-compute runs it: the libvirt driver finds the
+    # guest's VNC port, consoles.get_vnc_console stores the token.
+    conf_fixture.config(connection_uri=libvirt_host, virt_type="qemu", group="libvirt")
+    conf_fixture.config(server_proxyclient_address="127.0.0.1",
+                        novncproxy_base_url=proxy.http_url + "/vnc_lite.html", group="vnc")
+    driver = libvirt_driver.LibvirtDriver()
+    try:
+        info = consoles.get_vnc_console(nova_context.get_admin_context(), instance,
+                                        "novnc", driver)
+    finally:
+        driver.cleanup_host(host="compute1")
+    assert info["host"] == "127.0.0.1" and info["port"] >= 5900
+    assert info["access_url"].startswith(proxy.http_url + "/vnc_lite.html?path=%3Ftoken%3D")
+
+    ws = proxy.connect(f"/?token={info['token']}")
+    try:
+        # QEMU's VNC server: protocol version, then (RFB 3.8) the list of
+        # security types, which has at least one entry.
+        assert ws.recv() == RFB_GREETING
+        ws.send_binary(RFB_GREETING)
+        security = ws.recv()
+        while security and len(security) < 1 + security[0]:
+            security += ws.recv()  # TCP may split the message
+        assert security[0] >= 1 and len(security) == 1 + security[0], security
+    finally:
+        ws.close()
