@@ -357,7 +357,11 @@ class API:
             raise exception.InstanceInvalidState(
                 attr="task_state", instance_uuid=instance.uuid, state=instance.task_state,
                 method="get_vnc_console")
-        connect_info = self.compute_rpcapi.get_vnc_console(context, instance, console_type)
+        # Through the queue of the instance's cell: its compute host listens
+        # there, and its conductor writes the token into that cell's database.
+        mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            connect_info = self.compute_rpcapi.get_vnc_console(cctxt, instance, console_type)
         return {"url": connect_info["access_url"]}
 
 
