@@ -97,7 +97,12 @@ class WSGIServer(oslo_service.ServiceBase):
             self._bind, self._app, numthreads=self._threads,
             server_name=self.binary, timeout=self._conf.wsgi.client_socket_timeout,
             shutdown_timeout=self._conf.graceful_shutdown_timeout or 60,
-            reuse_port=self._reuse_port)
+            reuse_port=self._reuse_port,
+            # cheroot's default listen backlog of 5 overflows when a burst
+            # of clients connects at once (20 concurrent POST /servers):
+            # the kernel then drops or resets connections. 128 is the
+            # backlog upstream's eventlet server listened with.
+            request_queue_size=128)
         if self._conf.wsgi.ssl_cert_file:
             server.ssl_adapter = cheroot_ssl.BuiltinSSLAdapter(
                 self._conf.wsgi.ssl_cert_file, self._conf.wsgi.ssl_key_file,
