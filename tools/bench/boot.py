@@ -304,6 +304,20 @@ lock_path = {self.workdir}/lock
             with contextlib.suppress(subprocess.CalledProcessError):
                 rabbitmqctl("delete_vhost", self.vhost)
 
+    def cpu_seconds(self):
+        """Return {binary: user+system CPU seconds so far} (process and children)."""
+        result = {}
+        for binary, proc in self.procs.items():
+            total = 0.0
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process = psutil.Process(proc.pid)
+                for p in [process, *process.children(recursive=True)]:
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        times = p.cpu_times()
+                        total += times.user + times.system
+            result[binary] = total
+        return result
+
     # -- memory -------------------------------------------------------------
 
     def rss_mib(self):
@@ -336,12 +350,23 @@ class Client:
             self._local.session = sess
         return sess
 
-    def post_server(self, name):
-        """POST /servers; return (server id, monotonic send time)."""
+    def post_server(self, name, fresh_connection=False):
+        """POST /servers; return (server id, monotonic send time).
+
+        ``fresh_connection``: one TCP connection for this request only.
+        Concurrent boots use it because nova-api's HTTP server (cheroot)
+        keeps at most 10 idle keep-alive connections and closes the others,
+        and a POST sent on a connection the server is closing gets a reset
+        that no client may retry blindly.
+        """
         body = {"server": {"name": name, "flavorRef": self.dep.flavor_id,
                            "imageRef": self.dep.image_id}}
         sent = time.monotonic()
-        resp = self.session().post(self.dep.url("/v2.1/servers"), json=body, timeout=60)
+        if fresh_connection:
+            resp = requests.post(self.dep.url("/v2.1/servers"), json=body, timeout=60,
+                                 headers={"X-Auth-Token": USER_TOKEN, "Connection": "close"})
+        else:
+            resp = self.session().post(self.dep.url("/v2.1/servers"), json=body, timeout=60)
         if resp.status_code != 202:
             raise RuntimeError(f"POST /servers: {resp.status_code} {resp.text[:500]}")
         return resp.json()["server"]["id"], sent
@@ -384,19 +409,49 @@ class Client:
             time.sleep(0.2)
 
 
-def boot_concurrently(client, count, prefix, interval):
-    """Boot ``count`` servers from ``count`` threads; return (wall s, ids)."""
+def boot_concurrently(client, count, prefix, interval, timeout=300):
+    """Boot ``count`` servers at once; return (wall s, ids).
+
+    ``count`` threads each send one POST /servers (released together by a
+    barrier); meanwhile one poller lists GET /servers?status=ACTIVE every
+    ``interval`` s, so polling costs the API one request per interval
+    whatever ``count`` is. Wall time runs from the first POST sent to the
+    poll that first shows every new server ACTIVE.
+
+    :raises RuntimeError: a POST fails, a server goes to ERROR, or not all
+        are ACTIVE within ``timeout`` s.
+    """
     barrier = threading.Barrier(count)
 
     def one(i):
         barrier.wait()
-        return client.boot(f"{prefix}-{i}", interval)
+        return client.post_server(f"{prefix}-{i}", fresh_connection=True)
 
+    sess = client.session()
+    active_url = client.dep.url("/v2.1/servers?status=ACTIVE&limit=1000")
+    error_url = client.dep.url("/v2.1/servers?status=ERROR&limit=1000")
     with concurrent.futures.ThreadPoolExecutor(count) as pool:
-        results = list(pool.map(one, range(count)))
-    start = min(r[1] for r in results)
-    end = max(r[2] for r in results)
-    return end - start, [r[0] for r in results]
+        futures = [pool.submit(one, i) for i in range(count)]
+        deadline = time.monotonic() + timeout
+        polls = 0
+        while True:
+            resp = sess.get(active_url, timeout=60)
+            seen = time.monotonic()
+            resp.raise_for_status()
+            active = {s["id"] for s in resp.json()["servers"]}
+            if all(f.done() for f in futures):
+                results = [f.result() for f in futures]
+                ids = [r[0] for r in results]
+                if active.issuperset(ids):
+                    return seen - min(r[1] for r in results), ids
+                polls += 1
+                if polls % 20 == 0:
+                    failed = {s["id"] for s in sess.get(error_url, timeout=60).json()["servers"]}
+                    if failed.intersection(ids):
+                        raise RuntimeError(f"servers went to ERROR: {failed.intersection(ids)}")
+            if seen > deadline:
+                raise RuntimeError(f"not all {count} servers ACTIVE within {timeout} s")
+            time.sleep(interval)
 
 
 def measure(dep, client, args, run):
@@ -405,11 +460,15 @@ def measure(dep, client, args, run):
     client.delete_all()
     # Sequential.
     latencies = []
+    cpu0 = dep.cpu_seconds()
     t0 = time.monotonic()
     for i in range(args.servers):
         _, sent, active = client.boot(f"seq-{run}-{i}", args.poll_interval)
         latencies.append(active - sent)
     seq_total = time.monotonic() - t0
+    cpu1 = dep.cpu_seconds()
+    for binary in DAEMONS:
+        figures[f"cpu_{binary}_ms"] = (cpu1[binary] - cpu0[binary]) * 1000 / args.servers
     figures["seq_median_s"] = bench_stats.median(latencies)
     figures["seq_p90_s"] = bench_stats.percentile(latencies, 90)
     figures["seq_servers_per_s"] = bench_stats.rate(args.servers, seq_total)
@@ -454,6 +513,7 @@ def format_table(summary, runs, args):
         ("detail_median_s", "GET /servers/detail median", 1000, "ms"),
         ("detail_p90_s", "GET /servers/detail p90", 1000, "ms"),
     ]
+    rows += [(f"cpu_{b}_ms", f"CPU per sequential boot, {b}", 1, "ms") for b in DAEMONS]
     rows += [(f"rss_{b}_mib", f"RSS {b}", 1, "MiB") for b in DAEMONS]
     rows.append(("rss_total_mib", "RSS all nova daemons", 1, "MiB"))
     lines = [f"{'metric':44} {'median':>10} {'runs':>24} {'upstream':>9} {'ratio':>6} "
@@ -488,8 +548,9 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=3, help="repetitions (default 3)")
     parser.add_argument("--poll-interval", type=float, default=0.005,
                         help="s between GETs of a sequential boot (default 0.005)")
-    parser.add_argument("--concurrent-poll-interval", type=float, default=0.05,
-                        help="s between each concurrent boot's GETs (default 0.05)")
+    parser.add_argument("--concurrent-poll-interval", type=float, default=0.02,
+                        help="s between the GET /servers?status=ACTIVE polls of the "
+                             "concurrent boots (default 0.02)")
     parser.add_argument("--db-url", default="mysql+pymysql://root@127.0.0.1:3306",
                         help="database server URL without a database name, or 'sqlite' "
                              "(default MariaDB at 127.0.0.1)")
@@ -516,6 +577,7 @@ def main(argv=None):
     dep = Deployment(workdir, args.db_url, args.placement_db)
     client = Client(dep, args.poll_interval)
     runs = []
+    failed = True
     try:
         log(f"setting up in {workdir}")
         dep.create()
@@ -534,6 +596,7 @@ def main(argv=None):
               f"{args.placement_db}, RabbitMQ; {args.runs} runs; load average before "
               f"{load[0]:.2f}, after {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
         print(format_table(summary, runs, args))
+        failed = False
     finally:
         if args.keep:
             log(f"kept: {workdir}, API at {dep.url('/')}, databases {dep.prefix}_*, "
@@ -543,6 +606,10 @@ def main(argv=None):
                 if dep.procs.get("nova-api") and dep.procs["nova-api"].poll() is None:
                     client.delete_all(timeout=120)
             dep.destroy()
+            if failed and (workdir / "log").is_dir():
+                kept_logs = pathlib.Path(tempfile.mkdtemp(prefix="nova-bench-logs-"))
+                shutil.copytree(workdir / "log", kept_logs, dirs_exist_ok=True)
+                log(f"the daemons' logs are in {kept_logs}")
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
 
