@@ -260,29 +260,25 @@ class AggregateList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _make(cls, context, rows):
-        return base.obj_make_list(context, cls(context), rows)
-
-    @classmethod
     @base.remotable
     def get_all(cls, context):
         """Return every aggregate."""
-        return cls._make(context, _aggregates_get(context))
+        return cls._from_db_rows(context, _aggregates_get(context))
 
     @classmethod
     @base.remotable
     def get_by_host(cls, context, host, key=None):
         """Return the aggregates containing ``host`` (that have metadata ``key``, if given)."""
-        return cls._make(context, _aggregates_get(context, host=host, key=key))
+        return cls._from_db_rows(context, _aggregates_get(context, host=host, key=key))
 
     @classmethod
     @base.remotable
     def get_by_metadata_key(cls, context, key, hosts=None):
         """Return aggregates with metadata ``key`` (only those holding one of ``hosts``)."""
-        return cls._make(context, _aggregates_get(context, key=key, hosts=hosts))
+        return cls._from_db_rows(context, _aggregates_get(context, key=key, hosts=hosts))
 
     @classmethod
     @base.remotable
     def get_by_metadata(cls, context, key=None, value=None):
         """Return aggregates having a metadata item matching ``key`` and/or ``value``."""
-        return cls._make(context, _aggregates_get(context, key=key, value=value))
+        return cls._from_db_rows(context, _aggregates_get(context, key=key, value=value))

@@ -80,6 +80,18 @@ class NovaTimestampObject:
 class ObjectListBase(ovo_base.ObjectListBase):
     """A list of objects; subclasses declare ``fields = {'objects': ListOfObjectsField(...)}``."""
 
+    @classmethod
+    def _from_db_rows(cls, context, rows):
+        """Return a new list holding one item object per DB row, changes reset.
+
+        :param context: RequestContext the list and its items keep.
+        :param rows: iterable of model rows; each becomes
+            ``Item._from_db_object(context, Item(), row)``, where ``Item`` is
+            the class named by the ``objects`` field.
+        :returns: an instance of ``cls``.
+        """
+        return obj_make_list(context, cls(context), rows)
+
 
 class NovaObjectSerializer(ovo_base.VersionedObjectSerializer):
     """Serializes nova objects for RPC; backports through the conductor when needed.

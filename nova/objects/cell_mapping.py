@@ -158,6 +158,9 @@ class CellMapping(base.NovaTimestampObject, base.NovaObject):
         "disabled": fields.BooleanField(default=False),
     }
 
+    # obj_make_list (ObjectListBase._from_db_rows) builds items through this.
+    _from_db_object = staticmethod(_from_db_object)
+
     @property
     def identity(self):
         """``uuid(name)`` when the cell has a name, else the bare uuid (for messages)."""
@@ -229,27 +232,19 @@ class CellMappingList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _fill(cls, context, rows):
-        result = cls(context)
-        result.objects = [_from_db_object(context, CellMapping(), row) for row in rows]
-        result._context = context
-        result.obj_reset_changes()
-        return result
-
-    @classmethod
     @base.remotable
     def get_all(cls, context):
         """Return every cell mapping, cell0 included."""
-        return cls._fill(context, _get_all_from_db(context))
+        return cls._from_db_rows(context, _get_all_from_db(context))
 
     @classmethod
     @base.remotable
     def get_by_disabled(cls, context, disabled):
         """Return the mappings whose ``disabled`` equals ``disabled`` (bool)."""
-        return cls._fill(context, _get_all_from_db(context, disabled=bool(disabled)))
+        return cls._from_db_rows(context, _get_all_from_db(context, disabled=bool(disabled)))
 
     @classmethod
     @base.remotable
     def get_by_project_id(cls, context, project_id):
         """Return the cells holding at least one instance mapping of ``project_id``."""
-        return cls._fill(context, _get_all_from_db(context, project_id=project_id))
+        return cls._from_db_rows(context, _get_all_from_db(context, project_id=project_id))

@@ -301,14 +301,10 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _make(cls, context, rows):
-        return base.obj_make_list(context, cls(context), rows)
-
-    @classmethod
     @base.remotable
     def get_all(cls, context):
         """Return every live node of the targeted cell, by id."""
-        return cls._make(context, _node_get_by(context))
+        return cls._from_db_rows(context, _node_get_by(context))
 
     @classmethod
     @base.remotable
@@ -320,16 +316,17 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         rows = _node_get_by(context, host=host)
         if not rows:
             raise exception.ComputeHostNotFound(host=host)
-        return cls._make(context, rows)
+        return cls._from_db_rows(context, rows)
 
     @classmethod
     @base.remotable
     def get_all_by_uuids(cls, context, compute_uuids):
         """Return the live nodes whose uuid is in ``compute_uuids`` (list of str)."""
-        return cls._make(context, _node_get_by_uuids(context, list(compute_uuids)))
+        return cls._from_db_rows(context, _node_get_by_uuids(context, list(compute_uuids)))
 
     @classmethod
     @base.remotable
     def get_all_by_hypervisor_hostname(cls, context, hypervisor_hostname):
         """Return the nodes whose hypervisor_hostname equals the given name."""
-        return cls._make(context, _node_get_by(context, hypervisor_hostname=hypervisor_hostname))
+        return cls._from_db_rows(
+            context, _node_get_by(context, hypervisor_hostname=hypervisor_hostname))

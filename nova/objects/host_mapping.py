@@ -98,6 +98,9 @@ class HostMapping(base.NovaTimestampObject, base.NovaObject):
         "cell_mapping": fields.ObjectField("CellMapping"),
     }
 
+    # obj_make_list (ObjectListBase._from_db_rows) builds items through this.
+    _from_db_object = staticmethod(_from_db_object)
+
     @classmethod
     @base.remotable
     def get_by_host(cls, context, host):
@@ -151,24 +154,16 @@ class HostMappingList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _fill(cls, context, rows):
-        result = cls(context)
-        result.objects = [_from_db_object(context, HostMapping(), row) for row in rows]
-        result._context = context
-        result.obj_reset_changes()
-        return result
-
-    @classmethod
     @base.remotable
     def get_all(cls, context):
         """Return every host mapping of the deployment."""
-        return cls._fill(context, _get_list_from_db(context))
+        return cls._from_db_rows(context, _get_list_from_db(context))
 
     @classmethod
     @base.remotable
     def get_by_cell_id(cls, context, cell_id):
         """Return the mappings of the cell whose ``cell_mappings.id`` is ``cell_id``."""
-        return cls._fill(context, _get_list_from_db(context, cell_id=cell_id))
+        return cls._from_db_rows(context, _get_list_from_db(context, cell_id=cell_id))
 
 
 def _unmapped_compute_nodes(cctxt):

@@ -120,6 +120,9 @@ class InstanceMapping(base.NovaTimestampObject, base.NovaObject):
         "queued_for_delete": fields.BooleanField(default=False),
     }
 
+    # obj_make_list (ObjectListBase._from_db_rows) builds items through this.
+    _from_db_object = staticmethod(_from_db_object)
+
     @classmethod
     @base.remotable
     def get_by_instance_uuid(cls, context, instance_uuid):
@@ -187,30 +190,22 @@ class InstanceMappingList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _fill(cls, context, rows):
-        result = cls(context)
-        result.objects = [_from_db_object(context, InstanceMapping(), row) for row in rows]
-        result._context = context
-        result.obj_reset_changes()
-        return result
-
-    @classmethod
     @base.remotable
     def get_by_project_id(cls, context, project_id):
         """Return the mappings of ``project_id``'s instances."""
-        return cls._fill(context, _get_list_from_db(context, project_id=project_id))
+        return cls._from_db_rows(context, _get_list_from_db(context, project_id=project_id))
 
     @classmethod
     @base.remotable
     def get_by_cell_id(cls, context, cell_id):
         """Return the mappings pointing at the cell whose ``cell_mappings.id`` is ``cell_id``."""
-        return cls._fill(context, _get_list_from_db(context, cell_id=cell_id))
+        return cls._from_db_rows(context, _get_list_from_db(context, cell_id=cell_id))
 
     @classmethod
     @base.remotable
     def get_by_instance_uuids(cls, context, uuids):
         """Return the mappings of the given instance uuids (unknown uuids are left out)."""
-        return cls._fill(context, _get_list_from_db(context, instance_uuids=uuids))
+        return cls._from_db_rows(context, _get_list_from_db(context, instance_uuids=uuids))
 
 
 # --- Cell database look-ups used when mapping or verifying instances -------

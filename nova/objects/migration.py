@@ -261,10 +261,6 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
     }
 
     @classmethod
-    def _make(cls, context, rows):
-        return base.obj_make_list(context, cls(context), rows)
-
-    @classmethod
     @base.remotable
     def get_by_filters(cls, context, filters, sort_keys=None, sort_dirs=None, limit=None,
                        marker=None):
@@ -278,8 +274,8 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
         :param marker: uuid of the last migration of the previous page.
         :raises MarkerNotFound: unknown marker.
         """
-        return cls._make(context, _migrations_get(context, filters or {}, sort_keys, sort_dirs,
-                                                  limit, marker))
+        return cls._from_db_rows(context, _migrations_get(
+            context, filters or {}, sort_keys, sort_dirs, limit, marker))
 
     @classmethod
     @base.remotable
@@ -289,7 +285,7 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
         rows = [r for r in rows
                 if (r.source_compute == host and r.source_node == node)
                 or (r.dest_compute == host and r.dest_node == node)]
-        return cls._make(context, rows)
+        return cls._from_db_rows(context, rows)
 
     @classmethod
     @base.remotable
@@ -298,7 +294,7 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
         filters = {"in_progress": True, "instance_uuid": instance_uuid}
         if migration_type is not None:
             filters["migration_type"] = migration_type
-        return cls._make(context, _migrations_get(context, filters, None, None, None, None))
+        return cls._from_db_rows(context, _migrations_get(context, filters, None, None, None, None))
 
     @classmethod
     @base.remotable
@@ -307,4 +303,4 @@ class MigrationList(base.ObjectListBase, base.NovaObject):
         cutoff = timeutils.utcnow() - datetime.timedelta(seconds=confirm_window)
         filters = {"status": "finished", "dest_compute": dest_compute,
                    "updated_before": cutoff}
-        return cls._make(context, _migrations_get(context, filters, None, None, None, None))
+        return cls._from_db_rows(context, _migrations_get(context, filters, None, None, None, None))
