@@ -17,3 +17,25 @@ def naive_utc(values):
         if isinstance(value, datetime.datetime) and value.tzinfo is not None:
             values[key] = timeutils.normalize_time(value)
     return values
+
+
+def from_plain_row(context, obj, row):
+    """Fill every field of ``obj`` from the same-named column of ``row``.
+
+    For objects whose fields map one to one onto a cell DB table with soft
+    delete; ``deleted`` holds the row id (or 0) in the table and becomes a
+    bool in the object, as upstream's NovaPersistentObject does.
+
+    :param context: RequestContext the object keeps.
+    :param obj: a new NovaObject; filled in place and its changes reset.
+    :param row: an oslo.db model row (supports ``row[column]``).
+    :returns: ``obj``.
+    """
+    for key in obj.fields:
+        value = row[key]
+        if key == "deleted":
+            value = bool(value)
+        setattr(obj, key, value)
+    obj._context = context
+    obj.obj_reset_changes()
+    return obj

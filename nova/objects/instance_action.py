@@ -138,16 +138,7 @@ class InstanceAction(base.NovaPersistentObject, base.NovaObject):
     }
     fields.update(base.NovaPersistentObject.fields)
 
-    @staticmethod
-    def _from_db_object(context, action, row):
-        for key in action.fields:
-            value = row[key]
-            if key == "deleted":
-                value = bool(value)
-            setattr(action, key, value)
-        action._context = context
-        action.obj_reset_changes()
-        return action
+    _from_db_object = staticmethod(dbutils.from_plain_row)
 
     @classmethod
     @base.remotable
@@ -243,16 +234,7 @@ class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
     }
     fields.update(base.NovaPersistentObject.fields)
 
-    @staticmethod
-    def _from_db_object(context, event, row):
-        for key in event.fields:
-            value = row[key]
-            if key == "deleted":
-                value = bool(value)
-            setattr(event, key, value)
-        event._context = context
-        event.obj_reset_changes()
-        return event
+    _from_db_object = staticmethod(dbutils.from_plain_row)
 
     @classmethod
     @base.remotable

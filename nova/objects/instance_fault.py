@@ -10,7 +10,7 @@ import traceback
 from nova import exception
 from nova.db.main import api as db_api
 from nova.db.main import models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 
 #: ``message`` is a VARCHAR(255) column.
 MAX_MESSAGE_LENGTH = 255
@@ -87,16 +87,7 @@ class InstanceFault(base.NovaPersistentObject, base.NovaObject):
     }
     fields.update(base.NovaPersistentObject.fields)
 
-    @staticmethod
-    def _from_db_object(context, fault, row):
-        for key in fault.fields:
-            value = row[key]
-            if key == "deleted":
-                value = bool(value)
-            setattr(fault, key, value)
-        fault._context = context
-        fault.obj_reset_changes()
-        return fault
+    _from_db_object = staticmethod(dbutils.from_plain_row)
 
     @classmethod
     @base.remotable
