@@ -14,7 +14,6 @@ Exit codes common to every action: 0 success, 2 a usage error (argparse),
 not nova's or oslo.db's own). Each action documents its other codes.
 """
 
-import logging
 import sys
 import traceback
 import urllib.parse
@@ -27,10 +26,9 @@ from oslo_utils import uuidutils
 from sqlalchemy.engine import url as sa_url
 
 import nova.conf
-from nova import config, context, exception, objects
+from nova import context, exception, objects
+from nova.cmd import admin_setup
 from nova.db import migration
-from nova.db.api import api as api_db_api
-from nova.db.main import api as main_db_api
 from nova.objects import cell_mapping as cell_mapping_obj
 from nova.objects import host_mapping as host_mapping_obj
 from nova.objects import instance_mapping as instance_mapping_obj
@@ -766,24 +764,9 @@ def main(argv=None):
     """
     argv = list(sys.argv if argv is None else argv)
     _register_cli_opts()
-    try:
-        config.parse_args(argv)
-    except SystemExit as exc:
-        # argparse's usage errors and --help/--version end here.
-        return exc.code if isinstance(exc.code, int) else 2
-    except cfg.Error as exc:
-        print(f"ERROR: {exc}")
-        return 2
-    # The configuration may differ from what a previous main() in this
-    # process read; the database managers re-read it on next use.
-    if not CONF.debug:
-        # alembic's INFO lines would land on stdout between our output
-        # (oslo.log writes there), breaking `nova-manage db version` and
-        # `nova-status upgrade check --json` for scripts.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-    api_db_api.reset_context_manager()
-    main_db_api.reset_context_managers()
-    objects.register_all()
+    exit_code = admin_setup.prepare(argv)
+    if exit_code is not None:
+        return exit_code
     method, kwargs = bind_action(CONF.category.name, CONF.category.action,
                                  lambda name: getattr(CONF.category, name))
     try:

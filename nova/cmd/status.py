@@ -16,7 +16,6 @@ Checks:
   is at least the one nova's Placement client needs.
 """
 
-import logging
 import sys
 import traceback
 
@@ -26,10 +25,9 @@ from oslo_upgradecheck import upgradecheck
 from oslo_utils import versionutils
 
 import nova.conf
-from nova import config, context, objects
+from nova import context, objects
+from nova.cmd import admin_setup
 from nova.db import migration
-from nova.db.api import api as api_db_api
-from nova.db.main import api as main_db_api
 from nova.objects import cell_mapping  # noqa: F401 - registers CellMapping
 from nova.objects import host_mapping as host_mapping_obj
 from nova.scheduler.client import report
@@ -208,21 +206,9 @@ def main(argv=None):
     """
     argv = list(sys.argv if argv is None else argv)
     _register_cli_opts()
-    try:
-        config.parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
-    except cfg.Error as exc:
-        print(f"ERROR: {exc}")
-        return 2
-    if not CONF.debug:
-        # alembic's INFO lines would land on stdout between our output
-        # (oslo.log writes there), breaking `nova-manage db version` and
-        # `nova-status upgrade check --json` for scripts.
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-    api_db_api.reset_context_manager()
-    main_db_api.reset_context_managers()
-    objects.register_all()
+    exit_code = admin_setup.prepare(argv)
+    if exit_code is not None:
+        return exit_code
     # oslo.upgradecheck reads --json through its module's CONF, which only
     # its own main() sets; we parse the command line ourselves.
     upgradecheck.CONF = CONF
