@@ -272,11 +272,25 @@ step_databases() {
     PLACEMENT_DB=$(db_url "${DB_PREFIX}_placement")
 }
 
-step_placement_glance() {
+# Glance starts in the background (its install and db_sync take a while)
+# while nova is set up; step_image waits for it.
+step_glance_begin() {
+    mkdir -p "$LOG"
+    bash "$TOOLS/services/glance.sh" start >"$LOG/glance-start.log" 2>&1 &
+    GLANCE_START_PID=$!
+}
+
+step_glance_wait() {
+    if ! wait "$GLANCE_START_PID"; then
+        cat "$LOG/glance-start.log" >&2
+        qs_fail "Glance did not start" "$GLANCE_STATE_DIR/glance-api.log"
+    fi
+    cat "$LOG/glance-start.log"
+}
+
+step_placement() {
     PLACEMENT_DATABASE_URL=$PLACEMENT_DB bash "$TOOLS/services/placement.sh" start ||
         qs_fail "Placement did not start" "$PLACEMENT_STATE_DIR/placement.log"
-    bash "$TOOLS/services/glance.sh" start ||
-        qs_fail "Glance did not start" "$GLANCE_STATE_DIR/glance-api.log"
 }
 
 # --- 4. nova's configuration -------------------------------------------------------------
@@ -567,14 +581,16 @@ $(tail -n 20 <<<"$console")" "$err" "$LOG/nova-compute.log"
 step_system
 step_rabbit
 step_venvs
+step_glance_begin
 step_databases
-step_placement_glance
+step_placement
 step_config
 "$NOVA_PYTHON" "$TOOLS/lib/clouds_yaml.py" "$CLOUDS_YAML" "$CLOUD" \
     --compute "$COMPUTE_URL" --image "$GLANCE_URL" --placement "$PLACEMENT_URL" ||
     qs_fail "cannot write the cloud $CLOUD into $CLOUDS_YAML"
 step_cells
 step_daemons
+step_glance_wait
 step_image
 step_flavor
 if [ "$BOOT_SERVER" = 1 ]; then
