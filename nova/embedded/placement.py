@@ -89,17 +89,23 @@ class PlacementServer:
     :param port: TCP port; 0 picks a free one (``url`` tells which).
     :param threads: cheroot worker threads (concurrent requests); one on
         SQLite, see request_threads().
+    :param poll_interval: seconds between checks of the accept loop for
+        ``stop()``; the longest ``stop()`` waits for the loop to notice.
 
-    After ``start()``: ``url`` ("http://HOST:PORT") and ``app``.
+    After ``start()``: ``url`` ("http://HOST:PORT"), ``app`` and
+    ``placement_conf`` (Placement's ConfigOpts the app was built from).
     """
 
-    def __init__(self, connection, host="127.0.0.1", port=8778, threads=16):
+    def __init__(self, connection, host="127.0.0.1", port=8778, threads=16,
+                 poll_interval=0.1):
         self.connection = connection
         self.host = host
         self.port = port
         self.threads = request_threads(connection, threads)
+        self.poll_interval = poll_interval
         self.url = None
         self.app = None
+        self.placement_conf = None
         self._server = None
         self._thread = None
 
@@ -110,6 +116,7 @@ class PlacementServer:
         :raises oslo_db.exception.DBError: the database cannot be reached.
         """
         conf = make_placement_conf(self.connection)
+        self.placement_conf = conf
         placement_db.configure(conf)
         placement_migration.upgrade("head")
         self.app = placement_deploy.loadapp(conf)
@@ -117,7 +124,7 @@ class PlacementServer:
                                      numthreads=self.threads,
                                      server_name="placement")
         # stop() is noticed between polls of the accept loop.
-        server.expiration_interval = 0.1
+        server.expiration_interval = self.poll_interval
         server.prepare()
         self._server = server
         self.port = server.bind_addr[1]
