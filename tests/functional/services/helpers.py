@@ -1,7 +1,5 @@
 """Small helpers shared by the services functional tests."""
 
-import time
-
 import sqlalchemy as sa
 
 from nova.db.main import api as main_db_api
@@ -22,15 +20,3 @@ def service_row(host, binary):
                     "\"binary\" = :binary AND deleted = 0"),
             {"host": host, "binary": binary}).mappings().first()
     return dict(row) if row is not None else None
-
-
-def wait_for(predicate, timeout=10.0, interval=0.05):
-    """Poll ``predicate()`` until truthy; return its value or raise AssertionError."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {timeout} s")
-        time.sleep(interval)

@@ -12,9 +12,10 @@ from nova.compute import manager as compute_manager
 from nova.conductor import rpcapi as conductor_rpcapi
 from nova.objects import base as objects_base
 from nova.objects import service as service_obj
+from tests.fixtures.services import wait_for
 
 from .conftest import start_service
-from .helpers import service_row, wait_for
+from .helpers import service_row
 
 
 def _new_service(ctxt, host="compute1"):

@@ -11,9 +11,10 @@ from nova import baserpc, manager, rpc
 from nova import context as nova_context
 from nova.conductor import manager as conductor_manager
 from nova.objects import service as service_obj
+from tests.fixtures.services import wait_for
 
 from .conftest import start_service
-from .helpers import service_row, wait_for
+from .helpers import service_row
 
 
 class _SlowManager(manager.Manager):
