@@ -5,7 +5,6 @@ import socket
 
 import pytest
 
-from tests.fixtures.placement import PlacementFixture
 from tests.functional.cmd.cli import TRANSPORT_URL, add_compute_node
 
 SUCCESS, WARNING, FAILURE = 0, 1, 2
@@ -32,17 +31,6 @@ def placement_unreachable(cli):
     cli.write_conf(DEFAULT={"transport_url": TRANSPORT_URL},
                    placement={"auth_type": "admin_token", "endpoint": url, "token": "admin"})
     return url
-
-
-@pytest.fixture
-def placement():
-    """A real Placement in this process; nova's [placement] points at it."""
-    fixture = PlacementFixture()
-    fixture.setUp()
-    try:
-        yield fixture
-    finally:
-        fixture.cleanUp()
 
 
 def test_cells_v2_fails_on_an_empty_api_database(cli, db_backend, databases,
@@ -103,7 +91,7 @@ def test_placement_unreachable_is_a_failure(cli, databases, placement_unreachabl
 
 
 def test_every_check_passes_against_a_real_placement(cli, databases, cell_database_factory,
-                                                     placement):
+                                                     placement_service):
     # SQLite only: the backends are covered above; this is about Placement.
     cell0_url = cell_database_factory(prefix="nm_cell0")
     assert cli.manage("cell_v2", "map_cell0", "--database_connection", cell0_url)[0] == 0
