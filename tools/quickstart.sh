@@ -394,7 +394,7 @@ step_cells() {
 # --- 6. the daemons --------------------------------------------------------------------
 
 step_daemons() {
-    local d conf
+    local d conf stoppers=()
     if [ "$RESTART_DAEMONS" = 1 ]; then
         # New code or configuration: daemons still running from before
         # would keep the old one.
@@ -402,9 +402,11 @@ step_daemons() {
             if qs_pid_alive "$RUN/$d.pid"; then
                 qs_log "restarting $d (code or configuration changed)"
                 qs_stop_daemon "$d" "$RUN/$d.pid" &
+                stoppers+=($!)
             fi
         done
-        wait
+        # Only these: a bare wait would also reap the Glance start job.
+        [ ${#stoppers[@]} -eq 0 ] || wait "${stoppers[@]}"
     fi
     for d in "${DAEMONS[@]}"; do
         conf=$NOVA_CONF
@@ -430,18 +432,25 @@ wait_api() {
 # discover_hosts can map the host to cell1; the scheduler only sees mapped
 # hosts.
 wait_compute_mapped() {
-    local d hosts deadline=$((SECONDS + 90))
+    local d hosts deadline=$((SECONDS + 90)) last_list=-10
     while [ $SECONDS -lt $deadline ]; do
         for d in "${DAEMONS[@]}"; do
             qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
         done
-        # Captured first: grep -q would close the pipe under nova-manage.
-        hosts=$(manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" || true)
-        if grep -qE "^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|" <<<"$hosts"; then
+        # discover_hosts prints the hosts it maps; list_hosts catches a host
+        # mapped earlier. Captured first: grep -q would close the pipe
+        # under nova-manage.
+        hosts=$(manage cell_v2 discover_hosts --verbose 2>&1 || true)
+        echo "$hosts" >>"$LOG/nova-manage.log"
+        if ! grep -qF "compute host '$COMPUTE_HOST'" <<<"$hosts" &&
+                [ $((SECONDS - last_list)) -ge 10 ]; then
+            hosts=$(manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" || true)
+            last_list=$SECONDS
+        fi
+        if grep -qE "compute host '$COMPUTE_HOST'|^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|" <<<"$hosts"; then
             qs_log "compute host $COMPUTE_HOST is mapped to cell1"
             return 0
         fi
-        manage cell_v2 discover_hosts --verbose >>"$LOG/nova-manage.log" 2>&1 || true
         sleep 1
     done
     qs_fail "nova-compute did not register host $COMPUTE_HOST (its compute node) within 90 s" \
