@@ -12,7 +12,7 @@ from oslo_utils import uuidutils
 from nova import exception
 from nova.db.main import api as db_api
 from nova.db.main import models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 
 #: Fields whose values come from the caller rather than the database.
 _PLAIN_FIELDS = (
@@ -42,11 +42,7 @@ def _bdms_by_instances(context, instance_uuids):
 
 @db_api.pick_context_manager_writer
 def _bdm_create(context, values):
-    row = models.BlockDeviceMapping()
-    row.update(values)
-    context.session.add(row)
-    context.session.flush()
-    return row
+    return dbutils.insert_row(context.session, models.BlockDeviceMapping, values)
 
 
 @db_api.pick_context_manager_writer

@@ -7,7 +7,6 @@ row holds the Instance, its block device mappings and tags as JSON
 primitives, as upstream.
 """
 
-from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
@@ -16,7 +15,7 @@ from oslo_versionedobjects import exception as ovo_exc
 from nova import exception
 from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 from nova.objects import instance as instance_obj
 from nova.objects import instance_info_cache as info_cache_obj
 from nova.objects import tag as tag_obj
@@ -53,16 +52,11 @@ def _get_all(context, project_id=None):
 
 @api_db_api.context_manager.writer
 def _create(context, values):
-    row = api_models.BuildRequest()
-    row.update(values)
-    try:
-        context.session.add(row)
-        context.session.flush()
-    except db_exc.DBDuplicateEntry as e:
-        raise exception.ObjectActionError(
+    return dbutils.insert_row(
+        context.session, api_models.BuildRequest, values,
+        on_duplicate=lambda: exception.ObjectActionError(
             action="create",
-            reason=f"a build request for {values['instance_uuid']} exists") from e
-    return row
+            reason=f"a build request for {values['instance_uuid']} exists"))
 
 
 @api_db_api.context_manager.writer

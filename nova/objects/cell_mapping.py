@@ -24,7 +24,7 @@ import nova.conf
 from nova import exception
 from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 
 #: The fixed uuid of cell0, as upstream defines it; nova-manage map_cell0
 #: creates the mapping with this uuid so every service can find it by uuid.
@@ -107,11 +107,7 @@ def _get_by_uuid_from_db(context, uuid):
 
 @api_db_api.context_manager.writer
 def _create_in_db(context, updates):
-    row = api_models.CellMapping()
-    row.update(updates)
-    context.session.add(row)
-    context.session.flush()
-    return row
+    return dbutils.insert_row(context.session, api_models.CellMapping, updates)
 
 
 @api_db_api.context_manager.writer

@@ -6,7 +6,6 @@ hypervisors API reads them; Placement holds the inventory the scheduler uses.
 Units: ``memory_mb`` MiB, ``local_gb`` GiB, ``vcpus`` count.
 """
 
-from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils, uuidutils
 
@@ -14,7 +13,7 @@ import nova.conf
 from nova import exception
 from nova.db.main import api as db_api
 from nova.db.main import models
-from nova.objects import base, fields
+from nova.objects import base, dbutils, fields
 from nova.objects import hv_spec as hv_spec_obj
 
 CONF = nova.conf.CONF
@@ -41,17 +40,12 @@ def _node_get_by_uuids(context, uuids):
 
 @db_api.pick_context_manager_writer
 def _node_create(context, values):
-    row = models.ComputeNode()
-    row.update(values)
-    try:
-        context.session.add(row)
-        context.session.flush()
-    except db_exc.DBDuplicateEntry as e:
-        raise exception.ObjectActionError(
+    return dbutils.insert_row(
+        context.session, models.ComputeNode, values,
+        on_duplicate=lambda: exception.ObjectActionError(
             action="create",
             reason=f"compute node {values.get('host')}/"
-                   f"{values.get('hypervisor_hostname')} already exists") from e
-    return row
+                   f"{values.get('hypervisor_hostname')} already exists"))
 
 
 @db_api.pick_context_manager_writer

@@ -1,7 +1,8 @@
-"""Small helpers the object modules share for turning field values into columns."""
+"""Small helpers the object modules share between their fields and DB rows."""
 
 import datetime
 
+from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 
 
@@ -39,3 +40,28 @@ def from_plain_row(context, obj, row):
     obj._context = context
     obj.obj_reset_changes()
     return obj
+
+
+def insert_row(session, model, values, on_duplicate=None):
+    """Add a new ``model`` row holding ``values`` and flush it.
+
+    :param session: the writer session of the caller's transaction.
+    :param model: the SQLAlchemy model class of the table.
+    :param values: dict of column name -> value.
+    :param on_duplicate: None, or a callable taking no argument that returns
+        the exception (e.g. a NovaException) to raise instead of oslo.db's
+        DBDuplicateEntry when a unique constraint refuses the row.
+    :returns: the row, with its id and server defaults filled in by the flush.
+    :raises: what ``on_duplicate`` returns (chained to DBDuplicateEntry), or
+        DBDuplicateEntry itself when ``on_duplicate`` is None.
+    """
+    row = model()
+    row.update(values)
+    session.add(row)
+    try:
+        session.flush()
+    except db_exc.DBDuplicateEntry as exc:
+        if on_duplicate is None:
+            raise
+        raise on_duplicate() from exc
+    return row

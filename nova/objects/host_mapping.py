@@ -6,7 +6,6 @@ cell database but have no mapping yet; ``nova-manage cell_v2 discover_hosts``
 and the scheduler's periodic discovery call it.
 """
 
-from oslo_db import exception as db_exc
 from sqlalchemy import func, select, update
 
 from nova import context as nova_context
@@ -15,7 +14,7 @@ from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
 from nova.db.main import api as main_db_api
 from nova.db.main import models as main_models
-from nova.objects import base, cell_mapping, fields
+from nova.objects import base, cell_mapping, dbutils, fields
 
 _FIELD_NAMES = ("id", "host", "created_at", "updated_at")
 
@@ -46,13 +45,9 @@ def _get_by_host_from_db(context, host):
 
 @api_db_api.context_manager.writer
 def _create_in_db(context, updates):
-    row = api_models.HostMapping()
-    row.update(updates)
-    context.session.add(row)
-    try:
-        context.session.flush()
-    except db_exc.DBDuplicateEntry as exc:
-        raise exception.HostMappingExists(name=updates["host"]) from exc
+    row = dbutils.insert_row(
+        context.session, api_models.HostMapping, updates,
+        on_duplicate=lambda: exception.HostMappingExists(name=updates["host"]))
     # Re-read so the joined cell_mapping relationship is loaded.
     context.session.refresh(row)
     return row

@@ -34,11 +34,7 @@ def _faults_get(context, instance_uuids, latest=False):
 
 @db_api.pick_context_manager_writer
 def _fault_create(context, values):
-    row = models.InstanceFault()
-    row.update(values)
-    context.session.add(row)
-    context.session.flush()
-    return row
+    return dbutils.insert_row(context.session, models.InstanceFault, values)
 
 
 def fault_values_from_exception(exc, exc_tb=None, include_details=True):

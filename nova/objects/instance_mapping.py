@@ -6,7 +6,6 @@ exists in a cell database (cell0 when scheduling failed). Every request about
 one server starts by reading its mapping.
 """
 
-from oslo_db import exception as db_exc
 from sqlalchemy import delete, func, select
 
 from nova import context as nova_context
@@ -15,7 +14,7 @@ from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
 from nova.db.main import api as main_db_api
 from nova.db.main import models as main_models
-from nova.objects import base, cell_mapping, fields
+from nova.objects import base, cell_mapping, dbutils, fields
 
 #: project_id of the row that remembers where ``nova-manage cell_v2
 #: map_instances`` stopped (the name upstream uses, so tools recognise it).
@@ -59,15 +58,11 @@ def _get_by_instance_uuid_from_db(context, instance_uuid):
 
 @api_db_api.context_manager.writer
 def _create_in_db(context, updates):
-    row = api_models.InstanceMapping()
-    row.update(updates)
-    context.session.add(row)
-    try:
-        context.session.flush()
-    except db_exc.DBDuplicateEntry as exc:
-        raise exception.ObjectActionError(
+    row = dbutils.insert_row(
+        context.session, api_models.InstanceMapping, updates,
+        on_duplicate=lambda: exception.ObjectActionError(
             action="create",
-            reason=f"instance {updates.get('instance_uuid')} is mapped already") from exc
+            reason=f"instance {updates.get('instance_uuid')} is mapped already"))
     context.session.refresh(row)
     return row
 

@@ -39,11 +39,7 @@ def _migration_get_by(context, not_found, **filters):
 
 @db_api.pick_context_manager_writer
 def _migration_create(context, values):
-    row = models.Migration()
-    row.update(values)
-    context.session.add(row)
-    context.session.flush()
-    return row
+    return dbutils.insert_row(context.session, models.Migration, values)
 
 
 @db_api.pick_context_manager_writer
