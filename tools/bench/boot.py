@@ -89,10 +89,21 @@ class Deployment:
         PostgreSQL), or "sqlite" for SQLite files under ``workdir``.
     :param placement_db: "sqlite" (Placement's own file) or "server" (a
         database on ``db_url``'s server).
+    :param placement_threads: Placement's HTTP threads; None picks 1 on
+        SQLite, 4 on a database server.
     """
 
-    def __init__(self, workdir, db_url, placement_db="sqlite"):
+    def __init__(self, workdir, db_url, placement_db="sqlite", placement_threads=None):
         self.workdir = workdir
+        if placement_threads is None:
+            # On SQLite, writes from several threads fail with "database is
+            # locked" (a read transaction that upgrades to a write gets
+            # SQLITE_BUSY at once): one thread serialises them. On MariaDB
+            # 16 threads (placement.sh's default) exhaust Placement's pool of
+            # 5 + 10 connections under 20 concurrent claims and requests
+            # fail after its 30 s pool timeout; 4 threads stay below it.
+            placement_threads = 1 if placement_db == "sqlite" else 4
+        self.placement_threads = placement_threads
         self.db_url = db_url
         self.placement_db = placement_db
         self.suffix = secrets.token_hex(4)
@@ -120,7 +131,8 @@ class Deployment:
 
     def _quickstart_db(self, action, names):
         subprocess.run([sys.executable, str(TOOLS / "lib" / "quickstart_db.py"), action,
-                        self.db_url, *names], check=True, stdin=subprocess.DEVNULL)
+                        self.db_url, *names], check=True, stdin=subprocess.DEVNULL,
+                       stdout=sys.stderr)
 
     def _service_env(self):
         return dict(
@@ -130,10 +142,7 @@ class Deployment:
             PLACEMENT_PORT=str(self.placement_port),
             PLACEMENT_DATABASE_URL=(self._db("placement") if self.placement_db == "server"
                                     else f"sqlite:///{self.workdir}/placement/placement.sqlite"),
-            # Placement's SQLite writes fail with "database is locked" when
-            # several threads write at once (read transactions that upgrade
-            # to write get SQLITE_BUSY at once): one thread serialises them.
-            PLACEMENT_THREADS="1" if self.placement_db == "sqlite" else "16",
+            PLACEMENT_THREADS=str(self.placement_threads),
             GLANCE_STATE_DIR=str(self.workdir / "glance"),
             GLANCE_PORT=str(self.glance_port),
         )
@@ -558,6 +567,8 @@ def parse_args(argv):
                         help="Placement on a SQLite file served by one thread, or on "
                              "--db-url's server with 16 threads (the default unless "
                              "--db-url is sqlite)")
+    parser.add_argument("--placement-threads", type=int,
+                        help="Placement's HTTP threads (default 1 on SQLite, 4 otherwise)")
     parser.add_argument("--workdir", help="state dir (default: a new one under /tmp)")
     parser.add_argument("--keep", action="store_true",
                         help="leave servers, daemons, databases and vhost in place")
@@ -574,7 +585,7 @@ def main(argv=None):
         sys.exit("--placement-db server needs a database server --db-url")
     workdir = pathlib.Path(args.workdir or tempfile.mkdtemp(prefix="nova-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    dep = Deployment(workdir, args.db_url, args.placement_db)
+    dep = Deployment(workdir, args.db_url, args.placement_db, args.placement_threads)
     client = Client(dep, args.poll_interval)
     runs = []
     failed = True
@@ -593,7 +604,8 @@ def main(argv=None):
             dep.check_alive()
         summary = bench_stats.summarize_runs(runs)
         print(f"boot benchmark: fake driver, nova DBs on {args.db_url}, Placement on "
-              f"{args.placement_db}, RabbitMQ; {args.runs} runs; load average before "
+              f"{args.placement_db} ({dep.placement_threads} threads), RabbitMQ; "
+              f"{args.runs} runs; load average before "
               f"{load[0]:.2f}, after {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
         print(format_table(summary, runs, args))
         failed = False
@@ -609,6 +621,9 @@ def main(argv=None):
             if failed and (workdir / "log").is_dir():
                 kept_logs = pathlib.Path(tempfile.mkdtemp(prefix="nova-bench-logs-"))
                 shutil.copytree(workdir / "log", kept_logs, dirs_exist_ok=True)
+                for service_log in ("placement/placement.log", "glance/glance-api.log"):
+                    with contextlib.suppress(OSError):
+                        shutil.copy(workdir / service_log, kept_logs)
                 log(f"the daemons' logs are in {kept_logs}")
             shutil.rmtree(workdir, ignore_errors=True)
     return 0
