@@ -11,7 +11,10 @@
 #   PLACEMENT_DATABASE_URL  default sqlite:///$PLACEMENT_STATE_DIR/placement.sqlite
 #   PLACEMENT_HOST          default 127.0.0.1
 #   PLACEMENT_PORT          default 8778
-#   PLACEMENT_THREADS       default 16
+#   PLACEMENT_THREADS       default 1 on SQLite (its writes share one lock and
+#                           fail with "database is locked" when concurrent),
+#                           else 4 (below oslo.db's pool of 5 connections, so
+#                           a burst of claims never waits 30 s for a connection)
 #   NOVA_PYTHON             python of the venv holding placement; default the
 #                           repo's .venv, else python3 on PATH
 # Clients reach it with [placement] auth_type=admin_token, token=admin,
@@ -24,7 +27,11 @@ STATE_DIR="${PLACEMENT_STATE_DIR:-/var/lib/nova-quickstart/placement}"
 DB_URL="${PLACEMENT_DATABASE_URL:-sqlite:///$STATE_DIR/placement.sqlite}"
 HOST="${PLACEMENT_HOST:-127.0.0.1}"
 PORT="${PLACEMENT_PORT:-8778}"
-THREADS="${PLACEMENT_THREADS:-16}"
+case "$DB_URL" in
+    sqlite*) DEFAULT_THREADS=1 ;;
+    *) DEFAULT_THREADS=4 ;;
+esac
+THREADS="${PLACEMENT_THREADS:-$DEFAULT_THREADS}"
 if [ -n "${NOVA_PYTHON:-}" ]; then
     PYTHON="$NOVA_PYTHON"
 elif [ -x "$REPO/.venv/bin/python" ]; then
