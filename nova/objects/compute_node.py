@@ -165,16 +165,25 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
         return values
 
     @classmethod
+    def _first_node(cls, context, reported_as, **filters):
+        """Return the lowest-id live node matching ``filters`` (column=value).
+
+        :param reported_as: what ComputeHostNotFound names as the host.
+        :raises ComputeHostNotFound: no live node matches.
+        """
+        rows = _node_get_by(context, **filters)
+        if not rows:
+            raise exception.ComputeHostNotFound(host=reported_as)
+        return cls._from_db_object(context, cls(), rows[0])
+
+    @classmethod
     @base.remotable
     def get_by_id(cls, context, compute_id):
         """Return the node with primary key ``compute_id``.
 
         :raises ComputeHostNotFound: no live node has it.
         """
-        rows = _node_get_by(context, id=compute_id)
-        if not rows:
-            raise exception.ComputeHostNotFound(host=compute_id)
-        return cls._from_db_object(context, cls(), rows[0])
+        return cls._first_node(context, compute_id, id=compute_id)
 
     @classmethod
     @base.remotable
@@ -183,10 +192,7 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
 
         :raises ComputeHostNotFound: no live node has it.
         """
-        rows = _node_get_by(context, uuid=compute_uuid)
-        if not rows:
-            raise exception.ComputeHostNotFound(host=compute_uuid)
-        return cls._from_db_object(context, cls(), rows[0])
+        return cls._first_node(context, compute_uuid, uuid=compute_uuid)
 
     @classmethod
     @base.remotable
@@ -195,10 +201,7 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
 
         :raises ComputeHostNotFound: the service has no node.
         """
-        rows = _node_get_by(context, service_id=service_id)
-        if not rows:
-            raise exception.ComputeHostNotFound(host=service_id)
-        return cls._from_db_object(context, cls(), rows[0])
+        return cls._first_node(context, service_id, service_id=service_id)
 
     @classmethod
     @base.remotable
@@ -207,10 +210,7 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
 
         :raises ComputeHostNotFound: there is no such live node.
         """
-        rows = _node_get_by(context, host=host, hypervisor_hostname=nodename)
-        if not rows:
-            raise exception.ComputeHostNotFound(host=host)
-        return cls._from_db_object(context, cls(), rows[0])
+        return cls._first_node(context, host, host=host, hypervisor_hostname=nodename)
 
     @classmethod
     @base.remotable
@@ -219,10 +219,7 @@ class ComputeNode(base.NovaPersistentObject, base.NovaObject):
 
         :raises ComputeHostNotFound: the host has no node.
         """
-        rows = _node_get_by(context, host=host)
-        if not rows:
-            raise exception.ComputeHostNotFound(host=host)
-        return cls._from_db_object(context, cls(), rows[0])
+        return cls._first_node(context, host, host=host)
 
     @base.remotable
     def create(self):
