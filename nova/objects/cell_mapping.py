@@ -96,13 +96,18 @@ def _from_db_object(context, mapping, db_mapping):
     return mapping
 
 
-@api_db_api.context_manager.reader
-def _get_by_uuid_from_db(context, uuid):
+def _row_by_uuid(context, uuid):
+    """Return the ``cell_mappings`` row of ``uuid``; raise CellMappingNotFound."""
     row = context.session.execute(
         select(api_models.CellMapping).filter_by(uuid=uuid)).scalars().first()
     if row is None:
         raise exception.CellMappingNotFound(uuid=uuid)
     return row
+
+
+@api_db_api.context_manager.reader
+def _get_by_uuid_from_db(context, uuid):
+    return _row_by_uuid(context, uuid)
 
 
 @api_db_api.context_manager.writer
@@ -112,10 +117,7 @@ def _create_in_db(context, updates):
 
 @api_db_api.context_manager.writer
 def _save_in_db(context, uuid, updates):
-    row = context.session.execute(
-        select(api_models.CellMapping).filter_by(uuid=uuid)).scalars().first()
-    if row is None:
-        raise exception.CellMappingNotFound(uuid=uuid)
+    row = _row_by_uuid(context, uuid)
     row.update(updates)
     context.session.flush()
     return row
@@ -123,10 +125,7 @@ def _save_in_db(context, uuid, updates):
 
 @api_db_api.context_manager.writer
 def _destroy_in_db(context, uuid):
-    row = context.session.execute(
-        select(api_models.CellMapping).filter_by(uuid=uuid)).scalars().first()
-    if row is None:
-        raise exception.CellMappingNotFound(uuid=uuid)
+    row = _row_by_uuid(context, uuid)
     context.session.delete(row)
 
 

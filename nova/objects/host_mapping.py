@@ -30,17 +30,18 @@ def _from_db_object(context, mapping, db_mapping):
     return mapping
 
 
-def _query_by_host(context, host):
-    return context.session.execute(
+def _row_by_host(context, host):
+    """Return the ``host_mappings`` row of ``host``; raise HostMappingNotFound."""
+    row = context.session.execute(
         select(api_models.HostMapping).filter_by(host=host)).scalars().first()
+    if row is None:
+        raise exception.HostMappingNotFound(name=host)
+    return row
 
 
 @api_db_api.context_manager.reader
 def _get_by_host_from_db(context, host):
-    row = _query_by_host(context, host)
-    if row is None:
-        raise exception.HostMappingNotFound(name=host)
-    return row
+    return _row_by_host(context, host)
 
 
 @api_db_api.context_manager.writer
@@ -55,9 +56,7 @@ def _create_in_db(context, updates):
 
 @api_db_api.context_manager.writer
 def _save_in_db(context, host, updates):
-    row = _query_by_host(context, host)
-    if row is None:
-        raise exception.HostMappingNotFound(name=host)
+    row = _row_by_host(context, host)
     row.update(updates)
     context.session.flush()
     context.session.refresh(row)
@@ -66,9 +65,7 @@ def _save_in_db(context, host, updates):
 
 @api_db_api.context_manager.writer
 def _destroy_in_db(context, host):
-    row = _query_by_host(context, host)
-    if row is None:
-        raise exception.HostMappingNotFound(name=host)
+    row = _row_by_host(context, host)
     context.session.delete(row)
 
 

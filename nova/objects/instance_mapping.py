@@ -42,18 +42,19 @@ def _from_db_object(context, mapping, db_mapping):
     return mapping
 
 
-def _query_by_uuid(context, instance_uuid):
-    return context.session.execute(
+def _row_by_uuid(context, instance_uuid):
+    """Return the ``instance_mappings`` row of ``instance_uuid``; raise InstanceMappingNotFound."""
+    row = context.session.execute(
         select(api_models.InstanceMapping).filter_by(instance_uuid=instance_uuid)
     ).scalars().first()
+    if row is None:
+        raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+    return row
 
 
 @api_db_api.context_manager.reader
 def _get_by_instance_uuid_from_db(context, instance_uuid):
-    row = _query_by_uuid(context, instance_uuid)
-    if row is None:
-        raise exception.InstanceMappingNotFound(uuid=instance_uuid)
-    return row
+    return _row_by_uuid(context, instance_uuid)
 
 
 @api_db_api.context_manager.writer
@@ -69,9 +70,7 @@ def _create_in_db(context, updates):
 
 @api_db_api.context_manager.writer
 def _save_in_db(context, instance_uuid, updates):
-    row = _query_by_uuid(context, instance_uuid)
-    if row is None:
-        raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+    row = _row_by_uuid(context, instance_uuid)
     row.update(updates)
     context.session.flush()
     context.session.refresh(row)
@@ -80,9 +79,7 @@ def _save_in_db(context, instance_uuid, updates):
 
 @api_db_api.context_manager.writer
 def _destroy_in_db(context, instance_uuid):
-    row = _query_by_uuid(context, instance_uuid)
-    if row is None:
-        raise exception.InstanceMappingNotFound(uuid=instance_uuid)
+    row = _row_by_uuid(context, instance_uuid)
     context.session.delete(row)
 
 
