@@ -78,3 +78,22 @@ def list_ksa_opts(service_opts):
             seen.add(opt.dest)
             unique.append(opt)
     return unique
+
+
+def load_adapter(conf, group):
+    """Build the keystoneauth1 Adapter a client of ``group``'s service uses.
+
+    Loads the auth plugin (``auth_type`` and its options; None when unset),
+    the session options (TLS, timeout) and the adapter options (service
+    type, interfaces, region, endpoint_override, retries) of ``group``.
+
+    :param conf: an oslo.config ConfigOpts with ``group`` registered through
+        register_ksa_opts().
+    :param group: the group's name, e.g. "placement" or "glance".
+    :returns: keystoneauth1.adapter.Adapter with raise_exc=False: HTTP
+        errors come back as responses, callers read the status code.
+    """
+    auth = ks_loading.load_auth_from_conf_options(conf, group)
+    session = ks_loading.load_session_from_conf_options(conf, group, auth=auth)
+    return ks_loading.load_adapter_from_conf_options(
+        conf, group, session=session, auth=auth, raise_exc=False)

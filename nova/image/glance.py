@@ -27,11 +27,11 @@ import urllib.parse
 
 import requests
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading as ks_loading
 from oslo_utils import timeutils
 
 import nova.conf
 from nova import exception
+from nova.conf import ksa as conf_ksa
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -70,11 +70,7 @@ def get_glance_adapter(conf=CONF):
     :returns: keystoneauth1.adapter.Adapter (raise_exc=False) whose auth is
         the configured plugin, or None when auth_type is unset.
     """
-    group = "glance"
-    auth = ks_loading.load_auth_from_conf_options(conf, group)
-    session = ks_loading.load_session_from_conf_options(conf, group, auth=auth)
-    return ks_loading.load_adapter_from_conf_options(
-        conf, group, session=session, auth=auth, raise_exc=False)
+    return conf_ksa.load_adapter(conf, "glance")
 
 
 def translate_from_glance(image):

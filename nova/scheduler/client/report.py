@@ -32,10 +32,10 @@ import logging
 import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exc
-from keystoneauth1 import loading as ks_loading
 
 import nova.conf
 from nova import exception
+from nova.conf import ksa as conf_ksa
 
 CONF = nova.conf.CONF
 LOG = logging.getLogger(__name__)
@@ -86,11 +86,7 @@ def get_placement_adapter(conf=CONF):
     :returns: keystoneauth1.adapter.Adapter that never raises on HTTP errors
         (callers read the status code).
     """
-    group = "placement"
-    auth = ks_loading.load_auth_from_conf_options(conf, group)
-    session = ks_loading.load_session_from_conf_options(conf, group, auth=auth)
-    return ks_loading.load_adapter_from_conf_options(
-        conf, group, session=session, auth=auth, raise_exc=False)
+    return conf_ksa.load_adapter(conf, "placement")
 
 
 def _error_code(resp):
