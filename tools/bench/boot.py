@@ -633,7 +633,7 @@ def main(argv=None):
             dep.check_alive()
         summary = bench_stats.summarize_runs(runs)
         print(f"boot benchmark: fake driver, nova DBs on {args.db_url}, Placement on "
-              f"{args.placement_db} ({dep.placement_threads} threads), RabbitMQ; "
+              f"{args.placement_db} ({dep.placement_threads} HTTP threads), RabbitMQ; "
               f"{args.runs} runs; load average before "
               f"{load[0]:.2f}, after {os.getloadavg()[0]:.2f}; {os.cpu_count()} CPUs")
         print(format_table(summary, runs, args))
