@@ -8,8 +8,9 @@ happens inside.
 import contextlib
 import logging
 import sys
+import traceback
 
-from nova import objects
+from nova import exception, objects
 
 LOG = logging.getLogger(__name__)
 
@@ -47,6 +48,11 @@ def action_event(context, instance, event_name, host=None):
 
 
 def _finish(context, instance, event_name, exc_val, exc_tb):
+    if exc_val is not None:
+        # Exceptions and tracebacks do not cross RPC: send their text.
+        exc_tb = "".join(traceback.format_exception(type(exc_val), exc_val, exc_tb))
+        exc_val = exc_val.format_message() if isinstance(
+            exc_val, exception.NovaException) else (str(exc_val) or type(exc_val).__name__)
     try:
         objects.InstanceActionEvent.event_finish_with_failure(
             context, instance.uuid, event_name, exc_val=exc_val, exc_tb=exc_tb,

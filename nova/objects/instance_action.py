@@ -256,7 +256,8 @@ class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
 
         A failure stores the formatted traceback (``exc_tb``) and the
         exception's message in ``details``, and marks the action's message
-        "Error".
+        "Error". Called over RPC (from nova-compute), ``exc_val`` and
+        ``exc_tb`` arrive as the strings the caller formatted.
 
         :raises InstanceActionNotFound / InstanceActionEventNotFound: nothing to finish.
         """
@@ -267,7 +268,9 @@ class InstanceActionEvent(base.NovaPersistentObject, base.NovaObject):
                 values["details"] = exc_val.format_message()
             else:
                 values["details"] = str(exc_val) or exc_val.__class__.__name__
-            if exc_tb is not None:
+            if isinstance(exc_tb, str):
+                values["traceback"] = exc_tb
+            elif exc_tb is not None:
                 values["traceback"] = "".join(
                     traceback.format_exception(type(exc_val), exc_val, exc_tb))
             else:

@@ -1,5 +1,7 @@
 """A build that fails on one host moves to an alternate; with none, ERROR + fault."""
 
+from nova import context as nova_context
+from nova import objects
 from tests.fixtures import images
 
 
@@ -49,6 +51,16 @@ def test_failed_build_without_alternates_ends_in_error_with_a_fault(bare_nova_cl
     assert "fake spawn failure" in server["fault"]["message"] or \
         "fake spawn failure" in server["fault"].get("details", "")
     assert server["OS-EXT-STS:task_state"] is None
+    # The create action's build event records the failure and its traceback.
+    ctxt = nova_context.get_admin_context()
+    cell1 = [c for c in objects.CellMappingList.get_all(ctxt) if not c.is_cell0()][0]
+    with nova_context.target_cell(ctxt, cell1) as cctxt:
+        (action,) = objects.InstanceActionList.get_by_instance_uuid(cctxt, server_id)
+        events = objects.InstanceActionEventList.get_by_action(cctxt, action.id)
+    assert action.action == "create" and action.message == "Error"
+    (event,) = [e for e in events if e.event == "compute__do_build_and_run_instance"]
+    assert event.result == "Error"
+    assert "fake spawn failure" in event.traceback
     # Deleting the failed server releases what it held.
     assert cloud.api.delete(f"/v2.1/servers/{server_id}").status_code == 204
     cloud.wait_for_server_deleted(server_id)
