@@ -42,10 +42,8 @@ def get_project_limits(context, project_id):
 
 
 def _usage_in_cell(cctxt, project_id):
-    instances = objects.InstanceList.get_by_filters(
-        cctxt, {"project_id": project_id, "deleted": False}, expected_attrs=[])
-    return (len(instances), sum(i.vcpus or 0 for i in instances),
-            sum(i.memory_mb or 0 for i in instances))
+    counts = objects.InstanceList.get_counts(cctxt, project_id)["project"]
+    return counts["instances"], counts["cores"], counts["ram"]
 
 
 def count_usage(context, project_id):

@@ -298,6 +298,21 @@ def _instance_destroy(context, instance_uuid, require_no_host, hard_delete):
 
 
 @db_api.pick_context_manager_reader
+def _instance_counts(context, project_id, user_id=None):
+    query = context.session.query(
+        func.count(models.Instance.id),
+        func.coalesce(func.sum(models.Instance.vcpus), 0),
+        func.coalesce(func.sum(models.Instance.memory_mb), 0),
+    ).filter(models.Instance.deleted == 0, models.Instance.project_id == project_id,
+             or_(models.Instance.vm_state != vm_states.SOFT_DELETED,
+                 models.Instance.vm_state == null()))
+    if user_id is not None:
+        query = query.filter(models.Instance.user_id == user_id)
+    count, cores, ram = query.one()
+    return {"instances": int(count), "cores": int(cores), "ram": int(ram)}
+
+
+@db_api.pick_context_manager_reader
 def _instance_get_all_by_filters(context, filters, sort_keys, sort_dirs, limit, marker,
                                  expected_attrs):
     filters = dict(filters)
@@ -920,7 +935,8 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
     """A list of Instance objects."""
 
     # Version 1.0: initial version
-    VERSION = "1.0"
+    # Version 1.1: get_counts()
+    VERSION = "1.1"
 
     fields = {
         "objects": fields.ListOfObjectsField("Instance"),
@@ -999,6 +1015,22 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
     def get_uuids_by_host(cls, context, host):
         """Return the uuids (list of str) of the live instances on ``host``."""
         return [i.uuid for i in cls.get_by_host(context, host, expected_attrs=[])]
+
+    @classmethod
+    @base.remotable
+    def get_counts(cls, context, project_id, user_id=None):
+        """Count a project's live instances and sum their vCPUs and RAM (MiB).
+
+        One aggregate query, whatever the number of instances (quota checks
+        run on every create). Soft-deleted instances are not counted.
+
+        :returns: {"project": {"instances", "cores", "ram"}} and, with
+            ``user_id``, a "user" entry of the same shape.
+        """
+        counts = {"project": _instance_counts(context, project_id)}
+        if user_id is not None:
+            counts["user"] = _instance_counts(context, project_id, user_id)
+        return counts
 
     @classmethod
     def get_all(cls, context, expected_attrs=None):

@@ -45,7 +45,7 @@ object_data = {
     "InstanceGroup": "1.0-4723f60fd5e287f959fbbb4749595fe1",
     "InstanceGroupList": "1.0-be18078220513316abd0ae1b2d916873",
     "InstanceInfoCache": "1.0-ef35e2a1f42560da62ac675907c876df",
-    "InstanceList": "1.0-272e78d7a2debbbfdff450fcd8dfc920",
+    "InstanceList": "1.1-c3096768f8c0071d5582cf9fe5a91c17",
     "InstanceMapping": "1.0-bc82537ca278eb17e11f7a89ad170984",
     "InstanceMappingList": "1.0-ee638619aa3d8a82a59c0c83bfa64d78",
     "KeyPair": "1.0-35fd3df6f617aa8d6afcc85106e60b7e",
