@@ -33,7 +33,7 @@ class SchedulerManager(manager.Manager):
         super().__init__(host=host, service_name="scheduler")
         self.driver = filter_scheduler.FilterScheduler(
             reportclient or report.SchedulerReportClient(),
-            host_manager.host_availability_zones)
+            host_manager.CachedHostZones())
         self._discover_lock = threading.Lock()
         self.set_periodic_spacing(
             "_discover_hosts_in_cells",

@@ -1,12 +1,13 @@
 """Scheduler filters and weighers on hand-made host states."""
 
 import types
+from unittest import mock
 
 import pytest
 
 from nova import conf as nova_conf
 from nova import exception
-from nova.scheduler import filters, utils, weights
+from nova.scheduler import filters, host_manager, utils, weights
 
 CONF = nova_conf.CONF
 
@@ -124,3 +125,21 @@ def test_multipliers_combine(multipliers):
     ranked = weights.weigh_hosts(
         weights.load_weighers(["nova.scheduler.weights.all_weighers"]), hosts, _spec())
     assert ranked[0].host_state.host == "cpu"
+
+
+def test_host_zones_are_reused_until_they_expire():
+    calls = []
+
+    def loader(context):
+        calls.append(context)
+        return {"h1": f"az{len(calls)}"}
+
+    clock = [100.0]
+    cache = host_manager.CachedHostZones(loader, ttl=5.0)
+    with mock.patch.object(host_manager.time, "monotonic", lambda: clock[0]):
+        assert cache("ctx") == {"h1": "az1"}
+        clock[0] += 4.9
+        assert cache("ctx") == {"h1": "az1"}
+        clock[0] += 0.2
+        assert cache("ctx") == {"h1": "az2"}
+    assert len(calls) == 2
