@@ -53,6 +53,9 @@ def build_server(app, host, port, threads, server_name):
         (host, port), app, numthreads=threads, server_name=server_name,
         # Image uploads stream for a long time; only idle connections time out.
         timeout=300,
+        # cheroot's default backlog of 5 resets connections under bursts of
+        # boots (each one asks Placement several times); nova-api uses 128 too.
+        request_queue_size=128,
     )
     server.prepare()
     return server
