@@ -264,7 +264,8 @@ class ServersController:
 
     def show(self, req, id):
         """GET /servers/{id}."""
-        instance = self._get_server(req, id, ["flavor", "metadata", "fault", "tags"])
+        # The fault is loaded by the view only when the server is in ERROR.
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
         authorize(req.context, "os_compute_api:servers:show",
                   {"project_id": instance.project_id})
         return {"server": self._view.show(req, instance,

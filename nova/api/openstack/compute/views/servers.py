@@ -138,7 +138,9 @@ class ViewBuilder:
         }
 
     def _fault(self, req, instance, is_admin):
-        fault = _get(instance, "fault")
+        # Only failed servers have a fault to show: a single server is read
+        # without it and loads it here on demand (lists load all at once).
+        fault = instance.fault
         if fault is None:
             return None
         body = {
