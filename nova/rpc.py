@@ -21,8 +21,10 @@ from ``nova.exception``, and the control exchange is ``nova``.
 """
 
 import threading
+import time
 
 import oslo_messaging as messaging
+from kombu import exceptions as kombu_exceptions
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_messaging import opts as messaging_opts
@@ -201,13 +203,23 @@ def get_cell_transport(url):
         return transport
 
 
+#: Seconds between attempts to send a call while the broker is unreachable.
+_SEND_RETRY_INTERVAL = 1.0
+
+#: Errors that mean the call was never handed to the broker: oslo.messaging's
+#: MessageDeliveryFailure, and kombu's OperationalError, which the rabbit
+#: driver lets through when a new process's first connection is refused.
+_NOT_SENT = (messaging.MessageDeliveryFailure, kombu_exceptions.OperationalError)
+
+
 class _BoundedCallContext:
     """A prepared call context whose ``call`` fails only with MessagingTimeout.
 
-    oslo.messaging raises MessageDeliveryFailure when the message could not
-    be handed to the broker within the client's retry budget (or the broker
-    refuses the connection); for a caller that is the same as no answer in
-    time, so it becomes MessagingTimeout. Everything else is delegated.
+    While the message cannot be handed to the broker (it is down, or refuses
+    connections), the call tries again every _SEND_RETRY_INTERVAL seconds
+    until its timeout has passed, then raises MessagingTimeout: for a caller
+    that is the same as no answer in time. Retrying is safe because nothing
+    was sent. Everything else is delegated.
     """
 
     def __init__(self, call_context):
@@ -223,12 +235,21 @@ class _BoundedCallContext:
         return self._call_context.cast(ctxt, method, **kwargs)
 
     def call(self, ctxt, method, **kwargs):
-        try:
-            return self._call_context.call(ctxt, method, **kwargs)
-        except messaging.MessageDeliveryFailure as exc:
-            raise messaging.MessagingTimeout(
-                f"{method} was not answered: the message could not be sent "
-                f"({exc})") from exc
+        timeout = getattr(self._call_context, "timeout", None) or _conf_timeout(
+            self._call_context.transport.conf)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self._call_context.call(ctxt, method, **kwargs)
+            except _NOT_SENT as exc:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise messaging.MessagingTimeout(
+                        f"{method} was not answered: the message could not be sent "
+                        f"within {timeout} s ({exc})") from exc
+                LOG.warning("Could not send %s (%s); retrying for %.0f more seconds",
+                            method, exc, remaining)
+                time.sleep(min(_SEND_RETRY_INTERVAL, remaining))
 
 
 class BoundedRPCClient(messaging.RPCClient):

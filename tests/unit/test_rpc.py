@@ -4,6 +4,7 @@ import types
 
 import oslo_messaging as messaging
 import pytest
+from kombu import exceptions as kombu_exceptions
 from oslo_messaging.notify import _impl_test as messaging_test_driver
 
 from nova import context as nova_context
@@ -148,6 +149,8 @@ def test_clients_get_a_finite_retry(fake_rpc, conf_fixture):
 class _Unsendable:
     """A call context whose message never reaches the broker."""
 
+    timeout = 0.3
+
     def call(self, ctxt, method, **kwargs):
         raise messaging.MessageDeliveryFailure("broker unreachable after 1 tries")
 
@@ -155,7 +158,30 @@ class _Unsendable:
         raise messaging.MessageDeliveryFailure("broker unreachable after 1 tries")
 
 
-def test_a_call_that_cannot_be_sent_is_a_timeout():
+class _BrokerBackSoon:
+    """Refuses connections twice (as kombu reports it), then answers."""
+
+    timeout = 5
+
+    def __init__(self):
+        self.attempts = 0
+
+    def call(self, ctxt, method, **kwargs):
+        self.attempts += 1
+        if self.attempts < 3:
+            raise kombu_exceptions.OperationalError("[Errno 111] Connection refused")
+        return "pong"
+
+
+def test_a_call_is_answered_once_the_broker_is_back(monkeypatch):
+    monkeypatch.setattr(rpc, "_SEND_RETRY_INTERVAL", 0.01)
+    context = _BrokerBackSoon()
+    assert rpc._BoundedCallContext(context).call({}, "ping") == "pong"
+    assert context.attempts == 3
+
+
+def test_a_call_that_cannot_be_sent_is_a_timeout(monkeypatch):
+    monkeypatch.setattr(rpc, "_SEND_RETRY_INTERVAL", 0.05)
     bounded = rpc._BoundedCallContext(_Unsendable())
     with pytest.raises(messaging.MessagingTimeout, match="could not be sent"):
         bounded.call({}, "ping", arg=1)
