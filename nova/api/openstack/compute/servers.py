@@ -245,7 +245,7 @@ class ServersController:
             except exception.NotFound:
                 statuses[host] = "UNKNOWN"
                 continue
-            if service.forced_down or not servicegroup.is_up(service):
+            if not servicegroup.is_up(service):  # False when forced down too
                 statuses[host] = "DOWN"
             elif service.disabled:
                 statuses[host] = "MAINTENANCE"
