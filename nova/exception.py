@@ -422,6 +422,14 @@ class BuildAbortException(NovaException):
     msg_fmt = "Build of instance %(instance_uuid)s aborted: %(reason)s"
 
 
+class OperationInterrupted(NovaException):
+    msg_fmt = "%(reason)s"
+
+
+class RescheduledException(NovaException):
+    msg_fmt = "Build of instance %(instance_uuid)s was re-scheduled: %(reason)s"
+
+
 class QuotaError(NovaException):
     msg_fmt = "Quota exceeded: code=%(code)s"
     code = 413
@@ -494,3 +502,45 @@ class ComputeHostTooOld(Conflict):
     msg_fmt = ("The compute service cannot do %(method)s yet: compute RPC is capped at "
                "%(version_cap)s ([upgrade_levels] compute) and %(method)s needs "
                "%(version)s. Upgrade the compute hosts first.")
+
+
+# --- Server actions ---------------------------------------------------------------
+
+class InstanceIsLocked(InstanceInvalidState):
+    msg_fmt = "Instance %(instance_uuid)s is locked"
+
+
+class InstanceNotRunning(Invalid):
+    msg_fmt = "Instance %(instance_id)s is not running."
+    code = 409
+
+
+class UnsupportedByDriver(NovaException):
+    msg_fmt = ("The hypervisor driver of this host cannot %(action)s (capability "
+               "%(capability)s).")
+    code = 400
+
+
+class InstanceRebootFailure(Invalid):
+    msg_fmt = "Failed to reboot instance: %(reason)s"
+    code = 409
+
+
+class InstanceSuspendFailure(Invalid):
+    msg_fmt = "Failed to suspend instance: %(reason)s"
+    code = 409
+
+
+class InstanceResumeFailure(Invalid):
+    msg_fmt = "Failed to resume instance: %(reason)s"
+    code = 409
+
+
+class InstancePowerOffFailure(Invalid):
+    msg_fmt = "Failed to power off instance: %(reason)s"
+    code = 409
+
+
+class InstancePowerOnFailure(Invalid):
+    msg_fmt = "Failed to power on instance: %(reason)s"
+    code = 409

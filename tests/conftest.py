@@ -10,4 +10,5 @@ pytest_plugins = [
     "tests.fixtures.placement",
     "tests.fixtures.images",
     "tests.fixtures.services",
+    "tests.fixtures.notifications",
 ]

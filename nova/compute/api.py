@@ -20,7 +20,15 @@ from oslo_utils import timeutils, uuidutils
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, objects, quota, servicegroup
-from nova.compute import instance_actions, instance_list, power_state, task_states, vm_states
+from nova.compute import (
+    instance_actions,
+    instance_list,
+    power_state,
+    server_actions,
+    task_states,
+    vm_states,
+)
+from nova.notifications import instance as notify
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -30,6 +38,8 @@ MULTI_NAME_TEMPLATE = "%(name)s-%(count)d"
 
 #: Size limit of user_data after base64 decoding (bytes), as upstream's column.
 MAX_USER_DATA_BYTES = 65535
+
+_DELETE = "DELETE /servers/{server_id}"
 
 
 class API:
@@ -213,13 +223,18 @@ class API:
 
     # -- look-ups ---------------------------------------------------------------
 
-    def get(self, context, instance_id, expected_attrs=None):
+    def get(self, context, instance_id, expected_attrs=None, read_deleted=False):
         """Return the Instance ``instance_id`` wherever it lives.
 
+        :param read_deleted: True to find deleted servers too (the action
+            history of a deleted server, 2.21).
         :raises InstanceNotFound: no such server, or it belongs to another
             project and the caller is not admin (404, not 403, as upstream:
             a user must not learn that another project's server exists).
         """
+        if read_deleted:
+            context = copy.copy(context)
+            context.read_deleted = "yes"
         if not uuidutils.is_uuid_like(instance_id):
             raise exception.InstanceNotFound(instance_id=instance_id)
         try:
@@ -280,6 +295,7 @@ class API:
         its allocation. Otherwise task_state becomes deleting (compare-and-
         swap on the task_state we read) and the host is told to terminate.
         """
+        server_actions.check_lock(context, instance, server_actions.get(_DELETE))
         mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
         if mapping.cell_mapping is None:
             try:
@@ -323,6 +339,158 @@ class API:
         instance.terminated_at = timeutils.utcnow()
         instance.save()
         instance.destroy()
+
+    # -- server actions (nova.compute.server_actions) -----------------------
+
+    @staticmethod
+    def _cell_context(context, instance):
+        """Return ``context`` targeted at the instance's cell.
+
+        :raises InstanceInvalidState: the server is still being scheduled
+            (it has no cell yet), so nothing can act on it: 409.
+        """
+        mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
+        if mapping.cell_mapping is None:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="vm_state", state=vm_states.BUILDING,
+                method="act on a server being scheduled")
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            return cctxt
+
+    def start_action(self, context, instance, name, **rpc_kwargs):
+        """Start the server action ``name`` on ``instance``'s host.
+
+        The row of nova.compute.server_actions decides everything: the
+        lock and state checks, the task_state set (compare-and-swap on the
+        task_state read, so of two concurrent actions one gets 409), the
+        instance action recorded and the compute RPC sent.
+
+        :param name: the row's name ("os-stop", "reboot:HARD", ...).
+        :param rpc_kwargs: the compute RPC method's arguments besides the
+            instance.
+        :returns: the host's answer for a call, None for a cast.
+        :raises InstanceIsLocked, InstanceInvalidState,
+            UnexpectedTaskStateError (all 409), ComputeHostTooOld (409).
+        """
+        row = server_actions.get(name)
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        cctxt = self._cell_context(context, instance)
+        instance._context = cctxt
+        if row.rpc is not None and not instance.host:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="host", state=None, method=row.name)
+        if row.task_state is not None:
+            expected = instance.task_state
+            instance.task_state = row.task_state
+            instance.save(expected_task_state=[expected])
+        if row.instance_action:
+            objects.InstanceAction.action_start(
+                cctxt, instance.uuid, row.instance_action, want_result=False)
+        return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
+
+    def lock(self, context, instance, reason=None):
+        """Lock a server (the "lock" action; the reason is 2.73's locked_reason).
+
+        ``locked_by`` is "owner" when the server's project locks it and
+        "admin" otherwise, as upstream; unlocking an admin's lock needs the
+        unlock_override policy.
+        """
+        row = server_actions.get("lock")
+        server_actions.check_state(instance, row)
+        cctxt = self._cell_context(context, instance)
+        instance._context = cctxt
+        instance.locked = True
+        instance.locked_by = "owner" if context.project_id == instance.project_id \
+            else "admin"
+        sysmeta = dict(instance.system_metadata)
+        if reason:
+            sysmeta["locked_reason"] = reason
+        else:
+            sysmeta.pop("locked_reason", None)
+        instance.system_metadata = sysmeta
+        instance.save()
+        self._record_api_action(cctxt, instance, row)
+
+    def unlock(self, context, instance):
+        """Unlock a server (the "unlock" action); its locked_reason goes too."""
+        row = server_actions.get("unlock")
+        server_actions.check_state(instance, row)
+        cctxt = self._cell_context(context, instance)
+        instance._context = cctxt
+        instance.locked = False
+        instance.locked_by = None
+        sysmeta = dict(instance.system_metadata)
+        sysmeta.pop("locked_reason", None)
+        instance.system_metadata = sysmeta
+        instance.save()
+        self._record_api_action(cctxt, instance, row)
+
+    def reset_state(self, context, instance, state):
+        """Set vm_state to ``state`` ("active" or "error") and clear the task.
+
+        The administrator's way out of a stuck state (os-resetState); the
+        hypervisor is not asked, as upstream.
+        """
+        row = server_actions.get("os-resetState")
+        cctxt = self._cell_context(context, instance)
+        instance._context = cctxt
+        instance.vm_state = state
+        instance.task_state = None
+        instance.save(admin_state_reset=True)
+        self._record_api_action(cctxt, instance, row)
+
+    def update(self, context, instance, **changes):
+        """Update a server's display fields (PUT /servers/{id}).
+
+        :param changes: display_name, display_description, hostname,
+            access_ip_v4, access_ip_v6, auto_disk_config.
+        :returns: the instance, saved.
+        """
+        instance._context = self._cell_context(context, instance)
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        instance.save()
+        return instance
+
+    def get_instance_actions(self, context, instance, limit=None, marker=None,
+                             filters=None):
+        """Return the InstanceActionList of ``instance``, newest first.
+
+        :param marker: request id of the last action of the previous page.
+        :param filters: {"changes-since"/"changes-before": datetime}.
+        :raises MarkerNotFound: the marker is no action of the server.
+        """
+        cctxt = self._cell_context(context, instance)
+        return objects.InstanceActionList.get_by_instance_uuid(
+            cctxt, instance.uuid, limit=limit, marker=marker, filters=filters)
+
+    def get_instance_action(self, context, instance, request_id):
+        """Return (InstanceAction, InstanceActionEventList) of one request.
+
+        :raises InstanceActionNotFound: no action of the server has that
+            request id.
+        """
+        cctxt = self._cell_context(context, instance)
+        action = objects.InstanceAction.get_by_request_id(cctxt, instance.uuid, request_id)
+        if action is None:
+            raise exception.InstanceActionNotFound(
+                request_id=request_id, instance_uuid=instance.uuid)
+        return action, objects.InstanceActionEventList.get_by_action(cctxt, action.id)
+
+    @staticmethod
+    def _record_api_action(context, instance, row):
+        """Record an action the API carries out alone, start and finish at once."""
+        objects.InstanceAction.action_start(
+            context, instance.uuid, row.instance_action, want_result=False)
+        objects.InstanceAction.action_finish(context, instance.uuid, want_result=False)
+        if row.notification:
+            notify.notify_about_instance_action(
+                context, instance, CONF.host, row.notification, notify.START,
+                binary="nova-api")
+            notify.notify_about_instance_action(
+                context, instance, CONF.host, row.notification, notify.END,
+                binary="nova-api")
 
     # -- console ---------------------------------------------------------------
 

@@ -18,28 +18,24 @@ import sys
 from oslo_utils import timeutils
 
 from nova import exception
-from nova.compute import faults, instance_actions, power_state, task_states, vm_states
+from nova.compute import faults, operation, power_state, task_states, vm_states
 
 LOG = logging.getLogger(__name__)
 
-BUILD_EVENT = "compute__do_build_and_run_instance"
+#: The server action table's row of a build (event, notifications, ERROR).
+BUILD = "POST /servers"
 
 
 class InstanceBuilder:
     """Runs build_and_run_instance for a ComputeManager.
 
-    :param host: this compute host's name.
-    :param driver: the ComputeDriver.
-    :param reportclient: SchedulerReportClient, to read and remove allocations.
-    :param compute_task_api: the conductor's ComputeTaskAPI, for reschedules
-        (``build_instances``).
+    :param svc: the host's nova.compute.operation.HostServices (driver,
+        Placement client for allocations, the conductor's ComputeTaskAPI
+        for reschedules).
     """
 
-    def __init__(self, host, driver, reportclient, compute_task_api):
-        self.host = host
-        self.driver = driver
-        self.reportclient = reportclient
-        self.compute_task_api = compute_task_api
+    def __init__(self, svc):
+        self.svc = svc
 
     def build_and_run_instance(self, context, instance, image, request_spec,
                                filter_properties, admin_password=None,
@@ -54,72 +50,63 @@ class InstanceBuilder:
         try:
             self._build(context, instance, image, request_spec, filter_properties,
                         admin_password, injected_files, node, host_list)
-        except exception.BuildAbortException as exc:
-            LOG.error("Instance %s is in ERROR: %s", instance.uuid, exc.format_message())
+        except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+            LOG.info("Instance %s was deleted or changed before its build finished",
+                     instance.uuid)
+        except exception.RescheduledException as exc:
+            LOG.info("Instance %s: %s", instance.uuid, exc.format_message())
+        except Exception as exc:
+            LOG.error("Instance %s is in ERROR: %s", instance.uuid, exc)
 
     def _build(self, context, instance, image, request_spec, filter_properties,
                admin_password, injected_files, node, host_list):
-        with instance_actions.action_event(context, instance, BUILD_EVENT, host=self.host):
+        with operation.instance_operation(self.svc, context, instance, BUILD) as op:
+            op.save(host=self.svc.host, node=node, launched_on=self.svc.host,
+                    vm_state=vm_states.BUILDING, task_state=task_states.SPAWNING)
             try:
-                self._claim_for_host(instance, node)
-            except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
-                LOG.info("Instance %s was deleted or changed before its build started",
-                         instance.uuid)
-                return
-            try:
-                self._spawn(context, instance, image, admin_password, injected_files)
+                self._spawn(context, instance, image, admin_password, injected_files, op)
             except (exception.UnexpectedDeletingTaskStateError,
                     exception.InstanceNotFound):
                 LOG.info("Instance %s was deleted while it was building", instance.uuid)
                 self._cleanup_guest(context, instance)
+                raise
             except Exception as exc:
-                exc_info = sys.exc_info()
                 LOG.error("Build of instance %s failed on %s: %s",
-                          instance.uuid, self.host, exc)
+                          instance.uuid, self.svc.host, exc)
                 self._cleanup_guest(context, instance)
-                faults.add_instance_fault_from_exc(
-                    context, instance, exc, exc_info, host=self.host)
+                instance.power_state = power_state.NOSTATE
                 alternates = list(host_list or [])[1:]
-                if alternates:
-                    self._reschedule(context, instance, image, request_spec,
-                                     filter_properties, admin_password, injected_files,
-                                     alternates, exc)
-                else:
-                    self._set_error(instance, task_states.SPAWNING)
-                    # Re-raise inside the event context so it records Error.
-                    raise exception.BuildAbortException(
-                        instance_uuid=instance.uuid, reason=str(exc)) from exc
+                if not alternates:
+                    raise  # instance_operation: fault, ERROR, instance.create.error
+                faults.add_instance_fault_from_exc(
+                    context, instance, exc, sys.exc_info(), host=self.svc.host)
+                self._reschedule(context, instance, image, request_spec,
+                                 filter_properties, admin_password, injected_files,
+                                 alternates, exc)
+                raise exception.RescheduledException(
+                    instance_uuid=instance.uuid, reason=str(exc)) from exc
 
-    def _claim_for_host(self, instance, node):
-        instance.host = self.host
-        instance.node = node
-        instance.launched_on = self.host
-        instance.vm_state = vm_states.BUILDING
-        instance.task_state = task_states.SPAWNING
-        instance.save(expected_task_state=[task_states.SCHEDULING, None])
-
-    def _spawn(self, context, instance, image, admin_password, injected_files):
-        allocations = self.reportclient.get_allocations_for_consumer(context, instance.uuid)
-        self.driver.spawn(context, instance, image, injected_files or [],
-                          admin_password, allocations)
-        instance.power_state = self.driver.get_info(instance).state
-        instance.vm_state = vm_states.ACTIVE
-        instance.task_state = None
-        instance.launched_at = timeutils.utcnow()
-        instance.save(expected_task_state=task_states.SPAWNING)
-        LOG.info("Instance %s is ACTIVE on %s", instance.uuid, self.host)
+    def _spawn(self, context, instance, image, admin_password, injected_files, op):
+        svc = self.svc
+        allocations = svc.reportclient.get_allocations_for_consumer(context, instance.uuid)
+        svc.driver.spawn(context, instance, image, injected_files or [],
+                         admin_password, allocations)
+        op.finish(vm_state=vm_states.ACTIVE, power_state=svc.driver.get_info(instance).state,
+                  launched_at=timeutils.utcnow())
+        LOG.info("Instance %s is ACTIVE on %s", instance.uuid, svc.host)
 
     def _cleanup_guest(self, context, instance):
         try:
-            self.driver.destroy(context, instance)
+            self.svc.driver.destroy(context, instance)
         except Exception:
             LOG.exception("Could not clean up the guest of instance %s", instance.uuid)
 
     def _reschedule(self, context, instance, image, request_spec, filter_properties,
                     admin_password, injected_files, alternates, exc):
+        svc = self.svc
         # The conductor claims the alternate's allocation request, so this
         # host's allocation must go first or the instance would hold two.
-        self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        svc.reportclient.delete_allocation_for_instance(context, instance.uuid)
         failed_node = instance.node
         instance.host = None
         instance.node = None
@@ -127,24 +114,14 @@ class InstanceBuilder:
         instance.power_state = power_state.NOSTATE
         instance.save(expected_task_state=task_states.SPAWNING)
         retry = dict(filter_properties or {}).get("retry") or {}
-        retry.setdefault("hosts", []).append([self.host, failed_node])
+        retry.setdefault("hosts", []).append([svc.host, failed_node])
         retry["num_attempts"] = retry.get("num_attempts", 1) + 1
         retry["exc_reason"] = str(exc)
         filter_properties = dict(filter_properties or {}, retry=retry)
         LOG.info("Rescheduling instance %s to one of %d alternates",
                  instance.uuid, len(alternates))
-        self.compute_task_api.build_instances(
+        svc.compute_task_api.build_instances(
             context, instances=[instance], image=image,
             filter_properties=filter_properties, admin_password=admin_password,
             injected_files=injected_files, request_spec=request_spec,
             host_lists=[alternates])
-
-    @staticmethod
-    def _set_error(instance, expected_task_state):
-        instance.vm_state = vm_states.ERROR
-        instance.task_state = None
-        instance.power_state = power_state.NOSTATE
-        try:
-            instance.save(expected_task_state=expected_task_state)
-        except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
-            LOG.info("Instance %s changed while being set to ERROR", instance.uuid)

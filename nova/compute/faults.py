@@ -4,6 +4,7 @@ import logging
 import traceback
 
 from nova import exception, objects
+from nova.compute import vm_states
 
 LOG = logging.getLogger(__name__)
 
@@ -36,3 +37,35 @@ def add_instance_fault_from_exc(context, instance, fault, exc_info=None, host=No
     except Exception:
         LOG.exception("Could not record a fault for instance %s", instance.uuid)
         return None
+
+
+def set_error(instance, expected_task_state):
+    """Put ``instance`` in vm_state ERROR with no task (compare-and-swap).
+
+    :param expected_task_state: the task_state the caller holds (a value or
+        a list); when someone else changed it (a delete started), the
+        instance is left to them.
+    :returns: True when the instance is now in ERROR, False when it
+        changed or vanished meanwhile (logged).
+    """
+    instance.vm_state = vm_states.ERROR
+    instance.task_state = None
+    expected = expected_task_state if isinstance(expected_task_state, (list, tuple)) \
+        else [expected_task_state]
+    try:
+        instance.save(expected_task_state=list(expected))
+        return True
+    except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+        LOG.info("Instance %s changed while being set to ERROR", instance.uuid)
+        return False
+
+
+def fail_instance(context, instance, fault, exc_info=None, host=None,
+                  expected_task_state=None):
+    """Record ``fault`` and set ERROR: the one way a failed instance is buried.
+
+    :param expected_task_state: as ``set_error``.
+    :returns: as ``set_error``.
+    """
+    add_instance_fault_from_exc(context, instance, fault, exc_info, host=host)
+    return set_error(instance, expected_task_state)

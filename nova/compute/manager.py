@@ -1,9 +1,12 @@
 """Server side of the compute RPC API: the manager of one hypervisor host.
 
 The manager is a thin RPC facade: it owns the virt driver (``[DEFAULT]
-compute_driver``) and hands each RPC method to the module that implements
-that concern (build, delete, power_sync, resource_tracker). nova-compute has
-no database access; every object call it makes runs in nova-conductor.
+compute_driver``) and the host's other services (``self.svc``, a
+nova.compute.operation.HostServices) and hands each RPC method to the
+module of its family (build, delete, power, consoles, recovery,
+power_sync, resource_tracker). Each server action's method is named by its
+row in nova.compute.server_actions. nova-compute has no database access;
+every object call it makes runs in nova-conductor.
 """
 
 import contextlib
@@ -15,7 +18,16 @@ from oslo_log import log as logging
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, manager
-from nova.compute import build, consoles, delete, power_sync, resource_tracker
+from nova.compute import (
+    build,
+    consoles,
+    delete,
+    operation,
+    power,
+    power_sync,
+    recovery,
+    resource_tracker,
+)
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
 from nova.scheduler.client import report
@@ -27,7 +39,7 @@ CONF = nova_conf.CONF
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.2, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.3, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -40,7 +52,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.2")
+    target = messaging.Target(version="6.3")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -54,8 +66,11 @@ class ComputeManager(manager.Manager):
         self.compute_task_api = compute_task_api or compute_task_rpcapi.ComputeTaskAPI()
         self.resource_tracker = resource_tracker.ResourceTracker(
             self.host, self.driver, self.reportclient)
-        self.builder = build.InstanceBuilder(
-            self.host, self.driver, self.reportclient, self.compute_task_api)
+        self.svc = operation.HostServices(
+            host=self.host, driver=self.driver, reportclient=self.reportclient,
+            image_api=self.image_api, compute_task_api=self.compute_task_api,
+            resource_tracker=self.resource_tracker)
+        self.builder = build.InstanceBuilder(self.svc)
         # [DEFAULT] max_concurrent_builds: 0 means unlimited.
         limit = CONF.max_concurrent_builds
         self._build_slots = (threading.BoundedSemaphore(limit) if limit > 0
@@ -74,8 +89,13 @@ class ComputeManager(manager.Manager):
             then fails to start.
         """
         self.driver.init_host(host=self.host)
-        power_sync.reconcile_on_start(
-            nova_context.get_admin_context(), self.host, self.driver, self.reportclient)
+        recovery.recover_host(self.svc, nova_context.get_admin_context(),
+                              self._run_operation)
+
+    def _run_operation(self, context, instance, row):
+        """Run ``row``'s RPC method here again, as if the message had arrived."""
+        kwargs = {"reboot_type": row.variant} if row.variant else {}
+        getattr(self, row.rpc.method)(context, instance=instance, **kwargs)
 
     def pre_start_hook(self, service_ref):
         """Create or refresh the compute node and its Placement provider."""
@@ -101,7 +121,7 @@ class ComputeManager(manager.Manager):
     @manager.periodic(spacing=600)
     def _sync_power_states(self, context):
         """Record the hypervisor's power state of each local instance."""
-        power_sync.sync_power_states(context, self.host, self.driver)
+        power_sync.sync_power_states(self.svc, context)
 
     # -- RPC 6.1 ---------------------------------------------------------------
 
@@ -118,11 +138,10 @@ class ComputeManager(manager.Manager):
     def terminate_instance(self, context, instance):
         """Delete ``instance`` from this host (cast; see nova.compute.delete)."""
         try:
-            delete.terminate_instance(context, instance, self.driver, self.reportclient,
-                                      self.host)
+            delete.terminate_instance(self.svc, context, instance)
         except Exception:
-            LOG.exception("Could not delete instance %s; it stays in task_state "
-                          "deleting and the delete can be retried", instance.uuid)
+            LOG.exception("Could not delete instance %s; it is in ERROR and the "
+                          "delete can be retried", instance.uuid)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.ConsoleNotAvailable)
@@ -154,3 +173,39 @@ class ComputeManager(manager.Manager):
         and the errors raised.
         """
         return consoles.get_vnc_console(context, instance, console_type, self.driver)
+
+    # -- RPC 6.3: server actions (nova.compute.server_actions) ----------------
+    # Casts: the outcome is in the instance, its fault and its action events;
+    # a failure is logged by the RPC server after the operation recorded it.
+
+    def stop_instance(self, context, instance, clean_shutdown=True):
+        """os-stop (see nova.compute.power)."""
+        power.stop_instance(self.svc, context, instance, clean_shutdown)
+
+    def start_instance(self, context, instance):
+        """os-start."""
+        power.start_instance(self.svc, context, instance)
+
+    def reboot_instance(self, context, instance, reboot_type="SOFT"):
+        """reboot, SOFT or HARD."""
+        power.reboot_instance(self.svc, context, instance, reboot_type)
+
+    def pause_instance(self, context, instance):
+        """pause."""
+        power.pause_instance(self.svc, context, instance)
+
+    def unpause_instance(self, context, instance):
+        """unpause."""
+        power.unpause_instance(self.svc, context, instance)
+
+    def suspend_instance(self, context, instance):
+        """suspend."""
+        power.suspend_instance(self.svc, context, instance)
+
+    def resume_instance(self, context, instance):
+        """resume."""
+        power.resume_instance(self.svc, context, instance)
+
+    def trigger_crash_dump(self, context, instance):
+        """trigger_crash_dump (2.17)."""
+        power.trigger_crash_dump(self.svc, context, instance)

@@ -28,6 +28,7 @@ SERVICE_VERSION_TO_RPC = {
     1: "6.0",
     2: "6.1",
     3: "6.2",
+    4: "6.3",
 }
 
 
@@ -63,6 +64,12 @@ class ComputeAPI:
       get_console_output (call).
     * 6.2 - get_vnc_console (call): issue a console token, return its
       connect info.
+    * 6.3 - the server actions, each a cast named by its row in
+      nova.compute.server_actions and sent by ``send_action``:
+      stop_instance(instance, clean_shutdown), start_instance(instance),
+      reboot_instance(instance, reboot_type), pause_instance,
+      unpause_instance, suspend_instance, resume_instance,
+      trigger_crash_dump (each with instance only).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -165,3 +172,24 @@ class ComputeAPI:
         cctxt = client.prepare(server=instance.host, version=version)
         return cctxt.call(ctxt, "get_vnc_console", instance=instance,
                           console_type=console_type)
+
+    # -- server actions (6.3+) ----------------------------------------------------
+
+    def send_action(self, ctxt, instance, row, **kwargs):
+        """Send the compute RPC of a server action row to the instance's host.
+
+        :param row: a nova.compute.server_actions.ServerAction with ``rpc``.
+        :param kwargs: the method's arguments besides ``instance``.
+        :returns: the host's answer for a call, None for a cast.
+        :raises ComputeHostTooOld: the compute RPC cap is below the row's
+            version (an older nova-compute still runs); nothing is sent.
+        :raises oslo_messaging.MessagingTimeout: a call was not answered.
+        """
+        version = row.rpc.version
+        client = self.router.client(ctxt)
+        if not client.can_send_version(version):
+            raise exception.ComputeHostTooOld(
+                method=row.rpc.method, version=version, version_cap=client.version_cap)
+        cctxt = client.prepare(server=instance.host, version=version)
+        send = cctxt.call if row.rpc.call else cctxt.cast
+        return send(ctxt, row.rpc.method, instance=instance, **kwargs)

@@ -153,6 +153,22 @@ Related options:
 * [api] enable_instance_password
 """,
     ),
+    cfg.IntOpt(
+        "shutdown_timeout",
+        default=60,
+        min=0,
+        help="""
+Seconds a guest is given to shut down cleanly (ACPI power button) when a
+server is stopped, shelved or rescued, before it is powered off.
+
+Default: 60
+
+Possible values:
+* 0: power off at once, without asking the guest.
+* A positive integer number of seconds. An image may set its own with
+  the os_shutdown_timeout property.
+""",
+    ),
     cfg.BoolOpt(
         "resume_guests_state_on_host_boot",
         default=False,

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 3
+SERVICE_VERSION = 4
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -41,6 +41,10 @@ SERVICE_VERSION_HISTORY = (
     # 3: compute RPC 6.2 (get_vnc_console: nova-compute issues console
     #    tokens for nova-novncproxy).
     {"description": "compute RPC 6.2: get_vnc_console"},
+    # 4: compute RPC 6.3 (the server actions of nova.compute.server_actions:
+    #    stop, start, reboot, pause, unpause, suspend, resume,
+    #    trigger_crash_dump).
+    {"description": "compute RPC 6.3: server actions"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

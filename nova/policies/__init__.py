@@ -19,9 +19,11 @@ _MODULES = (
     "flavor_manage",
     "hypervisors",
     "images",
+    "instance_actions",
     "keypairs",
     "limits",
     "remote_consoles",
+    "server_actions",
     "servers",
     "services",
 )

@@ -34,8 +34,6 @@ rules = [
     _rule("show:host_status", base.ADMIN,
           "Show the host_status of a server (2.16).",
           [("GET", "/servers/{server_id}"), ("GET", "/servers/detail")]),
-    _rule("create", base.PROJECT_MEMBER_OR_ADMIN, "Create a server.",
-          [("POST", "/servers")]),
     _rule("create:forced_host", base.ADMIN,
           "Create a server on a given host or node (availability_zone "
           "'zone:host:node'), bypassing the scheduler's filters.",
@@ -52,26 +50,6 @@ rules = [
           "Boot from an image with a flavor of root_gb 0 (the disk then grows to "
           "the image's size, unbounded by the flavor).",
           [("POST", "/servers")]),
-    _rule("update", base.PROJECT_MEMBER_OR_ADMIN, "Update a server.",
-          [("PUT", "/servers/{server_id}")]),
-    _rule("delete", base.PROJECT_MEMBER_OR_ADMIN, "Delete a server.",
-          [("DELETE", "/servers/{server_id}")]),
-    _rule("reboot", base.PROJECT_MEMBER_OR_ADMIN, "Reboot a server (reboot action).",
-          [("POST", _ACTION)]),
-    _rule("start", base.PROJECT_MEMBER_OR_ADMIN, "Start a server (os-start action).",
-          [("POST", _ACTION)]),
-    _rule("stop", base.PROJECT_MEMBER_OR_ADMIN, "Stop a server (os-stop action).",
-          [("POST", _ACTION)]),
-    _rule("resize", base.PROJECT_MEMBER_OR_ADMIN, "Resize a server (resize action).",
-          [("POST", _ACTION)]),
-    _rule("confirm_resize", base.PROJECT_MEMBER_OR_ADMIN,
-          "Confirm a resize (confirmResize action).", [("POST", _ACTION)]),
-    _rule("revert_resize", base.PROJECT_MEMBER_OR_ADMIN,
-          "Revert a resize (revertResize action).", [("POST", _ACTION)]),
-    _rule("rebuild", base.PROJECT_MEMBER_OR_ADMIN, "Rebuild a server (rebuild action).",
-          [("POST", _ACTION)]),
-    _rule("create_image", base.PROJECT_MEMBER_OR_ADMIN,
-          "Snapshot a server (createImage action).", [("POST", _ACTION)]),
 ]
 
 

@@ -32,6 +32,9 @@ class ComputeDriver(abc.ABC):
         "has_imagecache": False,
         "supports_console_output": True,
         "supports_vnc_console": False,
+        "supports_pause": False,
+        "supports_suspend": False,
+        "supports_trigger_crash_dump": False,
     }
 
     def __init__(self, virtapi=None):
@@ -115,11 +118,53 @@ class ComputeDriver(abc.ABC):
         """Return the guest's serial console log as bytes (may be empty)."""
 
     def power_off(self, instance, timeout=0, retry_interval=0):
-        """Stop the guest; ``timeout`` seconds of clean shutdown before forcing."""
+        """Stop the guest; ``timeout`` seconds of clean shutdown before forcing.
+
+        :param timeout: seconds the guest has to shut down after the ACPI
+            power button; 0 powers it off at once.
+        :param retry_interval: seconds between checks of the guest's state.
+        Succeeds when the guest is already off.
+        """
         raise NotImplementedError()
 
     def power_on(self, context, instance, network_info=None, block_device_info=None):
         """Start a stopped guest."""
+        raise NotImplementedError()
+
+    def reboot(self, context, instance, reboot_type):
+        """Reboot the guest.
+
+        :param reboot_type: "SOFT": ask the guest to shut down (ACPI) and
+            start it again, falling back to HARD when it has not shut down
+            within [libvirt] wait_soft_reboot_seconds (or the driver's
+            equivalent); "HARD": power it off and start it again from its
+            definition, whatever state it is in (also from off, paused or
+            suspended).
+        Returns when the guest runs again.
+        """
+        raise NotImplementedError()
+
+    def pause(self, instance):
+        """Stop the guest's CPUs, keeping it in memory (capability supports_pause)."""
+        raise NotImplementedError()
+
+    def unpause(self, instance):
+        """Let a paused guest run again."""
+        raise NotImplementedError()
+
+    def suspend(self, context, instance):
+        """Save the guest's memory to disk and stop it (capability supports_suspend)."""
+        raise NotImplementedError()
+
+    def resume(self, context, instance, network_info=None, block_device_info=None):
+        """Start a suspended guest from its saved memory."""
+        raise NotImplementedError()
+
+    def trigger_crash_dump(self, instance):
+        """Inject an NMI into the guest (capability supports_trigger_crash_dump).
+
+        :raises InstanceNotRunning: the guest is not running.
+        """
         raise NotImplementedError()
 
     def get_vnc_console(self, context, instance):

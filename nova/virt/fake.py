@@ -16,6 +16,11 @@ from nova.virt import driver, hardware, node
 
 CONF = nova_conf.CONF
 
+#: node uuid -> (lock, guests, console logs) of each fake hypervisor in this
+#: process; see FakeDriver.init_host.
+_HYPERVISORS = {}
+_HYPERVISORS_LOCK = threading.Lock()
+
 
 class FakeDriver(driver.ComputeDriver):
     """Guests are dict entries; "booting" one takes no time.
@@ -23,7 +28,9 @@ class FakeDriver(driver.ComputeDriver):
     Capacity: 1000 VCPU, 800000 MiB RAM, 600000 GiB disk, none used.
     """
 
-    capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True)
+    capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True,
+                        supports_pause=True, supports_suspend=True,
+                        supports_trigger_crash_dump=True)
 
     vcpus = 1000
     memory_mb = 800000
@@ -40,6 +47,11 @@ class FakeDriver(driver.ComputeDriver):
     def init_host(self, host):
         self._nodename = host
         self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
+        # Guests outlive nova-compute, as on a real host: a compute restarted
+        # in this process on the same node finds the guests it left.
+        with _HYPERVISORS_LOCK:
+            self._lock, self._guests, self._console = _HYPERVISORS.setdefault(
+                self._node_uuid, (self._lock, self._guests, self._console))
 
     def get_available_nodes(self, refresh=False):
         return [self._nodename or CONF.host]
@@ -100,6 +112,28 @@ class FakeDriver(driver.ComputeDriver):
     def power_on(self, context, instance, network_info=None, block_device_info=None):
         self._set_state(instance, power_state.RUNNING)
 
+    def reboot(self, context, instance, reboot_type):
+        self._set_state(instance, power_state.RUNNING)
+        with self._lock:
+            self._console[instance.uuid] += (
+                f"fake guest {instance.uuid} rebooted ({reboot_type})\n".encode())
+
+    def pause(self, instance):
+        self._set_state(instance, power_state.PAUSED)
+
+    def unpause(self, instance):
+        self._set_state(instance, power_state.RUNNING)
+
+    def suspend(self, context, instance):
+        self._set_state(instance, power_state.SUSPENDED)
+
+    def resume(self, context, instance, network_info=None, block_device_info=None):
+        self._set_state(instance, power_state.RUNNING)
+
+    def trigger_crash_dump(self, instance):
+        if self.get_info(instance).state != power_state.RUNNING:
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+
     def get_vnc_console(self, context, instance):
         self.get_info(instance)
         return hardware.ConsoleVNC(host=CONF.my_ip, port=5900)
@@ -130,3 +164,18 @@ class SmallFakeDriver(FakeDriver):
     vcpus = 2
     memory_mb = 2048
     local_gb = 20
+
+
+class FailingActionsFakeDriver(FakeDriver):
+    """Reboots and pauses fail, as on a hypervisor that refuses them.
+
+    Drives the tests of an operation's failure handling: a failed reboot
+    leaves the server in ERROR with a fault, a failed pause reverts it to
+    ACTIVE with a fault (the server action table's ``on_error``).
+    """
+
+    def reboot(self, context, instance, reboot_type):
+        raise exception.NovaException(f"fake reboot failure for instance {instance.uuid}")
+
+    def pause(self, instance):
+        raise exception.NovaException(f"fake pause failure for instance {instance.uuid}")

@@ -100,3 +100,23 @@ def collection_links(req, items, collection, id_key="id"):
     params.append(("marker", str(marker)))
     query = urllib.parse.urlencode(params)
     return [{"rel": "next", "href": f"{application_url(req)}/{collection}?{query}"}]
+
+
+def conflict_for_invalid_state(exc, action, server_id):
+    """Return upstream's 409 for an action refused by the server's state.
+
+    :param exc: InstanceInvalidState (its kwargs name attr and state).
+    :param action: the action's name as the user sent it ("os-stop").
+    :returns: webob.exc.HTTPConflict whose message reads "Cannot 'os-stop'
+        instance <id> while it is in vm_state stopped", as upstream's.
+    """
+    attr = exc.kwargs.get("attr")
+    state = exc.kwargs.get("state")
+    if attr is None:
+        message = exc.format_message()
+    elif attr == "launched_at":
+        message = (f"Cannot '{action}' instance {server_id}: it has not booted yet")
+    else:
+        message = (f"Cannot '{action}' instance {server_id} while it is in "
+                   f"{attr} {state}")
+    return webob.exc.HTTPConflict(explanation=message)

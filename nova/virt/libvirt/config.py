@@ -41,16 +41,18 @@ class GuestSerialLog:
 
     A ``file`` serial device needs no reader attached, so a guest that
     prints before anyone looks still leaves its whole boot log on disk.
+    The file is appended to, so the log of a server that was stopped,
+    rebooted or rebuilt keeps every boot, as upstream's console log does.
     """
 
     log_path: str
 
     def to_elements(self):
         serial = ET.Element("serial", type="file")
-        ET.SubElement(serial, "source", path=self.log_path)
+        ET.SubElement(serial, "source", path=self.log_path, append="on")
         ET.SubElement(serial, "target", port="0")
         console = ET.Element("console", type="file")
-        ET.SubElement(console, "source", path=self.log_path)
+        ET.SubElement(console, "source", path=self.log_path, append="on")
         ET.SubElement(console, "target", type="serial", port="0")
         return [serial, console]
 

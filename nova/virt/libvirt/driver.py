@@ -64,6 +64,9 @@ class LibvirtDriver(driver.ComputeDriver):
         driver.ComputeDriver.capabilities,
         has_imagecache=True,
         supports_vnc_console=True,
+        supports_pause=True,
+        supports_suspend=True,
+        supports_trigger_crash_dump=True,
     )
 
     def __init__(self, virtapi=None, image_api=None):
@@ -221,7 +224,9 @@ class LibvirtDriver(driver.ComputeDriver):
             if exc.get_error_code() != libvirt.VIR_ERR_OPERATION_INVALID:
                 raise
         try:
-            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM)
+            # A suspended guest has a managed save image: it goes too.
+            dom.undefineFlags(libvirt.VIR_DOMAIN_UNDEFINE_NVRAM
+                              | libvirt.VIR_DOMAIN_UNDEFINE_MANAGED_SAVE)
         except libvirt.libvirtError as exc:
             if exc.get_error_code() != libvirt.VIR_ERR_NO_DOMAIN:
                 raise
@@ -236,9 +241,12 @@ class LibvirtDriver(driver.ComputeDriver):
         dom = self._host.lookup_domain(instance.uuid)
         if dom is None:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
-        state, _reason = dom.state()
-        return hardware.InstanceInfo(
-            state=_POWER_STATES.get(state, power_state.NOSTATE), internal_id=dom.name())
+        state, reason = dom.state()
+        nova_state = _POWER_STATES.get(state, power_state.NOSTATE)
+        if state == libvirt.VIR_DOMAIN_SHUTOFF and reason == libvirt.VIR_DOMAIN_SHUTOFF_SAVED:
+            # Suspended through managed save: off, with its memory on disk.
+            nova_state = power_state.SUSPENDED
+        return hardware.InstanceInfo(state=nova_state, internal_id=dom.name())
 
     def get_console_output(self, context, instance):
         path = self._console_log(instance)
@@ -254,19 +262,22 @@ class LibvirtDriver(driver.ComputeDriver):
             return b""
 
     def power_off(self, instance, timeout=0, retry_interval=0):
-        dom = self._host.lookup_domain(instance.uuid)
-        if dom is None:
-            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        dom = self._domain(instance)
         if not dom.isActive():
             return
         if timeout:
             dom.shutdown()
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                if not dom.isActive():
-                    return
-                time.sleep(max(retry_interval, 0.5))
-        dom.destroy()
+            if self._wait_until_off(dom, timeout, max(retry_interval, 0.5)):
+                LOG.info("Instance %s shut down cleanly", instance.uuid)
+                return
+            LOG.warning("Instance %s did not shut down within %d s; powering it off",
+                        instance.uuid, timeout)
+        try:
+            dom.destroy()
+        except libvirt.libvirtError as exc:
+            # It may have finished shutting down between the check and now.
+            if exc.get_error_code() != libvirt.VIR_ERR_OPERATION_INVALID:
+                raise
 
     def power_on(self, context, instance, network_info=None, block_device_info=None):
         dom = self._host.lookup_domain(instance.uuid)
@@ -274,6 +285,70 @@ class LibvirtDriver(driver.ComputeDriver):
             raise exception.InstanceNotFound(instance_id=instance.uuid)
         if not dom.isActive():
             dom.create()
+
+    def _domain(self, instance):
+        dom = self._host.lookup_domain(instance.uuid)
+        if dom is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        return dom
+
+    @staticmethod
+    def _wait_until_off(dom, timeout, interval=0.5):
+        """Poll until ``dom`` is off; True if it is within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if not dom.isActive():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(interval)
+
+    def reboot(self, context, instance, reboot_type):
+        dom = self._domain(instance)
+        if reboot_type == "SOFT" and dom.isActive() and \
+                dom.state()[0] == libvirt.VIR_DOMAIN_RUNNING:
+            # QEMU's own reboot would keep the running definition; a real
+            # shutdown and start picks up the domain's current definition.
+            dom.shutdown()
+            if self._wait_until_off(dom, CONF.libvirt.wait_soft_reboot_seconds):
+                dom.create()
+                LOG.info("Instance %s soft rebooted", instance.uuid)
+                return
+            LOG.warning("Instance %s did not shut down within %d s of the ACPI "
+                        "button; rebooting it hard", instance.uuid,
+                        CONF.libvirt.wait_soft_reboot_seconds)
+        self._hard_reboot(dom, instance)
+
+    def _hard_reboot(self, dom, instance):
+        if dom.isActive():
+            dom.destroy()
+        if dom.hasManagedSaveImage(0):
+            # A hard reboot boots afresh: the suspended memory is dropped.
+            dom.managedSaveRemove(0)
+        dom.create()
+        LOG.info("Instance %s hard rebooted", instance.uuid)
+
+    def pause(self, instance):
+        self._domain(instance).suspend()
+
+    def unpause(self, instance):
+        self._domain(instance).resume()
+
+    def suspend(self, context, instance):
+        # libvirt's managed save: memory to a file libvirt owns; the next
+        # create() restores from it.
+        self._domain(instance).managedSave(0)
+
+    def resume(self, context, instance, network_info=None, block_device_info=None):
+        dom = self._domain(instance)
+        if not dom.isActive():
+            dom.create()
+
+    def trigger_crash_dump(self, instance):
+        dom = self._domain(instance)
+        if dom.state()[0] != libvirt.VIR_DOMAIN_RUNNING:
+            raise exception.InstanceNotRunning(instance_id=instance.uuid)
+        dom.injectNMI(0)
 
     def get_vnc_console(self, context, instance):
         dom = self._host.lookup_domain(instance.uuid)

@@ -77,7 +77,9 @@ def test_compute_auto_cap_follows_the_oldest_compute(databases, fake_messaging,
     assert compute_rpcapi.ComputeAPI().router.default_client.version_cap is None
     objects.Service(ctxt, host="c1", binary="nova-compute", topic="compute",
                     report_count=0, disabled=False, forced_down=False).create()
-    assert compute_rpcapi.ComputeAPI().router.default_client.version_cap == "6.2"
+    # This code's own level: the newest version it serves.
+    newest = compute_rpcapi.SERVICE_VERSION_TO_RPC[service_obj.SERVICE_VERSION]
+    assert compute_rpcapi.ComputeAPI().router.default_client.version_cap == newest
     # An older compute (service version 1) holds everyone back to 6.0.
     old = objects.Service(ctxt, host="c0", binary="nova-compute", topic="compute",
                           report_count=0, disabled=False, forced_down=False)

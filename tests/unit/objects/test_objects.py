@@ -11,6 +11,7 @@ comment, and put the new "version-hash" shown in the failure message here.
 from oslo_versionedobjects import fixture
 
 from nova import objects
+from nova.notifications import payloads  # noqa: F401  (registers the payloads)
 from nova.objects import base
 
 objects.register_all()
@@ -28,9 +29,11 @@ object_data = {
     "ComputeNode": "1.0-bc848a354df6ee3f5d8500be954383d9",
     "ComputeNodeList": "1.0-9d71e5e99cfd11d09f509cd31f5ea876",
     "ConsoleAuthToken": "1.0-64803f4ab6b1bf92af587bbf21793390",
+    "ExceptionPayload": "1.0-96f178a12691e3ef0d8e3188fc481b90",
     "Destination": "1.0-07240d223a95c8b9399f7af21091ccfd",
     "Flavor": "1.0-a1cd62f2edd903c77bb8514761462e1d",
     "FlavorList": "1.0-52b5928600e7ca973aa4fc1e46f3934c",
+    "FlavorPayload": "1.0-56e2b91f410e4c394872b25627223fd9",
     "HVSpec": "1.0-de4b9ae8ca33938d865df4aeaa3cc39e",
     "HostMapping": "1.0-1a3390a696792a552ab7bd31a77ba9ac",
     "HostMappingList": "1.0-18ac2bfb8c1eb5545bed856da58a79bc",
@@ -40,6 +43,7 @@ object_data = {
     "InstanceActionEvent": "1.0-c9d764ed0d0c336c99c99300f6e4bfbd",
     "InstanceActionEventList": "1.0-13d92fb953030cdbfee56481756e02be",
     "InstanceActionList": "1.0-a2b2fb6006b47c27076d3a1d48baa759",
+    "InstanceActionPayload": "1.0-cc12b4511a0f230f576624415a6d1551",
     "InstanceFault": "1.0-7ef01f16f1084ad1304a513d6d410a38",
     "InstanceFaultList": "1.0-6bb72de2872fe49ded5eb937a93f2451",
     "InstanceGroup": "1.0-4723f60fd5e287f959fbbb4749595fe1",

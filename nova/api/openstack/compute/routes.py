@@ -15,9 +15,11 @@ from nova.api.openstack.compute import (
     flavors,
     hypervisors,
     images,
+    instance_actions,
     keypairs,
     limits,
     remote_consoles,
+    server_actions,
     servers,
     services,
     versions,
@@ -53,6 +55,8 @@ def route_table(compute_api_factory=default_compute_api):
     servers_ctrl = servers.ServersController(compute_api_factory)
     console_ctrl = console_output.ConsoleOutputController(servers_ctrl)
     remote_consoles_ctrl = remote_consoles.RemoteConsolesController(servers_ctrl)
+    actions_ctrl = server_actions.ServerActionsController(servers_ctrl)
+    instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
@@ -67,11 +71,16 @@ def route_table(compute_api_factory=default_compute_api):
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
         "/servers/detail": {"GET": servers_ctrl.detail},
-        "/servers/{id}": {"GET": servers_ctrl.show, "DELETE": servers_ctrl.delete},
+        "/servers/{id}": {"GET": servers_ctrl.show, "PUT": servers_ctrl.update,
+                          "DELETE": servers_ctrl.delete},
         "/servers/{id}/action": {"POST": router.Actions({
+            **actions_ctrl.handlers(),
             "os-getConsoleOutput": console_ctrl.get_console_output,
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
         })},
+        "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
+        "/servers/{server_id}/os-instance-actions/{id}": {
+            "GET": instance_actions_ctrl.show},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},

@@ -271,6 +271,30 @@ class ServersController:
         return {"server": self._view.show(req, instance,
                                           self._host_statuses(req, [instance]))}
 
+    @validation.schema(schemas.update, "2.1", "2.18")
+    @validation.schema(schemas.update_v219, "2.19")
+    def update(self, req, id, body):
+        """PUT /servers/{id}: rename, describe (2.19), set access IPs; the server body."""
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        authorize(req.context, "os_compute_api:servers:update",
+                  {"project_id": instance.project_id})
+        server = body["server"]
+        changes = {}
+        for key, attr in (("name", "display_name"), ("description", "display_description"),
+                          ("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
+            if key in server:
+                changes[attr] = server[key]
+        if "OS-DCF:diskConfig" in server:
+            changes["auto_disk_config"] = server["OS-DCF:diskConfig"] == "AUTO"
+        try:
+            instance = self.compute_api.update(req.context, instance, **changes)
+        except exception.InstanceInvalidState as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+        except exception.InstanceNotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+        return {"server": self._view.show(req, instance,
+                                          self._host_statuses(req, [instance]))}
+
     @wsgi.response(204)
     def delete(self, req, id):
         """DELETE /servers/{id}: 204; the server goes away asynchronously."""
@@ -279,6 +303,8 @@ class ServersController:
                   {"project_id": instance.project_id})
         try:
             self.compute_api.delete(req.context, instance)
+        except exception.InstanceIsLocked as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
         except exception.InstanceNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
         except exception.UnexpectedTaskStateError as exc:

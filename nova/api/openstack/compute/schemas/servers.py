@@ -165,3 +165,27 @@ get_console_output = {
     "required": ["os-getConsoleOutput"],
     "additionalProperties": False,
 }
+
+#: PUT /servers/{id} (2.1-2.18): name, IPs, disk config.
+update = {
+    "type": "object",
+    "properties": {
+        "server": {
+            "type": "object",
+            "properties": {
+                "name": parameter_types.name,
+                "accessIPv4": parameter_types.ipv4,
+                "accessIPv6": parameter_types.ipv6,
+                "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+            },
+            "additionalProperties": False,
+        },
+    },
+    "required": ["server"],
+    "additionalProperties": False,
+}
+
+#: PUT /servers/{id} from 2.19: and a description (null clears it).
+update_v219 = copy.deepcopy(update)
+update_v219["properties"]["server"]["properties"]["description"] = \
+    parameter_types.description
