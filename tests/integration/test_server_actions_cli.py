@@ -1,0 +1,152 @@
+"""Everyday server actions on a real QEMU guest, driven with the ``openstack`` CLI.
+
+One server of a private quickstart (MariaDB) goes through stop, start,
+soft and hard reboot, pause, suspend, lock and rename. After each action
+libvirt's view of the domain and the guest's own console log (appended
+across boots) show its effect: a graceful stop prints the guest's ACPI
+power-off line, each boot prints the boot marker again, a resumed guest
+does not boot again. ``openstack server event list`` shows the history.
+"""
+
+import secrets
+import time
+
+import libvirt
+import pytest
+
+from tests.integration.quickstart_cloud import (
+    CONSOLE_TIMEOUT,
+    FLAVOR,
+    IMAGE,
+    MARKER,
+    nic_args,
+    quickstart_cloud,
+    wait_for_status,
+)
+
+pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit, pytest.mark.mysql]
+
+#: What the guest prints when the ACPI power button shuts it down
+#: (tools/build-guest-image.sh).
+POWEROFF = "NOVA-GUEST-POWEROFF"
+
+
+@pytest.fixture(scope="module")
+def deployment(libvirt_host):
+    with quickstart_cloud("mysql", "actions") as deployment:
+        yield deployment
+
+
+@pytest.fixture(scope="module")
+def server(deployment):
+    name = f"actions-{secrets.token_hex(3)}"
+    created = deployment.openstack_json(
+        "server", "create", "--flavor", FLAVOR, "--image", IMAGE,
+        *nic_args(deployment), name)
+    server_id = created["id"]
+    wait_for_status(deployment, server_id, "ACTIVE")
+    wait_for_console_count(deployment, server_id, MARKER, 1)
+    yield server_id
+    deployment.openstack("server", "delete", "--wait", server_id, check=False,
+                         timeout=150)
+
+
+def console(deployment, server_id):
+    return deployment.openstack("console", "log", "show", server_id).stdout
+
+
+def wait_for_console_count(deployment, server_id, line, count):
+    """Wait until ``line`` appears ``count`` times in the console log; return it."""
+    deadline = time.monotonic() + CONSOLE_TIMEOUT
+    text = ""
+    while time.monotonic() < deadline:
+        text = console(deployment, server_id)
+        if text.count(line) >= count:
+            assert text.count(line) == count, text[-3000:]
+            return text
+        time.sleep(2)
+    pytest.fail(f"{line} not {count} times in the console log after {CONSOLE_TIMEOUT}s; "
+                f"it ends:\n{text[-3000:]}\n{deployment.log_tails()}", pytrace=False)
+
+
+def domain(server_id):
+    conn = libvirt.open("qemu:///system")
+    try:
+        dom = conn.lookupByUUIDString(server_id)
+        return dom.state()[0], dom.hasManagedSaveImage(0)
+    finally:
+        conn.close()
+
+
+def action(deployment, server_id, *args, wanted):
+    deployment.openstack("server", *args, server_id)
+    return wait_for_status(deployment, server_id, wanted)
+
+
+def test_stop_is_graceful_and_start_boots_again(deployment, server):
+    stopped = action(deployment, server, "stop", wanted="SHUTOFF")
+    assert stopped["OS-EXT-STS:power_state"] == "Shutdown", stopped
+    assert domain(server)[0] == libvirt.VIR_DOMAIN_SHUTOFF
+    # The guest saw the ACPI button: a clean shutdown, not a pulled plug.
+    assert console(deployment, server).count(POWEROFF) == 1
+
+    action(deployment, server, "start", wanted="ACTIVE")
+    assert domain(server)[0] == libvirt.VIR_DOMAIN_RUNNING
+    wait_for_console_count(deployment, server, MARKER, 2)
+
+
+def test_soft_reboot_shuts_down_then_boots(deployment, server):
+    action(deployment, server, "reboot", "--soft", wanted="ACTIVE")
+    text = wait_for_console_count(deployment, server, MARKER, 3)
+    assert text.count(POWEROFF) == 2
+
+
+def test_hard_reboot_boots_without_asking_the_guest(deployment, server):
+    action(deployment, server, "reboot", "--hard", wanted="ACTIVE")
+    text = wait_for_console_count(deployment, server, MARKER, 4)
+    assert text.count(POWEROFF) == 2
+
+
+def test_pause_and_unpause(deployment, server):
+    action(deployment, server, "pause", wanted="PAUSED")
+    assert domain(server)[0] == libvirt.VIR_DOMAIN_PAUSED
+    action(deployment, server, "unpause", wanted="ACTIVE")
+    assert domain(server)[0] == libvirt.VIR_DOMAIN_RUNNING
+
+
+def test_suspend_saves_the_guest_and_resume_restores_it(deployment, server):
+    action(deployment, server, "suspend", wanted="SUSPENDED")
+    state, saved = domain(server)
+    assert state == libvirt.VIR_DOMAIN_SHUTOFF and saved
+    action(deployment, server, "resume", wanted="ACTIVE")
+    assert domain(server) == (libvirt.VIR_DOMAIN_RUNNING, False)
+    # Restored from memory, not booted: still four boots.
+    time.sleep(3)
+    assert console(deployment, server).count(MARKER) == 4
+
+
+def test_lock_unlock_and_rename(deployment, server):
+    deployment.openstack("server", "lock", server)
+    shown = deployment.openstack_json("--os-compute-api-version", "2.9",
+                                      "server", "show", server)
+    assert shown["locked"] is True
+    deployment.openstack("server", "unlock", server)
+    shown = deployment.openstack_json("--os-compute-api-version", "2.9",
+                                      "server", "show", server)
+    assert shown["locked"] is False
+    deployment.openstack("server", "set", "--name", "renamed-by-cli", server)
+    assert deployment.openstack_json("server", "show", server)["name"] == "renamed-by-cli"
+
+
+def test_event_list_shows_the_history(deployment, server):
+    events = deployment.openstack_json("server", "event", "list", server)
+    actions = [e["Action"] for e in events]
+    assert actions[-1] == "create"
+    for name in ("stop", "start", "reboot", "pause", "unpause", "suspend", "resume",
+                 "lock", "unlock"):
+        assert name in actions, actions
+    stop = next(e for e in events if e["Action"] == "stop")
+    shown = deployment.openstack_json("server", "event", "show", server,
+                                      stop["Request ID"])
+    assert [e["event"] for e in shown["events"]] == ["compute_stop_instance"]
+    assert shown["events"][0]["result"] == "Success"
