@@ -544,3 +544,13 @@ class InstancePowerOffFailure(Invalid):
 class InstancePowerOnFailure(Invalid):
     msg_fmt = "Failed to power on instance: %(reason)s"
     code = 409
+
+
+class InstanceAgentNotEnabled(Invalid):
+    msg_fmt = "Guest agent is not enabled for the instance"
+    code = 409
+
+
+class InstancePasswordSetFailed(Invalid):
+    msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
+    code = 409

@@ -40,6 +40,7 @@ MULTI_NAME_TEMPLATE = "%(name)s-%(count)d"
 MAX_USER_DATA_BYTES = 65535
 
 _DELETE = "DELETE /servers/{server_id}"
+_SOFT_DELETE = "DELETE /servers/{server_id}:SOFT"
 
 
 class API:
@@ -286,8 +287,13 @@ class API:
 
     # -- delete -----------------------------------------------------------------
 
-    def delete(self, context, instance):
+    def delete(self, context, instance, force=False):
         """Delete a server; returns once the delete is under way.
+
+        With [DEFAULT] reclaim_instance_interval set (and not ``force``, the
+        forceDelete action), a server on a live host is soft-deleted: its
+        guest is powered off and it is SOFT_DELETED, restorable until the
+        periodic reclaim deletes it.
 
         Not scheduled yet: the build request goes and the conductor drops
         the instance it may be creating. Never built (cell0, or ERROR with
@@ -312,13 +318,19 @@ class API:
             instance._context = cctxt
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, instance_actions.DELETE, want_result=False)
-            if not instance.host or not self._host_is_up(cctxt, instance.host):
+            host_up = bool(instance.host) and self._host_is_up(cctxt, instance.host)
+            soft = (CONF.reclaim_instance_interval > 0 and not force and host_up
+                    and instance.vm_state != vm_states.SOFT_DELETED)
+            if not host_up:
                 self._local_delete(cctxt, instance)
             else:
+                row = server_actions.get(_SOFT_DELETE if soft else _DELETE)
                 expected = instance.task_state
-                instance.task_state = task_states.DELETING
+                instance.task_state = row.task_state
                 instance.save(expected_task_state=[expected])
-                self.compute_rpcapi.terminate_instance(cctxt, instance)
+                self.compute_rpcapi.send_action(cctxt, instance, row)
+            if soft:
+                return  # still a server, until reclaimed or restored
         mapping.queued_for_delete = True
         mapping.save()
 
@@ -388,6 +400,18 @@ class API:
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.instance_action, want_result=False)
         return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
+
+    def rescue(self, context, instance, rescue_password=None, rescue_image_ref=None):
+        """Start a rescue (the "rescue" action).
+
+        :param rescue_image_ref: Glance image id to boot, None for the
+            server's own image.
+        :raises ImageNotFound: no such rescue image (400).
+        """
+        if rescue_image_ref:
+            self._image(context, rescue_image_ref)
+        self.start_action(context, instance, "rescue", rescue_password=rescue_password,
+                          rescue_image_ref=rescue_image_ref, clean_shutdown=True)
 
     def lock(self, context, instance, reason=None):
         """Lock a server (the "lock" action; the reason is 2.73's locked_reason).

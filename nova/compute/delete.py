@@ -7,19 +7,32 @@ allocation, then the row is soft-deleted; each step succeeds when its
 target is already gone, so a delete interrupted by a restart is simply
 run again by the start-up recovery. A delete that fails leaves the
 server in ERROR with a fault; deleting it again retries.
+
+With [DEFAULT] reclaim_instance_interval set, a delete is a soft delete:
+the guest is powered off and the server is SOFT_DELETED, restorable, until
+the periodic reclaim deletes it for good.
 """
 
+import datetime
 import logging
 
 from oslo_utils import timeutils
 
 from nova import exception, objects
-from nova.compute import operation, power_state, vm_states
+from nova.compute import (
+    instance_actions,
+    operation,
+    power,
+    power_state,
+    task_states,
+    vm_states,
+)
 
 LOG = logging.getLogger(__name__)
 
-#: The server action table's row of a delete.
+#: The server action table's rows of a delete and of a soft delete.
 DELETE = "DELETE /servers/{server_id}"
+SOFT_DELETE = "DELETE /servers/{server_id}:SOFT"
 
 
 def terminate_instance(svc, context, instance):
@@ -43,3 +56,52 @@ def terminate_instance(svc, context, instance):
         except exception.InstanceNotFound:
             LOG.info("Instance %s was already deleted", instance.uuid)
     LOG.info("Instance %s deleted from %s", instance.uuid, svc.host)
+
+
+def soft_delete_instance(svc, context, instance):
+    """Power the guest off and keep it restorable; SOFT_DELETED.
+
+    Used when [DEFAULT] reclaim_instance_interval is positive; the guest
+    and its disks stay until ``reclaim_queued_deletes`` removes them.
+    """
+    with operation.instance_operation(svc, context, instance, SOFT_DELETE) as op:
+        svc.driver.power_off(instance, power.shutdown_timeout(instance), retry_interval=1)
+        op.finish(vm_state=vm_states.SOFT_DELETED,
+                  power_state=operation.power_state_of(svc.driver, instance),
+                  terminated_at=timeutils.utcnow())
+
+
+def restore_instance(svc, context, instance):
+    """Power a soft-deleted server's guest on again; ACTIVE."""
+    with operation.instance_operation(svc, context, instance, "restore") as op:
+        svc.driver.power_on(context, instance)
+        op.finish(vm_state=vm_states.ACTIVE,
+                  power_state=operation.power_state_of(svc.driver, instance),
+                  terminated_at=None)
+
+
+def reclaim_queued_deletes(svc, context, interval):
+    """Delete for good the soft-deleted servers of this host older than ``interval``.
+
+    :param interval: [DEFAULT] reclaim_instance_interval, seconds.
+    :returns: the uuids deleted.
+    """
+    cutoff = timeutils.utcnow() - datetime.timedelta(seconds=interval)
+    reclaimed = []
+    for instance in objects.InstanceList.get_by_filters(
+            context, {"host": svc.host, "vm_state": [vm_states.SOFT_DELETED],
+                      "task_state": [None], "deleted": False, "soft_deleted": True}):
+        if instance.terminated_at and instance.terminated_at.replace(tzinfo=None) > cutoff:
+            continue
+        try:
+            instance.task_state = task_states.DELETING
+            instance.save(expected_task_state=[None])
+            objects.InstanceAction.action_start(
+                context, instance.uuid, instance_actions.DELETE, want_result=False)
+            terminate_instance(svc, context, instance)
+            reclaimed.append(instance.uuid)
+        except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
+            LOG.info("Instance %s changed while being reclaimed", instance.uuid)
+        except Exception:
+            LOG.exception("Could not reclaim instance %s", instance.uuid)
+    return reclaimed

@@ -23,9 +23,11 @@ from nova.compute import (
     consoles,
     delete,
     operation,
+    password,
     power,
     power_sync,
     recovery,
+    rescue,
     resource_tracker,
 )
 from nova.conductor import compute_task_rpcapi
@@ -39,7 +41,7 @@ CONF = nova_conf.CONF
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.3, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.5, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -52,7 +54,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.3")
+    target = messaging.Target(version="6.5")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -79,6 +81,9 @@ class ComputeManager(manager.Manager):
         self.set_periodic_spacing("_sync_power_states", CONF.sync_power_state_interval)
         self.set_periodic_spacing("update_available_resource",
                                   CONF.update_resources_interval)
+        reclaim = CONF.reclaim_instance_interval
+        self.set_periodic_spacing("_reclaim_queued_deletes",
+                                  max(1, reclaim // 2) if reclaim > 0 else -1)
 
     # -- life cycle -------------------------------------------------------------
 
@@ -117,6 +122,11 @@ class ComputeManager(manager.Manager):
                     context, nodename, service_id=self._service_id)
             except Exception:
                 LOG.exception("Could not update the resources of node %s", nodename)
+
+    @manager.periodic(spacing=60)
+    def _reclaim_queued_deletes(self, context):
+        """Delete for good the soft-deleted servers past reclaim_instance_interval."""
+        delete.reclaim_queued_deletes(self.svc, context, CONF.reclaim_instance_interval)
 
     @manager.periodic(spacing=600)
     def _sync_power_states(self, context):
@@ -209,3 +219,32 @@ class ComputeManager(manager.Manager):
     def trigger_crash_dump(self, context, instance):
         """trigger_crash_dump (2.17)."""
         power.trigger_crash_dump(self.svc, context, instance)
+
+    # -- RPC 6.5: rescue, soft delete, password ---------------------------------
+
+    def rescue_instance(self, context, instance, rescue_password=None,
+                        rescue_image_ref=None, clean_shutdown=True):
+        """rescue (see nova.compute.rescue)."""
+        rescue.rescue_instance(self.svc, context, instance, rescue_password,
+                               rescue_image_ref, clean_shutdown)
+
+    def unrescue_instance(self, context, instance):
+        """unrescue."""
+        rescue.unrescue_instance(self.svc, context, instance)
+
+    def soft_delete_instance(self, context, instance):
+        """DELETE with [DEFAULT] reclaim_instance_interval set (nova.compute.delete)."""
+        delete.soft_delete_instance(self.svc, context, instance)
+
+    def restore_instance(self, context, instance):
+        """restore a soft-deleted server."""
+        delete.restore_instance(self.svc, context, instance)
+
+    @messaging.expected_exceptions(exception.InstanceAgentNotEnabled,
+                                   exception.InstancePasswordSetFailed,
+                                   exception.UnexpectedTaskStateError,
+                                   exception.InstanceNotFound,
+                                   NotImplementedError)
+    def set_admin_password(self, context, instance, new_pass):
+        """changePassword (a call: the caller hears how it went)."""
+        password.set_admin_password(self.svc, context, instance, new_pass)

@@ -29,6 +29,7 @@ SERVICE_VERSION_TO_RPC = {
     2: "6.1",
     3: "6.2",
     4: "6.3",
+    6: "6.5",
 }
 
 
@@ -70,6 +71,10 @@ class ComputeAPI:
       reboot_instance(instance, reboot_type), pause_instance,
       unpause_instance, suspend_instance, resume_instance,
       trigger_crash_dump (each with instance only).
+    * 6.5 - rescue_instance(instance, rescue_password, rescue_image_ref,
+      clean_shutdown), unrescue_instance(instance),
+      soft_delete_instance(instance), restore_instance(instance) (casts);
+      set_admin_password(instance, new_pass) (call).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running

@@ -159,6 +159,7 @@ READER = policy_base.PROJECT_READER_OR_ADMIN
 ADMIN = policy_base.ADMIN
 
 _V63 = "6.3"
+_V65 = "6.5"
 
 ROWS = (
     # -- power ------------------------------------------------------------
@@ -230,6 +231,42 @@ ROWS = (
         rpc=Rpc("trigger_crash_dump", _V63), min_version="2.17",
         capability="supports_trigger_crash_dump", on_restart=NOTHING,
         notification="trigger_crash_dump"),
+    # -- rescue ---------------------------------------------------------------
+    ServerAction(
+        "rescue", "rescue", "os_compute_api:os-rescue", MEMBER,
+        "Rescue a server: boot a rescue image with the server's disk attached "
+        "second.",
+        vm_states=(vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR),
+        task_state=task_states.RESCUING,
+        rpc=Rpc("rescue_instance", _V65),
+        capability="supports_rescue", on_restart=REVERT, notification="rescue"),
+    ServerAction(
+        "unrescue", "unrescue", "os_compute_api:os-unrescue", MEMBER,
+        "Unrescue a server: boot it from its own disk again.",
+        vm_states=(vm_states.RESCUED,),
+        task_state=task_states.UNRESCUING,
+        rpc=Rpc("unrescue_instance", _V65),
+        capability="supports_rescue", on_restart=RETRY, notification="unrescue"),
+    # -- password ---------------------------------------------------------------
+    ServerAction(
+        "changePassword", "changePassword", "os_compute_api:os-admin-password",
+        MEMBER, "Change the administrative password of a server's guest.",
+        vm_states=(vm_states.ACTIVE,),
+        task_state=task_states.UPDATING_PASSWORD,
+        rpc=Rpc("set_admin_password", _V65, call=True), on_restart=REVERT),
+    # -- soft delete ([DEFAULT] reclaim_instance_interval) --------------------
+    ServerAction(
+        "restore", "restore", "os_compute_api:os-deferred-delete:restore", MEMBER,
+        "Restore a soft-deleted server.",
+        vm_states=(vm_states.SOFT_DELETED,),
+        task_state=task_states.RESTORING,
+        rpc=Rpc("restore_instance", _V65), on_restart=RETRY, notification="restore"),
+    ServerAction(
+        "forceDelete", "delete", "os_compute_api:os-deferred-delete:force", MEMBER,
+        "Delete a soft-deleted server at once.",
+        task_states=ANY, task_state=task_states.DELETING, must_have_launched=False,
+        rpc=Rpc("terminate_instance", "6.1"), on_error=ERROR, on_restart=RETRY,
+        notification="delete"),
     # -- lock (the API alone) -------------------------------------------------
     ServerAction(
         "lock", "lock", "os_compute_api:os-lock-server:lock", MEMBER,
@@ -265,7 +302,14 @@ ROWS = (
         task_states=ANY, task_state=task_states.DELETING,
         must_have_launched=False,
         rpc=Rpc("terminate_instance", "6.1"),
-        on_restart=RETRY, notification="delete"),
+        on_error=ERROR, on_restart=RETRY, notification="delete"),
+    ServerAction(
+        "DELETE /servers/{server_id}", "delete", _servers("delete"), MEMBER,
+        "Delete a server.", variant="SOFT",
+        task_states=ANY, task_state=task_states.SOFT_DELETING,
+        must_have_launched=False,
+        rpc=Rpc("soft_delete_instance", _V65), on_restart=RETRY,
+        notification="soft_delete"),
 )
 
 #: Rows by name ("os-stop", "reboot:HARD", "DELETE /servers/{server_id}").

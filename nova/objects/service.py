@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 4
+SERVICE_VERSION = 6
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -45,6 +45,12 @@ SERVICE_VERSION_HISTORY = (
     #    stop, start, reboot, pause, unpause, suspend, resume,
     #    trigger_crash_dump).
     {"description": "compute RPC 6.3: server actions"},
+    # 5: compute RPC 6.4 (the image actions: rebuild, snapshot, backup,
+    #    shelve) -- numbered here so that both may land in either order.
+    {"description": "compute RPC 6.4: image actions"},
+    # 6: compute RPC 6.5 (rescue, unrescue, soft delete, restore,
+    #    set_admin_password).
+    {"description": "compute RPC 6.5: rescue, soft delete, password"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

@@ -35,6 +35,7 @@ class ComputeDriver(abc.ABC):
         "supports_pause": False,
         "supports_suspend": False,
         "supports_trigger_crash_dump": False,
+        "supports_rescue": False,
     }
 
     def __init__(self, virtapi=None):
@@ -164,6 +165,28 @@ class ComputeDriver(abc.ABC):
         """Inject an NMI into the guest (capability supports_trigger_crash_dump).
 
         :raises InstanceNotRunning: the guest is not running.
+        """
+        raise NotImplementedError()
+
+    def rescue(self, context, instance, image_meta, rescue_password, timeout=0):
+        """Boot ``image_meta`` with the instance's disk attached second.
+
+        :param image_meta: the rescue image's Glance metadata dict.
+        :param rescue_password: admin password for the rescue guest, or None.
+        :param timeout: seconds the running guest gets to shut down first.
+        Capability supports_rescue. ``unrescue`` undoes it.
+        """
+        raise NotImplementedError()
+
+    def unrescue(self, context, instance):
+        """Remove the rescue guest and boot the instance from its own disk."""
+        raise NotImplementedError()
+
+    def set_admin_password(self, instance, new_pass):
+        """Set the guest's administrative password.
+
+        :raises InstanceAgentNotEnabled: the guest runs no agent to do it.
+        :raises NotImplementedError: the driver cannot set passwords.
         """
         raise NotImplementedError()
 

@@ -30,7 +30,7 @@ class FakeDriver(driver.ComputeDriver):
 
     capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True,
                         supports_pause=True, supports_suspend=True,
-                        supports_trigger_crash_dump=True)
+                        supports_trigger_crash_dump=True, supports_rescue=True)
 
     vcpus = 1000
     memory_mb = 800000
@@ -43,6 +43,8 @@ class FakeDriver(driver.ComputeDriver):
         self._console = {}  # instance uuid -> bytes
         self._nodename = None
         self._node_uuid = None
+        #: instance uuid -> the admin password last set (for tests).
+        self.passwords = {}
 
     def init_host(self, host):
         self._nodename = host
@@ -133,6 +135,23 @@ class FakeDriver(driver.ComputeDriver):
     def trigger_crash_dump(self, instance):
         if self.get_info(instance).state != power_state.RUNNING:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
+
+    def rescue(self, context, instance, image_meta, rescue_password, timeout=0):
+        self._set_state(instance, power_state.RUNNING)
+        with self._lock:
+            self._console[instance.uuid] += (
+                f"fake guest {instance.uuid} rescued with image {image_meta['id']}\n"
+                .encode())
+
+    def unrescue(self, context, instance):
+        self._set_state(instance, power_state.RUNNING)
+        with self._lock:
+            self._console[instance.uuid] += f"fake guest {instance.uuid} unrescued\n".encode()
+
+    def set_admin_password(self, instance, new_pass):
+        self.get_info(instance)
+        with self._lock:
+            self.passwords[instance.uuid] = new_pass
 
     def get_vnc_console(self, context, instance):
         self.get_info(instance)

@@ -1,7 +1,7 @@
 """Everyday server actions on a real QEMU guest, driven with the ``openstack`` CLI.
 
 One server of a private quickstart (MariaDB) goes through stop, start,
-soft and hard reboot, pause, suspend, lock and rename. After each action
+soft and hard reboot, pause, suspend, lock, rename, rescue and unrescue. After each action
 libvirt's view of the domain and the guest's own console log (appended
 across boots) show its effect: a graceful stop prints the guest's ACPI
 power-off line, each boot prints the boot marker again, a resumed guest
@@ -138,12 +138,23 @@ def test_lock_unlock_and_rename(deployment, server):
     assert deployment.openstack_json("server", "show", server)["name"] == "renamed-by-cli"
 
 
+def test_rescue_boots_the_rescue_image_with_the_disk_second(deployment, server):
+    action(deployment, server, "rescue", wanted="RESCUE")
+    text = wait_for_console_count(deployment, server, MARKER, 5)
+    # The rescue guest sees its own disk and the server's, second.
+    assert text.split(MARKER)[-2].count("NOVA-GUEST-DISKS: vda vdb") == 1, text[-2000:]
+    action(deployment, server, "unrescue", wanted="ACTIVE")
+    text = wait_for_console_count(deployment, server, MARKER, 6)
+    last_boot = text.split(MARKER)[-2]
+    assert "NOVA-GUEST-DISKS: vda " in last_boot and "vdb" not in last_boot, last_boot
+
+
 def test_event_list_shows_the_history(deployment, server):
     events = deployment.openstack_json("server", "event", "list", server)
     actions = [e["Action"] for e in events]
     assert actions[-1] == "create"
     for name in ("stop", "start", "reboot", "pause", "unpause", "suspend", "resume",
-                 "lock", "unlock"):
+                 "lock", "unlock", "rescue", "unrescue"):
         assert name in actions, actions
     stop = next(e for e in events if e["Action"] == "stop")
     shown = deployment.openstack_json("server", "event", "show", server,

@@ -1,5 +1,7 @@
 """Helpers every controller and view builder uses: links and pagination."""
 
+import secrets
+import string
 import urllib.parse
 
 import webob.exc
@@ -120,3 +122,15 @@ def conflict_for_invalid_state(exc, action, server_id):
         message = (f"Cannot '{action}' instance {server_id} while it is in "
                    f"{attr} {state}")
     return webob.exc.HTTPConflict(explanation=message)
+
+
+_PASSWORD_CHARS = string.ascii_letters + string.digits
+
+
+def generate_password(length=None):
+    """Return a random admin password of letters and digits.
+
+    :param length: number of characters; [DEFAULT] password_length when None.
+    """
+    length = length or CONF.password_length
+    return "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))

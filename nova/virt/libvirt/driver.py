@@ -8,6 +8,7 @@ offers VNC on [vnc] server_listen. [libvirt] virt_type is honoured as set:
 the driver never upgrades qemu to kvm because the host advertises kvm.
 """
 
+import contextlib
 import logging
 import os
 import shutil
@@ -67,6 +68,7 @@ class LibvirtDriver(driver.ComputeDriver):
         supports_pause=True,
         supports_suspend=True,
         supports_trigger_crash_dump=True,
+        supports_rescue=True,
     )
 
     def __init__(self, virtapi=None, image_api=None):
@@ -349,6 +351,56 @@ class LibvirtDriver(driver.ComputeDriver):
         if dom.state()[0] != libvirt.VIR_DOMAIN_RUNNING:
             raise exception.InstanceNotRunning(instance_id=instance.uuid)
         dom.injectNMI(0)
+
+    def _rescue_files(self, instance):
+        inst_dir = self._instance_dir(instance)
+        return (os.path.join(inst_dir, "unrescue.xml"),
+                os.path.join(inst_dir, "disk.rescue"))
+
+    def rescue(self, context, instance, image_meta, rescue_password, timeout=0):
+        dom = self._domain(instance)
+        unrescue_xml, rescue_path = self._rescue_files(instance)
+        # The server's own definition, to come back to at unrescue.
+        with open(unrescue_xml, "w") as handle:
+            handle.write(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+        self.power_off(instance, timeout, retry_interval=1)
+        base = self.image_cache.fetch(context, image_meta["id"])
+        rescue_disk = imagebackend.create_overlay(
+            base, rescue_path, size_gb=instance.flavor.root_gb)
+        kernel, initrd, cmdline = self._boot_files(context, image_meta)
+        guest = self.build_guest_config(instance, rescue_disk, kernel, initrd, cmdline)
+        # The server's disk second: the rescue guest sees it as vdb.
+        guest.disks.append(vconfig.GuestDisk(
+            source_path=os.path.join(self._instance_dir(instance), "disk"),
+            target_dev="vdb"))
+        conn = self._host.get_connection()
+        conn.defineXML(guest.to_xml()).create()
+        LOG.info("Instance %s rescued with image %s", instance.uuid, image_meta["id"])
+
+    def unrescue(self, context, instance):
+        dom = self._domain(instance)
+        unrescue_xml, rescue_path = self._rescue_files(instance)
+        if dom.isActive():
+            dom.destroy()
+        with open(unrescue_xml) as handle:
+            definition = handle.read()
+        self._host.get_connection().defineXML(definition).create()
+        for path in (rescue_path, unrescue_xml):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+        LOG.info("Instance %s unrescued", instance.uuid)
+
+    def set_admin_password(self, instance, new_pass):
+        sysmeta = instance.system_metadata if instance.obj_attr_is_set(
+            "system_metadata") else {}
+        if sysmeta.get("image_hw_qemu_guest_agent", "").lower() not in ("yes", "true", "1"):
+            # Only a guest agent can change a running guest's password.
+            raise exception.InstanceAgentNotEnabled()
+        try:
+            self._domain(instance).setUserPassword("root", new_pass, 0)
+        except libvirt.libvirtError as exc:
+            raise exception.InstancePasswordSetFailed(
+                instance=instance.uuid, reason=exc.get_error_message()) from exc
 
     def get_vnc_console(self, context, instance):
         dom = self._host.lookup_domain(instance.uuid)

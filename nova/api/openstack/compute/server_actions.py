@@ -18,12 +18,15 @@ import contextlib
 
 import webob.exc
 
+from nova import conf as nova_conf
 from nova import exception
 from nova.api import validation
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import server_actions as schemas
 from nova.compute import server_actions
 from nova.policy import authorize
+
+CONF = nova_conf.CONF
 
 #: Rule letting a non-admin unlock a server an admin locked (upstream's).
 UNLOCK_OVERRIDE = "os_compute_api:os-lock-server:unlock:unlock_override"
@@ -50,6 +53,9 @@ class ServerActionsController:
             "lock": self.lock,
             "unlock": self.unlock,
             "os-resetState": self.reset_state,
+            "rescue": self.rescue,
+            "changePassword": self.change_password,
+            "forceDelete": self.force_delete,
         }
         return {key: custom.get(key) or self._generic(key)
                 for key in server_actions.action_keys()}
@@ -130,6 +136,57 @@ class ServerActionsController:
         with translate_errors(row.key, id):
             self.compute_api.reset_state(req.context, instance,
                                          body["os-resetState"]["state"])
+
+
+    @wsgi.response(200)
+    @validation.schema(schemas.rescue)
+    def rescue(self, req, id, body):
+        """rescue {"adminPass", "rescue_image_ref"} -> {"adminPass"} (200).
+
+        The password is answered only when [api] enable_instance_password
+        is set, as upstream.
+        """
+        args = body["rescue"] or {}
+        password = args.get("adminPass") or common.generate_password()
+        row = server_actions.get("rescue")
+        instance = self._server(req, id, row)
+        with translate_errors(row.key, id):
+            try:
+                self.compute_api.rescue(req.context, instance, rescue_password=password,
+                                        rescue_image_ref=args.get("rescue_image_ref"))
+            except exception.ImageNotFound as exc:
+                raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+        if CONF.api.enable_instance_password:
+            return {"adminPass": password}
+        return {}
+
+    @wsgi.response(202)
+    @validation.schema(schemas.change_password)
+    def change_password(self, req, id, body):
+        """changePassword {"adminPass"}: 202 once the guest has it.
+
+        409 when the guest has no agent to set it; 501 when the hypervisor
+        cannot set passwords at all (upstream's answers).
+        """
+        try:
+            self._act(req, id, "changePassword",
+                      new_pass=body["changePassword"]["adminPass"])
+        except (exception.InstanceAgentNotEnabled,
+                exception.InstancePasswordSetFailed) as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+        except NotImplementedError as exc:
+            raise webob.exc.HTTPNotImplemented(
+                explanation="Unable to set password on instance") from exc
+
+    @wsgi.response(202)
+    @validation.schema(schemas.no_argument("forceDelete"))
+    def force_delete(self, req, id, body):
+        """forceDelete: delete a (soft-deleted) server now."""
+        row = server_actions.get("forceDelete")
+        instance = self._server(req, id, row)
+        with translate_errors(row.key, id):
+            server_actions.check_lock(req.context, instance, row)
+            self.compute_api.delete(req.context, instance, force=True)
 
 
 @contextlib.contextmanager

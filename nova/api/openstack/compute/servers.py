@@ -5,8 +5,6 @@ into bodies through views.servers; rules that depend on the microversion
 live in the schemas and the view builder, not in branches here.
 """
 
-import secrets
-import string
 
 import webob.exc
 from oslo_utils import strutils, timeutils
@@ -46,13 +44,6 @@ _USER_FILTERS = {
     "reservation_id", "name", "status", "image", "flavor", "changes-since",
     "changes-before", "all_tenants", "tags", "tags-any", "not-tags", "not-tags-any",
 }
-
-_PASSWORD_CHARS = string.ascii_letters + string.digits
-
-
-def _generate_password(length=12):
-    return "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
-
 
 def _image_from_block_devices(server):
     """Return the image reference to boot from: imageRef or its block device twin.
@@ -381,7 +372,7 @@ class ServersController:
             }
         }
         if CONF.api.enable_instance_password:
-            body["server"]["adminPass"] = server.get("adminPass") or _generate_password()
+            body["server"]["adminPass"] = server.get("adminPass") or common.generate_password()
         location = body["server"]["links"][0]["href"]
         return wsgi.ResponseObject(body, code=202, headers={"Location": location})
 

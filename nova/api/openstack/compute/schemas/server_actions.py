@@ -69,6 +69,44 @@ reset_state = {
 }
 
 
+#: rescue: null, or an object with adminPass and rescue_image_ref.
+rescue = {
+    "type": "object",
+    "properties": {
+        "rescue": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "adminPass": {"type": "string"},
+                        "rescue_image_ref": {"type": "string", "format": "uuid"},
+                    },
+                    "additionalProperties": False,
+                },
+            ],
+        },
+    },
+    "required": ["rescue"],
+    "additionalProperties": False,
+}
+
+#: changePassword: adminPass, required.
+change_password = {
+    "type": "object",
+    "properties": {
+        "changePassword": {
+            "type": "object",
+            "properties": {"adminPass": {"type": "string"}},
+            "required": ["adminPass"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["changePassword"],
+    "additionalProperties": False,
+}
+
+
 def no_argument(key):
     """Return the schema of an action ``key`` whose value is not looked at."""
     return {
