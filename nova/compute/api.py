@@ -243,19 +243,21 @@ class API:
         except exception.InstanceMappingNotFound:
             raise exception.InstanceNotFound(instance_id=instance_id) from None
         instance = None
-        if mapping.cell_mapping is None:
+        if mapping.cell_mapping is not None:
+            with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+                try:
+                    instance = objects.Instance.get_by_uuid(
+                        cctxt, instance_id, expected_attrs=expected_attrs)
+                except exception.InstanceNotFound:
+                    # The conductor maps the server to its cell before it
+                    # creates it there; until then the build request holds it.
+                    pass
+        if instance is None:
             try:
                 instance = objects.BuildRequest.get_by_instance_uuid(
                     context, instance_id).instance
             except exception.BuildRequestNotFound:
-                # The conductor moved it into a cell since we read the mapping.
-                mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance_id)
-        if instance is None:
-            if mapping.cell_mapping is None:
-                raise exception.InstanceNotFound(instance_id=instance_id)
-            with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-                instance = objects.Instance.get_by_uuid(
-                    cctxt, instance_id, expected_attrs=expected_attrs)
+                raise exception.InstanceNotFound(instance_id=instance_id) from None
         if not context.is_admin and instance.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
         return instance
@@ -303,17 +305,31 @@ class API:
         """
         server_actions.check_lock(context, instance, server_actions.get(_DELETE))
         mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
-        if mapping.cell_mapping is None:
-            try:
-                objects.BuildRequest.get_by_instance_uuid(context, instance.uuid).destroy()
-                self.reportclient.delete_allocation_for_instance(context, instance.uuid)
-                mapping.queued_for_delete = True
-                mapping.save()
-                return
-            except exception.BuildRequestNotFound:
-                instance = self.get(context, instance.uuid)
+        try:
+            # Not scheduled yet (or scheduled but not handed to its host):
+            # removing the build request stops the conductor, which then
+            # removes whatever it made; an instance already in the cell is
+            # deleted below as well.
+            objects.BuildRequest.get_by_instance_uuid(context, instance.uuid).destroy()
+        except exception.BuildRequestNotFound:
+            if mapping.cell_mapping is None:
+                # The conductor moved it into a cell since we read the mapping.
                 mapping = objects.InstanceMapping.get_by_instance_uuid(
                     context, instance.uuid)
+        else:
+            self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+            mapping.queued_for_delete = True
+            mapping.save()
+        if mapping.cell_mapping is None:
+            return
+        if not instance.obj_attr_is_set("id"):
+            # We hold the build request's copy; the cell has the real one
+            # (or nothing yet, and then the conductor will drop what it makes).
+            try:
+                with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+                    instance = objects.Instance.get_by_uuid(cctxt, instance.uuid)
+            except exception.InstanceNotFound:
+                return
         with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
             instance._context = cctxt
             objects.InstanceAction.action_start(

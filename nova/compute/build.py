@@ -17,7 +17,7 @@ import sys
 
 from oslo_utils import timeutils
 
-from nova import exception
+from nova import exception, objects
 from nova.compute import faults, operation, power_state, task_states, vm_states
 
 LOG = logging.getLogger(__name__)
@@ -57,6 +57,24 @@ class InstanceBuilder:
             LOG.info("Instance %s: %s", instance.uuid, exc.format_message())
         except Exception as exc:
             LOG.error("Instance %s is in ERROR: %s", instance.uuid, exc)
+
+    @staticmethod
+    def retry_arguments(instance):
+        """The build_and_run_instance arguments to build ``instance`` again here.
+
+        For a build a restart interrupted (or whose message was lost): the
+        image comes from what the API recorded in system metadata; with no
+        alternates a failure ends in ERROR rather than a reschedule. An
+        admin password and injected files given at create time are not
+        kept anywhere, so they are not applied again.
+        """
+        return {
+            "image": objects.ImageMeta.from_instance(instance).to_dict(),
+            "request_spec": None,
+            "filter_properties": {},
+            "node": instance.node,
+            "host_list": None,
+        }
 
     def _build(self, context, instance, image, request_spec, filter_properties,
                admin_password, injected_files, node, host_list):

@@ -100,6 +100,8 @@ class ComputeManager(manager.Manager):
     def _run_operation(self, context, instance, row):
         """Run ``row``'s RPC method here again, as if the message had arrived."""
         kwargs = {"reboot_type": row.variant} if row.variant else {}
+        if row.rpc.method == "build_and_run_instance":
+            kwargs = self.builder.retry_arguments(instance)
         getattr(self, row.rpc.method)(context, instance=instance, **kwargs)
 
     def pre_start_hook(self, service_ref):

@@ -151,46 +151,40 @@ def instance_operation(svc, context, instance, name, **notification_extra):
 
     with svc.running(instance.uuid):
         _notify(notify.START)
-        with instance_actions.action_event(context, instance, event, host=svc.host):
-            op = Operation(instance, row)
-            try:
+        try:
+            # The event finishes (Success or Error) before a failure shows in
+            # the instance, so whoever sees ERROR also sees why.
+            with instance_actions.action_event(context, instance, event, host=svc.host):
                 if not svc.has_capability(row.capability):
                     raise exception.UnsupportedByDriver(
                         action=row.name, capability=row.capability)
-                yield op
-            except exception.UnexpectedDeletingTaskStateError:
-                # Deleted while we worked: the delete owns the instance now.
+                yield Operation(instance, row)
+        except exception.RescheduledException:
+            # The build moved on to another host; its fault is recorded and
+            # the instance is the conductor's again.
+            raise
+        except exception.UnexpectedDeletingTaskStateError:
+            # Deleted while we worked: the delete owns the instance now.
+            LOG.info("Instance %s was deleted during %s", instance.uuid, row.name)
+            raise
+        except exception.UnexpectedTaskStateError as exc:
+            # Another action (a hard reboot, a reset) took over: nothing of
+            # ours to undo, and the winner owns the state.
+            LOG.info("Instance %s: %s gave way to another action: %s",
+                     instance.uuid, row.name, exc.format_message())
+            raise
+        except Exception as exc:
+            if isinstance(exc, exception.InstanceNotFound) and _deleted(instance):
                 LOG.info("Instance %s was deleted during %s", instance.uuid, row.name)
                 raise
-            except exception.InstanceNotFound as exc:
-                if _deleted(instance):
-                    LOG.info("Instance %s was deleted during %s", instance.uuid, row.name)
-                    raise
-                # The record exists: the hypervisor lost the guest. That is a
-                # failure of this operation like any other.
-                exc_info = sys.exc_info()
-                LOG.error("%s of instance %s failed on %s: %s",
-                          row.name, instance.uuid, svc.host, exc)
-                fail_operation(context, instance, row, exc, exc_info, svc.host)
-                _notify(notify.ERROR, fault=exc)
-                raise
-            except exception.RescheduledException:
-                # The build moved on to another host; its fault is recorded
-                # and the instance is the conductor's again.
-                raise
-            except exception.UnexpectedTaskStateError as exc:
-                # Another action (a hard reboot, a reset) took over: nothing
-                # of ours to undo, and the winner owns the state.
-                LOG.info("Instance %s: %s gave way to another action: %s",
-                         instance.uuid, row.name, exc.format_message())
-                raise
-            except Exception as exc:
-                exc_info = sys.exc_info()
-                LOG.error("%s of instance %s failed on %s: %s",
-                          row.name, instance.uuid, svc.host, exc)
-                fail_operation(context, instance, row, exc, exc_info, svc.host)
-                _notify(notify.ERROR, fault=exc)
-                raise
+            # Otherwise (the hypervisor lost the guest, the driver failed)
+            # a failure of this operation like any other.
+            exc_info = sys.exc_info()
+            LOG.error("%s of instance %s failed on %s: %s",
+                      row.name, instance.uuid, svc.host, exc)
+            fail_operation(context, instance, row, exc, exc_info, svc.host)
+            _notify(notify.ERROR, fault=exc)
+            raise
         _notify(notify.END)
 
 

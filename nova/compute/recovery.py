@@ -10,8 +10,11 @@ task_state:
   is safe to repeat.
 * REVERT: clear the task_state and take the vm_state from what the
   hypervisor shows (a pause interrupted halfway is PAUSED or ACTIVE).
-* ERROR: vm_state ERROR with a fault saying the restart interrupted it
-  (a build: the user deletes the server or rebuilds it).
+* ERROR: vm_state ERROR with a fault saying the restart interrupted it.
+
+A build (vm_state building) on this host is retried: the half-made guest
+is removed and the spawn starts over from the image, so a compute killed
+in the middle of a boot storm ends with every server ACTIVE.
 
 A task_state no row sets is reverted. Guests on the hypervisor that no
 instance of this host claims are logged, not destroyed: they may belong
@@ -24,6 +27,9 @@ from nova import exception, objects
 from nova.compute import faults, operation, server_actions, vm_states
 
 LOG = logging.getLogger(__name__)
+
+#: The row of a build (a server in vm_state building).
+BUILD = "POST /servers"
 
 
 def recover_host(svc, context, run_operation):
@@ -59,7 +65,7 @@ def row_for(instance):
     the instance's task_state; None when no row does.
     """
     if instance.vm_state == vm_states.BUILDING:
-        return server_actions.get("POST /servers")
+        return server_actions.get(BUILD)
     rows = server_actions.rows_for_task_state(instance.task_state)
     return rows[0] if rows else None
 
@@ -82,12 +88,12 @@ def recover_instance(svc, context, instance, run_operation):
     LOG.info("Instance %s was in %s/%s when nova-compute stopped: %s",
              instance.uuid, instance.vm_state, instance.task_state, policy)
     if policy == server_actions.RETRY:
+        if row.name == BUILD:
+            # Whatever the interrupted spawn made goes; the build starts over.
+            svc.driver.destroy(context, instance)
         run_operation(context, instance, row)
         return "retry"
     if policy == server_actions.ERROR:
-        if row.name == "POST /servers":
-            # A half-made guest must not keep running unaccounted for.
-            svc.driver.destroy(context, instance)
         fault = exception.OperationInterrupted(
             reason=f"nova-compute on {svc.host} restarted during "
                    f"{row.instance_action or row.name}")

@@ -289,7 +289,7 @@ ROWS = (
         "POST /servers", "create", _servers("create"), MEMBER, "Create a server.",
         vm_states=ANY, task_states=ANY, task_state=task_states.SCHEDULING,
         rpc=Rpc("build_and_run_instance", "6.1"), check_lock=False,
-        must_have_launched=False, on_error=ERROR, on_restart=ERROR,
+        must_have_launched=False, on_error=ERROR, on_restart=RETRY,
         notification="create", event_name="compute__do_build_and_run_instance"),
     ServerAction(
         "PUT /servers/{server_id}", None, _servers("update"), MEMBER,

@@ -33,3 +33,10 @@ class ComputeTaskManager:
         self._build.build_instances(
             context, instances, image, filter_properties, admin_password,
             injected_files, request_spec, host_lists)
+
+    def _recover_stale_builds(self, context):
+        """Carry on builds whose messages were lost (the conductor's periodic task).
+
+        Underscored: not reachable over RPC.
+        """
+        return self._build.recover_stale_builds(context)

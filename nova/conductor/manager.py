@@ -13,6 +13,7 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 from oslo_versionedobjects import exception as ovo_exc
 
+from nova import conf as nova_conf
 from nova import exception, manager
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import compute_task
@@ -21,6 +22,7 @@ from nova.scheduler import rpcapi as scheduler_rpcapi
 from nova.scheduler.client import report
 
 LOG = logging.getLogger(__name__)
+CONF = nova_conf.CONF
 
 # Errors that are the caller's business: they go back to the caller without a
 # traceback in the conductor's log.
@@ -76,6 +78,18 @@ class ConductorManager(manager.Manager):
             scheduler_rpcapi.SchedulerAPI(), compute_rpcapi.ComputeAPI(),
             report.SchedulerReportClient())
         self.additional_endpoints.append(self.compute_task_mgr)
+        timeout = CONF.conductor.stale_build_timeout
+        # A third of the timeout: a lost build is taken over between one and
+        # four thirds of it after its last progress.
+        self.set_periodic_spacing("_recover_stale_builds",
+                                  max(5, timeout // 3) if timeout else -1)
+
+    @manager.periodic(spacing=20)
+    def _recover_stale_builds(self, context):
+        """Carry on builds that made no progress ([conductor] stale_build_timeout)."""
+        done = self.compute_task_mgr._recover_stale_builds(context)
+        if done:
+            LOG.warning("Took over %d lost builds: %s", len(done), done)
 
     @messaging.expected_exceptions(*_EXPECTED)
     def object_class_action_versions(self, context, objname, objmethod,

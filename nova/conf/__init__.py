@@ -32,6 +32,7 @@ _MODULES = (
     "paths",
     "placement",
     "quota",
+    "rpc",
     "scheduler",
     "service",
     "upgrade_levels",

@@ -11,6 +11,7 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 from oslo_versionedobjects import exception as ovo_exc
+from sqlalchemy import null, or_
 
 from nova import exception
 from nova.db.api import api as api_db_api
@@ -74,6 +75,30 @@ def _destroy(context, instance_uuid):
     if not _build_requests(context).filter_by(instance_uuid=instance_uuid).delete(
             synchronize_session=False):
         raise exception.BuildRequestNotFound(uuid=instance_uuid)
+
+
+def _claimable(stale_before):
+    model = api_models.BuildRequest
+    return or_(model.updated_at == null(), model.updated_at < stale_before)
+
+
+@api_db_api.context_manager.writer
+def _claim(context, instance_uuid, stale_before):
+    # One UPDATE: of two conductors (or a conductor and a late copy of the
+    # original message) only one sees its row change.
+    changed = _build_requests(context).filter(
+        api_models.BuildRequest.instance_uuid == instance_uuid,
+        _claimable(stale_before),
+    ).update({"updated_at": timeutils.utcnow()}, synchronize_session=False)
+    return changed == 1
+
+
+@api_db_api.context_manager.reader
+def _get_stale(context, stale_before):
+    return _build_requests(context).filter(
+        api_models.BuildRequest.created_at < stale_before,
+        _claimable(stale_before),
+    ).order_by(api_models.BuildRequest.id).all()
 
 
 def _dump(obj):
@@ -206,6 +231,21 @@ class BuildRequest(base.NovaObject):
         """
         _destroy(self._context, self.instance_uuid)
 
+    @classmethod
+    def claim(cls, context, instance_uuid, stale_before):
+        """Take the build of ``instance_uuid`` for this conductor, if nobody holds it.
+
+        A build request is free when no conductor claimed it yet, or its
+        claim is older than ``stale_before`` (that conductor died or lost
+        the message). Claiming stamps updated_at; the conductor then
+        schedules it. Runs where the API database is (the conductor).
+
+        :param stale_before: a naive UTC datetime.
+        :returns: True when this caller now holds the build; False when the
+            build request is gone (built or deleted) or freshly claimed.
+        """
+        return _claim(context, instance_uuid, dbutils.naive_utc({"t": stale_before})["t"])
+
     def get_new_instance(self, context):
         """Return a new, uncreated Instance carrying every field the API set.
 
@@ -308,6 +348,16 @@ class BuildRequestList(base.ObjectListBase, base.NovaObject):
     def get_by_project_id(cls, context, project_id):
         """Return the build requests of ``project_id`` (quota counts pending servers)."""
         return cls._load(context, _get_all(context, project_id))
+
+    @classmethod
+    def get_stale(cls, context, stale_before):
+        """Return build requests created and last claimed before ``stale_before``.
+
+        These are builds whose message was lost (or whose conductor died);
+        ``BuildRequest.claim`` one before carrying it on.
+        """
+        return cls._load(context, _get_stale(
+            context, dbutils.naive_utc({"t": stale_before})["t"]))
 
     @classmethod
     @base.remotable

@@ -107,6 +107,13 @@ class ImageMeta(base.NovaObject):
         data["properties"] = properties
         return cls.from_dict(data)
 
+    def to_dict(self):
+        """Return the metadata as a Glance-like image dict (what drivers receive)."""
+        image = {name: getattr(self, name) for name in self.fields
+                 if self.obj_attr_is_set(name) and name != "properties"}
+        image["properties"] = dict(self.get("properties") or {})
+        return image
+
     def get(self, name, default=None):
         """Return field ``name`` if set, else ``default`` (dict-like access)."""
         return getattr(self, name) if self.obj_attr_is_set(name) else default

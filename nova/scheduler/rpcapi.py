@@ -48,9 +48,14 @@ class SchedulerAPI:
             holds alternate hosts after the chosen one.
         :returns: as described above.
         :raises nova.exception.NoValidHost: no host fits.
-        :raises oslo_messaging.MessagingTimeout: no answer in time.
+        :raises oslo_messaging.MessagingTimeout: no answer within
+            [DEFAULT] long_rpc_timeout, or the scheduler working on it sent
+            no heartbeat for rpc_response_timeout (it died).
         """
-        cctxt = self.client.prepare(version="4.5")
+        # Heartbeats: scheduling many instances may take long, a dead
+        # scheduler must not keep the conductor waiting as long.
+        cctxt = self.client.prepare(version="4.5", timeout=CONF.long_rpc_timeout,
+                                    call_monitor_timeout=CONF.rpc_response_timeout)
         return cctxt.call(ctxt, "select_destinations", spec_obj=spec_obj,
                           instance_uuids=instance_uuids,
                           return_objects=return_objects,

@@ -63,15 +63,14 @@ def test_an_interrupted_pause_takes_the_hypervisors_word(nova_cloud, server):
     assert (instance.vm_state, instance.task_state) == (vm_states.ACTIVE, None)
 
 
-def test_a_build_interrupted_by_a_restart_ends_in_error(nova_cloud, server):
+def test_a_build_interrupted_by_a_restart_is_built_again(nova_cloud, server):
     _interrupt(nova_cloud, server, vm_state=vm_states.BUILDING,
-               task_state=task_states.SPAWNING)
+               task_state=task_states.SPAWNING, launched_at=None)
     _restart(nova_cloud)
-    failed = nova_cloud.wait_for_server_status(server, "ERROR")
-    assert "restarted during create" in failed["fault"]["message"]
-    # The half-built guest is gone from the hypervisor.
+    built = nova_cloud.wait_for_server_status(server, "ACTIVE")
+    assert built["OS-EXT-STS:task_state"] is None
     driver = nova_cloud.plane.computes["compute1"].manager.driver
-    assert server not in driver.list_instance_uuids()
+    assert driver.get_info(_instance(nova_cloud, server)).state == power_state.RUNNING
 
 
 def test_an_operation_whose_guest_vanished_fails_visibly(nova_cloud, server):
