@@ -27,7 +27,7 @@ CONF = nova_conf.CONF
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.2, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.4, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -40,7 +40,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.2")
+    target = messaging.Target(version="6.4")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -154,3 +154,37 @@ class ComputeManager(manager.Manager):
         and the errors raised.
         """
         return consoles.get_vnc_console(context, instance, console_type, self.driver)
+
+    # -- RPC 6.4 ---------------------------------------------------------------
+
+    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
+                                   exception.ConsoleTypeUnavailable,
+                                   exception.InstanceNotReady,
+                                   exception.InstanceNotFound,
+                                   NotImplementedError)
+    def get_spice_console(self, context, instance, console_type):
+        """Issue a SPICE console token; return its connect info (call).
+
+        See ``nova.compute.consoles.get_console``.
+        """
+        return consoles.get_console(context, instance, console_type, self.driver, "spice")
+
+    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
+                                   exception.ConsoleTypeUnavailable,
+                                   exception.InstanceNotReady,
+                                   exception.InstanceNotFound,
+                                   NotImplementedError)
+    def get_serial_console(self, context, instance, console_type):
+        """Issue a serial console token; return its connect info (call).
+
+        See ``nova.compute.consoles.get_console``.
+        """
+        return consoles.get_console(context, instance, console_type, self.driver, "serial")
+
+    def validate_console_port(self, context, instance, port, console_type):
+        """Return whether ``port`` is still the instance's console port (call).
+
+        See ``nova.compute.consoles.validate_console_port``.
+        """
+        return consoles.validate_console_port(context, instance, port, console_type,
+                                              self.driver)

@@ -28,6 +28,7 @@ SERVICE_VERSION_TO_RPC = {
     1: "6.0",
     2: "6.1",
     3: "6.2",
+    5: "6.4",
 }
 
 
@@ -63,6 +64,9 @@ class ComputeAPI:
       get_console_output (call).
     * 6.2 - get_vnc_console (call): issue a console token, return its
       connect info.
+    * 6.4 - get_spice_console, get_serial_console (call): the same for
+      SPICE and serial consoles; validate_console_port (call): is a
+      token's port still the instance's console (asked by the proxies).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -157,11 +161,49 @@ class ComputeAPI:
         :raises: the host's ConsoleTypeInvalid, ConsoleTypeUnavailable,
             InstanceNotReady, InstanceNotFound; MessagingTimeout.
         """
-        version = "6.2"
+        return self._call_new_method(ctxt, instance, "get_vnc_console", "6.2",
+                                     console_type=console_type)
+
+    def _call_new_method(self, ctxt, instance, method, version, **kwargs):
+        """Call ``method`` on the instance's host; ComputeHostTooOld above the cap."""
         client = self.router.client(ctxt)
         if not client.can_send_version(version):
             raise exception.ComputeHostTooOld(
-                method="get_vnc_console", version=version, version_cap=client.version_cap)
+                method=method, version=version, version_cap=client.version_cap)
         cctxt = client.prepare(server=instance.host, version=version)
-        return cctxt.call(ctxt, "get_vnc_console", instance=instance,
-                          console_type=console_type)
+        return cctxt.call(ctxt, method, instance=instance, **kwargs)
+
+    # -- consoles (6.4) ---------------------------------------------------------
+
+    def get_spice_console(self, ctxt, instance, console_type):
+        """Call: issue a SPICE console token on the instance's host.
+
+        :param console_type: "spice-html5" or "spice-direct".
+        :returns: the connect info dict of ``nova.compute.consoles.get_console``.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.4.
+        :raises: the host's ConsoleTypeInvalid, ConsoleTypeUnavailable,
+            InstanceNotReady, InstanceNotFound; MessagingTimeout.
+        """
+        return self._call_new_method(ctxt, instance, "get_spice_console", "6.4",
+                                     console_type=console_type)
+
+    def get_serial_console(self, ctxt, instance, console_type):
+        """Call: issue a serial console token on the instance's host.
+
+        :param console_type: "serial".
+        :returns: the connect info dict of ``nova.compute.consoles.get_console``.
+        :raises: as ``get_spice_console``.
+        """
+        return self._call_new_method(ctxt, instance, "get_serial_console", "6.4",
+                                     console_type=console_type)
+
+    def validate_console_port(self, ctxt, instance, port, console_type):
+        """Call: is ``port`` still where the instance's ``console_type`` console listens?
+
+        :param port: the port stored with a console token (str).
+        :returns: bool.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.4.
+        :raises oslo_messaging.MessagingTimeout: the host did not answer.
+        """
+        return self._call_new_method(ctxt, instance, "validate_console_port", "6.4",
+                                     port=str(port), console_type=console_type)

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 3
+SERVICE_VERSION = 5
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -41,6 +41,13 @@ SERVICE_VERSION_HISTORY = (
     # 3: compute RPC 6.2 (get_vnc_console: nova-compute issues console
     #    tokens for nova-novncproxy).
     {"description": "compute RPC 6.2: get_vnc_console"},
+    # 4: compute RPC 6.3 (server actions; written on another branch, the
+    #    entry there replaces this one when they meet).
+    {"description": "compute RPC 6.3: server actions"},
+    # 5: compute RPC 6.4 (get_spice_console, get_serial_console,
+    #    validate_console_port: SPICE and serial consoles, proxies check a
+    #    token's port with the host).
+    {"description": "compute RPC 6.4: SPICE and serial consoles, validate_console_port"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

@@ -77,7 +77,7 @@ def test_compute_auto_cap_follows_the_oldest_compute(databases, fake_messaging,
     assert compute_rpcapi.ComputeAPI().router.default_client.version_cap is None
     objects.Service(ctxt, host="c1", binary="nova-compute", topic="compute",
                     report_count=0, disabled=False, forced_down=False).create()
-    assert compute_rpcapi.ComputeAPI().router.default_client.version_cap == "6.2"
+    assert compute_rpcapi.ComputeAPI().router.default_client.version_cap == "6.4"
     # An older compute (service version 1) holds everyone back to 6.0.
     old = objects.Service(ctxt, host="c0", binary="nova-compute", topic="compute",
                           report_count=0, disabled=False, forced_down=False)
