@@ -8,6 +8,7 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 
 from nova.api.openstack import router
 from nova.api.openstack.compute import (
+    console_auth_tokens,
     console_output,
     flavor_access,
     flavor_extra_specs,
@@ -53,6 +54,7 @@ def route_table(compute_api_factory=default_compute_api):
     servers_ctrl = servers.ServersController(compute_api_factory)
     console_ctrl = console_output.ConsoleOutputController(servers_ctrl)
     remote_consoles_ctrl = remote_consoles.RemoteConsolesController(servers_ctrl)
+    console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
@@ -71,8 +73,11 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{id}/action": {"POST": router.Actions({
             "os-getConsoleOutput": console_ctrl.get_console_output,
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
+            "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
+            "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
         })},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
+        "/os-console-auth-tokens/{id}": {"GET": console_auth_tokens_ctrl.show},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},
         "/flavors/{id}": {"GET": flavors_ctrl.show, "DELETE": flavor_manage_ctrl.delete},
