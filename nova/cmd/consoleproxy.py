@@ -18,7 +18,7 @@ import sys
 from oslo_log import log as logging
 
 from nova import config, objects, rpc
-from nova.conf import CONF
+from nova.conf import CONF, novnc
 from nova.console import websocketproxy
 
 LOG = logging.getLogger(__name__)
@@ -39,6 +39,9 @@ def main(kind, argv=None, default_web=None):
     """
     if default_web is not None:
         CONF.set_default("web", default_web)
+    # As upstream: --web, --cert, --key, --ssl_only, --record, ... on the
+    # command line too, so proxies sharing one nova.conf can differ.
+    CONF.register_cli_opts(novnc.novnc_opts)
     config.parse_args(argv or sys.argv)
     objects.register_all()
     if CONF.ssl_only and not os.path.exists(CONF.cert):
