@@ -25,6 +25,12 @@ LOG = logging.getLogger(__name__)
 
 CONF = nova_conf.CONF
 
+#: What the console RPC methods raise for the caller to map (not logged
+#: as failures of this service).
+CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable,
+                  exception.InstanceNotReady, exception.InstanceNotFound,
+                  NotImplementedError)
+
 
 class ComputeManager(manager.Manager):
     """The compute RPC endpoint (API 6.4, see ``rpcapi.ComputeAPI``).
@@ -142,11 +148,7 @@ class ComputeManager(manager.Manager):
 
     # -- RPC 6.2 ---------------------------------------------------------------
 
-    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
-                                   exception.ConsoleTypeUnavailable,
-                                   exception.InstanceNotReady,
-                                   exception.InstanceNotFound,
-                                   NotImplementedError)
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
     def get_vnc_console(self, context, instance, console_type):
         """Issue a VNC console token; return its connect info (call).
 
@@ -157,11 +159,7 @@ class ComputeManager(manager.Manager):
 
     # -- RPC 6.4 ---------------------------------------------------------------
 
-    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
-                                   exception.ConsoleTypeUnavailable,
-                                   exception.InstanceNotReady,
-                                   exception.InstanceNotFound,
-                                   NotImplementedError)
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
     def get_spice_console(self, context, instance, console_type):
         """Issue a SPICE console token; return its connect info (call).
 
@@ -169,11 +167,7 @@ class ComputeManager(manager.Manager):
         """
         return consoles.get_console(context, instance, console_type, self.driver, "spice")
 
-    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
-                                   exception.ConsoleTypeUnavailable,
-                                   exception.InstanceNotReady,
-                                   exception.InstanceNotFound,
-                                   NotImplementedError)
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
     def get_serial_console(self, context, instance, console_type):
         """Issue a serial console token; return its connect info (call).
 

@@ -170,16 +170,20 @@ class QuickstartDeployment:
             conn.close()
 
 
-@pytest.fixture(scope="module", params=[
-    pytest.param("mysql", marks=pytest.mark.mysql),
-    pytest.param("postgresql", marks=pytest.mark.postgresql),
-])
-def deployment(request, libvirt_host):
-    """A running private quickstart on the parametrized database backend."""
+def new_state_dir(name):
+    """Return a fresh state directory path under STATE_ROOT (not created)."""
     libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
     STATE_ROOT.mkdir(mode=0o755, parents=True, exist_ok=True)
-    state = STATE_ROOT / f"bootcli-{secrets.token_hex(4)}"
-    deployment = QuickstartDeployment(request.param, state)
+    return STATE_ROOT / f"{name}-{secrets.token_hex(4)}"
+
+
+@contextlib.contextmanager
+def running(deployment):
+    """Run ``deployment``'s quickstart; yield it; then stop and remove it all.
+
+    Removed afterwards: daemons, libvirt domains, databases, vhost and the
+    state directory. A failing quickstart fails the test with its output.
+    """
     try:
         result = deployment.quickstart()
         if result.returncode != 0:
@@ -192,7 +196,17 @@ def deployment(request, libvirt_host):
         deployment.destroy_domains()
         deployment.drop_databases()
         deployment.delete_vhost()
-        shutil.rmtree(state, ignore_errors=True)
+        shutil.rmtree(deployment.state, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=[
+    pytest.param("mysql", marks=pytest.mark.mysql),
+    pytest.param("postgresql", marks=pytest.mark.postgresql),
+])
+def deployment(request, libvirt_host):
+    """A running private quickstart on the parametrized database backend."""
+    with running(QuickstartDeployment(request.param, new_state_dir("bootcli"))) as started:
+        yield started
 
 
 def _nic_args(deployment):

@@ -22,7 +22,6 @@ import contextlib
 import os
 import pathlib
 import secrets
-import shutil
 import socket
 import struct
 import subprocess
@@ -31,7 +30,6 @@ import time
 import types
 import urllib.parse
 
-import libvirt
 import pytest
 import requests
 import websocket
@@ -89,23 +87,8 @@ class ConsoleCloud(boot_cli.QuickstartDeployment):
 
 @pytest.fixture(scope="module")
 def cloud(libvirt_host):
-    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-    boot_cli.STATE_ROOT.mkdir(mode=0o755, parents=True, exist_ok=True)
-    state = boot_cli.STATE_ROOT / f"consoles-{secrets.token_hex(4)}"
-    deployment = ConsoleCloud(state)
-    try:
-        result = deployment.quickstart()
-        if result.returncode != 0:
-            pytest.fail(f"tools/quickstart.sh --no-server exited {result.returncode}\n"
-                        f"stdout:\n{result.stdout[-6000:]}\nstderr:\n{result.stderr[-6000:]}",
-                        pytrace=False)
-        yield deployment
-    finally:
-        deployment.quickstart("stop", timeout=180)
-        deployment.destroy_domains()
-        deployment.drop_databases()
-        deployment.delete_vhost()
-        shutil.rmtree(state, ignore_errors=True)
+    with boot_cli.running(ConsoleCloud(boot_cli.new_state_dir("consoles"))) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")
