@@ -650,7 +650,7 @@ $(tail -n 20 <<<"$console")" "$err" "$LOG/nova-compute.log"
 
 show_console_urls() {
     local kind url
-    qs_log "remote consoles of $SERVER (each URL opens once per token, for 10 minutes):"
+    qs_log "remote consoles of $SERVER (each URL works for [consoleauth] token_ttl, 10 minutes):"
     for kind in novnc serial spice; do
         url=$(osc console url show "--$kind" "$SERVER" -f value -c url 2>>"$LOG/openstack-cli.log" ||
               echo "(failed: see $LOG/openstack-cli.log)")
