@@ -498,6 +498,14 @@ class ConsoleTypeInvalid(Invalid):
     msg_fmt = "Invalid console type %(console_type)s"
 
 
+class SocketPortRangeExhaustedException(NovaException):
+    msg_fmt = "Not able to acquire a free port for %(host)s"
+
+
+class SocketPortInvalidException(Invalid):
+    msg_fmt = "Invalid port range %(port_range)s: %(error)s"
+
+
 class ComputeHostTooOld(Conflict):
     msg_fmt = ("The compute service cannot do %(method)s yet: compute RPC is capped at "
                "%(version_cap)s ([upgrade_levels] compute) and %(method)s needs "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the test guest from Debian packages only: Debian's kernel, and an
 # initramfs of busybox-static whose /init prints a fixed marker line on the
-# serial port and then idles. See doc/source/guest-image.rst.
+# serial port, writes a line on the VGA text console, then keeps a login
+# shell on the serial port. See doc/source/guest-image.rst.
 #
 #   bash tools/build-guest-image.sh [OUTDIR]   (default /var/lib/nova-test-images/guest)
 #
@@ -29,6 +30,9 @@ OUTPUTS=(vmlinux vmlinuz initrd.img disk.img disk.qcow2 kernel-version)
 # The line /init prints once the guest is up; tests grep the serial log for
 # it. Changing it breaks every test that boots a guest: keep it fixed.
 MARKER="NOVA-GUEST-BOOTED"
+# The line /init writes on the VGA text console (tty1), which a test sees
+# through the VNC or SPICE console.
+VGA_MARKER="NOVA-GUEST-VGA-CONSOLE"
 
 # Modules loaded in the guest, in addition to what the kernel has built in:
 # the virtio PCI transport and block driver (so an attached disk shows up as
@@ -150,7 +154,7 @@ done
 
 # --- the initramfs --------------------------------------------------------------
 ROOT=initramfs
-mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,run,etc/acpi/PWRF,lib/modules}
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,run,root,etc/acpi/PWRF,lib/modules}
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 for m in "${LOAD_ORDER[@]}"; do
     cp "${MODPATH[$m]}" "$ROOT/lib/modules/$m.ko"
@@ -166,6 +170,13 @@ sync
 poweroff -f
 EOF
 chmod 0755 "$ROOT/etc/acpi/PWRF/00000080"
+
+# The serial shell's login profile: a fixed prompt tests can wait for.
+cat >"$ROOT/etc/profile" <<'EOF'
+export PATH=/bin HOME=/root
+export PS1='nova-guest# '
+cd /root
+EOF
 
 cat >"$ROOT/init" <<EOF
 #!/bin/busybox sh
@@ -220,6 +231,24 @@ say "NOVA-GUEST-MEMTOTAL-KB: \$(awk '/^MemTotal:/ {print \$2}' /proc/meminfo)"
 say "NOVA-GUEST-CPUS: \$(nproc)"
 say "NOVA-GUEST-DISKS: \$(cd /sys/block && ls -d vd* sd* 2>/dev/null | tr '\n' ' ')"
 say "$MARKER"
+
+# The VGA text console (first virtual terminal): cleared, then one line a
+# person (or a screenshot) sees at the top of the screen. Absent without a
+# VGA device or a VT, e.g. under PVH boot with no screen information.
+if (: >/dev/tty1) 2>/dev/null; then
+    printf '\033[2J\033[H%s\n%s\n' "$VGA_MARKER" \
+        "This is the test guest's screen; its shell is on the serial port." >/dev/tty1
+fi
+
+# A login shell on the serial port, started again whenever it exits. As
+# the leader of a new session, opening ttyS0 makes it the shell's
+# controlling terminal (job control, ^C).
+(
+    while true; do
+        setsid sh -c 'exec sh -l </dev/ttyS0 >/dev/ttyS0 2>&1'
+        sleep 1
+    done
+) &
 
 while true; do
     sleep 3600

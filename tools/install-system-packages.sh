@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the libvirt tier and the guest image need:
 # libvirtd with its QEMU driver, QEMU itself, the headers libvirt-python
-# builds against, and the tools tools/build-guest-image.sh uses.
+# builds against, the tools tools/build-guest-image.sh uses, and the
+# headless browser (Chromium and its WebDriver) the console tests open
+# noVNC in.
 #
 # Idempotent: when every package is already installed (dpkg -s) apt is not
 # touched at all, so the test command pays nothing on a prepared machine.
@@ -31,6 +33,8 @@ PACKAGES=(
     syslinux
     syslinux-common
     fdisk
+    chromium
+    chromium-driver
 )
 
 # The message bus the integration tier uses; installed only when absent

@@ -8,9 +8,11 @@
 # RabbitMQ, installs nova (and the openstack CLI) into virtualenvs, starts
 # Placement and Glance, writes nova's configuration, sets the databases up
 # with nova-manage, starts nova-conductor, nova-scheduler, nova-compute and
-# nova-api, builds the test guest and uploads it to Glance, creates the
-# flavor m1.quickstart, boots the server "quickstart", waits for ACTIVE and
-# prints its console log. Every step is skipped when already done, so it is
+# nova-api and the console proxies (nova-novncproxy with noVNC,
+# nova-serialproxy, nova-spicehtml5proxy with spice-html5), builds the test
+# guest and uploads it to Glance, creates the flavor m1.quickstart, boots the
+# server "quickstart", waits for ACTIVE and prints its console log and
+# console URLs. Every step is skipped when already done, so it is
 # safe to run again: it starts only what is down and keeps an ACTIVE server.
 # The services keep running afterwards; "stop" stops them (guests stay).
 # See doc/source/quickstart.rst.
@@ -39,6 +41,9 @@
 #   NOVA_QUICKSTART_RABBIT_VHOST RabbitMQ virtual host, default "/"; any other
 #                  is created with full rights for guest
 #   NOVA_API_PORT, PLACEMENT_PORT, GLANCE_PORT   8774, 8778, 9292
+#   NOVNC_PORT, SPICE_PROXY_PORT, SERIAL_PROXY_PORT   6080, 6082, 6083: the
+#                  console proxies (on 127.0.0.1)
+#   NOVA_QUICKSTART_NOVNC_DIR    where noVNC is installed, default $STATE/novnc
 #   NOVA_QUICKSTART_HOST         compute host name, default $(hostname)
 #   NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE  default instance-%08x
 #   NOVA_QUICKSTART_CLOUDS_YAML  default /etc/openstack/clouds.yaml
@@ -79,11 +84,15 @@ VHOST=${NOVA_QUICKSTART_RABBIT_VHOST:-/}
 API_PORT=${NOVA_API_PORT:-8774}
 export PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
 export GLANCE_PORT=${GLANCE_PORT:-9292}
+NOVNC_PORT=${NOVNC_PORT:-6080}
+SPICE_PROXY_PORT=${SPICE_PROXY_PORT:-6082}
+SERIAL_PROXY_PORT=${SERIAL_PROXY_PORT:-6083}
 COMPUTE_HOST=${NOVA_QUICKSTART_HOST:-$(hostname)}
 NAME_TEMPLATE=${NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE:-instance-%08x}
 CLOUDS_YAML=${NOVA_QUICKSTART_CLOUDS_YAML:-/etc/openstack/clouds.yaml}
 CLOUD=${NOVA_QUICKSTART_CLOUD:-quickstart}
 GUEST_DIR=${NOVA_QUICKSTART_GUEST_DIR:-$STATE/guest}
+NOVNC_DIR=${NOVA_QUICKSTART_NOVNC_DIR:-$STATE/novnc}
 BOOT_TIMEOUT=${NOVA_QUICKSTART_BOOT_TIMEOUT:-180}
 CONSOLE_TIMEOUT=${NOVA_QUICKSTART_CONSOLE_TIMEOUT:-120}
 
@@ -111,8 +120,15 @@ fi
 # Set when this run installed new code or wrote a different nova.conf.
 RESTART_DAEMONS=0
 
-# Start order: the conductor first (nova-compute waits for it), the API last.
-DAEMONS=(nova-conductor nova-scheduler nova-compute nova-api)
+# Start order: the conductor first (nova-compute waits for it), the API
+# last but for the console proxies.
+DAEMONS=(nova-conductor nova-scheduler nova-compute nova-api
+         nova-novncproxy nova-serialproxy nova-spicehtml5proxy)
+# The web client each proxy serves (--web), or nothing.
+declare -A DAEMON_ARGS=(
+    [nova-novncproxy]="--web $NOVNC_DIR"
+    [nova-spicehtml5proxy]="--web /usr/share/spice-html5"
+)
 
 export PLACEMENT_STATE_DIR=$STATE/placement
 export GLANCE_STATE_DIR=$STATE/glance
@@ -163,8 +179,9 @@ step_system() {
     local extra=() pkg
     [ "$(id -u)" -eq 0 ] || qs_fail "run as root (it installs packages and starts libvirtd)"
     bash "$TOOLS/install-system-packages.sh"
-    # What this script needs beyond the libvirt tier: venvs and curl.
-    for pkg in python3-venv curl; do
+    # What this script needs beyond the libvirt tier: venvs, curl, and the
+    # SPICE web client (Debian's spice-html5: plain files, no dependencies).
+    for pkg in python3-venv curl spice-html5; do
         if [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" != "install ok installed" ]; then
             extra+=("$pkg")
         fi
@@ -288,6 +305,12 @@ step_glance_wait() {
     cat "$LOG/glance-start.log"
 }
 
+# noVNC for nova-novncproxy: the noVNC project's npm release and nova's page.
+step_novnc() {
+    bash "$TOOLS/install-novnc.sh" "$NOVNC_DIR" >"$LOG/install-novnc.log" 2>&1 ||
+        qs_fail "installing noVNC into $NOVNC_DIR failed" "$LOG/install-novnc.log"
+}
+
 step_placement() {
     PLACEMENT_DATABASE_URL=$PLACEMENT_DB bash "$TOOLS/services/placement.sh" start ||
         qs_fail "Placement did not start" "$PLACEMENT_STATE_DIR/placement.log"
@@ -341,6 +364,26 @@ token = admin
 # No auth plugin: the caller's own token goes along; Glance runs without
 # authentication (tools/services/glance.sh).
 endpoint_override = $GLANCE_URL
+
+# Remote consoles: the guests get VNC, SPICE and a TCP serial port; the
+# proxies listen on loopback and check tokens in the cell database.
+[vnc]
+novncproxy_host = 127.0.0.1
+novncproxy_port = $NOVNC_PORT
+novncproxy_base_url = http://127.0.0.1:$NOVNC_PORT/vnc_lite.html
+
+[spice]
+enabled = true
+html5proxy_host = 127.0.0.1
+html5proxy_port = $SPICE_PROXY_PORT
+html5proxy_base_url = http://127.0.0.1:$SPICE_PROXY_PORT/spice_auto.html
+
+[serial_console]
+enabled = true
+serialproxy_host = 127.0.0.1
+serialproxy_port = $SERIAL_PROXY_PORT
+base_url = ws://127.0.0.1:$SERIAL_PROXY_PORT/
+proxyclient_address = 127.0.0.1
 
 [oslo_concurrency]
 lock_path = $STATE/lock
@@ -411,11 +454,30 @@ step_daemons() {
     for d in "${DAEMONS[@]}"; do
         conf=$NOVA_CONF
         [ "$d" = nova-compute ] && conf=$COMPUTE_CONF
-        qs_start_daemon "$d" "$RUN/$d.pid" "$LOG/$d.log" "$VENV/bin/$d" --config-file "$conf"
+        # shellcheck disable=SC2086  # DAEMON_ARGS holds zero or two words
+        qs_start_daemon "$d" "$RUN/$d.pid" "$LOG/$d.log" "$VENV/bin/$d" --config-file "$conf" \
+            ${DAEMON_ARGS[$d]:-}
     done
     wait_api
     wait_compute_mapped
     wait_services_up
+    wait_console_proxies
+}
+
+wait_console_proxies() {
+    local d port i
+    for d in nova-novncproxy:$NOVNC_PORT nova-serialproxy:$SERIAL_PROXY_PORT \
+             nova-spicehtml5proxy:$SPICE_PROXY_PORT; do
+        port=${d#*:}
+        d=${d%%:*}
+        for ((i = 0; i < 100; i++)); do
+            qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
+            qs_port_open 127.0.0.1 "$port" && break
+            sleep 0.2
+        done
+        qs_port_open 127.0.0.1 "$port" || qs_fail "$d does not listen on $port" "$LOG/$d.log"
+    done
+    qs_log "console proxies listen on $NOVNC_PORT (noVNC), $SERIAL_PROXY_PORT (serial), $SPICE_PROXY_PORT (SPICE)"
 }
 
 wait_api() {
@@ -577,12 +639,23 @@ step_console() {
         if grep -qF "$MARKER" <<<"$console"; then
             qs_log "console log of $SERVER (last 25 lines; all of it: openstack console log show $SERVER):"
             tail -n 25 <<<"$console" | sed 's/^/    | /'
+            show_console_urls
             return 0
         fi
         sleep 2
     done
     qs_fail "no $MARKER in the console log of $SERVER after ${CONSOLE_TIMEOUT}s; it ends:
 $(tail -n 20 <<<"$console")" "$err" "$LOG/nova-compute.log"
+}
+
+show_console_urls() {
+    local kind url
+    qs_log "remote consoles of $SERVER (each URL works for [consoleauth] token_ttl, 10 minutes):"
+    for kind in novnc serial spice; do
+        url=$(osc console url show "--$kind" "$SERVER" -f value -c url 2>>"$LOG/openstack-cli.log" ||
+              echo "(failed: see $LOG/openstack-cli.log)")
+        printf '    %-7s %s\n' "$kind" "$url"
+    done
 }
 
 # --- run -------------------------------------------------------------------------------------
@@ -593,6 +666,7 @@ step_venvs
 step_glance_begin
 step_databases
 step_placement
+step_novnc
 step_config
 "$NOVA_PYTHON" "$TOOLS/lib/clouds_yaml.py" "$CLOUDS_YAML" "$CLOUD" \
     --compute "$COMPUTE_URL" --image "$GLANCE_URL" --placement "$PLACEMENT_URL" ||

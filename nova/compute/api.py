@@ -547,7 +547,7 @@ class API:
         return self.compute_rpcapi.get_console_output(context, instance, tail_length)
 
     def get_vnc_console(self, context, instance, console_type):
-        """Have the instance's host issue a console token; return {"url": ...}.
+        """Have the instance's host issue a VNC console token; return {"url": ...}.
 
         Upstream's rules: a server with no host yet is InstanceNotReady
         (409); one being deleted or migrated is InstanceInvalidState (409).
@@ -559,17 +559,29 @@ class API:
             InstanceNotFound (404); ComputeHostTooOld (409) while an older
             nova-compute caps the RPC version.
         """
+        return self._remote_console(context, instance, console_type, "get_vnc_console")
+
+    def get_spice_console(self, context, instance, console_type):
+        """As ``get_vnc_console`` for "spice-html5" and "spice-direct" (RPC 6.4)."""
+        return self._remote_console(context, instance, console_type, "get_spice_console")
+
+    def get_serial_console(self, context, instance, console_type):
+        """As ``get_vnc_console`` for "serial" (RPC 6.4)."""
+        return self._remote_console(context, instance, console_type, "get_serial_console")
+
+    def _remote_console(self, context, instance, console_type, rpc_method):
         if not instance.host:
             raise exception.InstanceNotReady(instance_id=instance.uuid)
         if instance.task_state in (task_states.DELETING, task_states.MIGRATING):
             raise exception.InstanceInvalidState(
                 attr="task_state", instance_uuid=instance.uuid, state=instance.task_state,
-                method="get_vnc_console")
+                method=rpc_method)
         # Through the queue of the instance's cell: its compute host listens
         # there, and its conductor writes the token into that cell's database.
         mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
         with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-            connect_info = self.compute_rpcapi.get_vnc_console(cctxt, instance, console_type)
+            connect_info = getattr(self.compute_rpcapi, rpc_method)(
+                cctxt, instance, console_type)
         return {"url": connect_info["access_url"]}
 
 

@@ -39,6 +39,12 @@ LOG = logging.getLogger(__name__)
 
 CONF = nova_conf.CONF
 
+#: What the console RPC methods raise for the caller to map (not logged
+#: as failures of this service).
+CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable,
+                  exception.InstanceNotReady, exception.InstanceNotFound,
+                  NotImplementedError)
+
 
 class ComputeManager(manager.Manager):
     """The compute RPC endpoint (API 6.5, see ``rpcapi.ComputeAPI``).
@@ -173,11 +179,7 @@ class ComputeManager(manager.Manager):
 
     # -- RPC 6.2 ---------------------------------------------------------------
 
-    @messaging.expected_exceptions(exception.ConsoleTypeInvalid,
-                                   exception.ConsoleTypeUnavailable,
-                                   exception.InstanceNotReady,
-                                   exception.InstanceNotFound,
-                                   NotImplementedError)
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
     def get_vnc_console(self, context, instance, console_type):
         """Issue a VNC console token; return its connect info (call).
 
@@ -221,6 +223,32 @@ class ComputeManager(manager.Manager):
     def trigger_crash_dump(self, context, instance):
         """trigger_crash_dump (2.17)."""
         power.trigger_crash_dump(self.svc, context, instance)
+
+    # -- RPC 6.4 ---------------------------------------------------------------
+
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
+    def get_spice_console(self, context, instance, console_type):
+        """Issue a SPICE console token; return its connect info (call).
+
+        See ``nova.compute.consoles.get_console``.
+        """
+        return consoles.get_console(context, instance, console_type, self.driver, "spice")
+
+    @messaging.expected_exceptions(*CONSOLE_ERRORS)
+    def get_serial_console(self, context, instance, console_type):
+        """Issue a serial console token; return its connect info (call).
+
+        See ``nova.compute.consoles.get_console``.
+        """
+        return consoles.get_console(context, instance, console_type, self.driver, "serial")
+
+    def validate_console_port(self, context, instance, port, console_type):
+        """Return whether ``port`` is still the instance's console port (call).
+
+        See ``nova.compute.consoles.validate_console_port``.
+        """
+        return consoles.validate_console_port(context, instance, port, console_type,
+                                              self.driver)
 
     # -- RPC 6.5: rescue, soft delete, password ---------------------------------
 

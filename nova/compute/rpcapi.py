@@ -29,6 +29,7 @@ SERVICE_VERSION_TO_RPC = {
     2: "6.1",
     3: "6.2",
     4: "6.3",
+    5: "6.4",
     6: "6.5",
 }
 
@@ -71,6 +72,9 @@ class ComputeAPI:
       reboot_instance(instance, reboot_type), pause_instance,
       unpause_instance, suspend_instance, resume_instance,
       trigger_crash_dump (each with instance only).
+    * 6.4 - get_spice_console, get_serial_console (call): the same for
+      SPICE and serial consoles; validate_console_port (call): is a
+      token's port still the instance's console (asked by the proxies).
     * 6.5 - rescue_instance(instance, rescue_password, rescue_image_ref,
       clean_shutdown), unrescue_instance(instance),
       soft_delete_instance(instance), restore_instance(instance) (casts);
@@ -169,14 +173,56 @@ class ComputeAPI:
         :raises: the host's ConsoleTypeInvalid, ConsoleTypeUnavailable,
             InstanceNotReady, InstanceNotFound; MessagingTimeout.
         """
-        version = "6.2"
+        return self._call_new_method(ctxt, instance, "get_vnc_console", "6.2",
+                                     console_type=console_type)
+
+    def _prepare_for(self, ctxt, instance, method, version):
+        """A call context to the instance's host; ComputeHostTooOld above the cap."""
         client = self.router.client(ctxt)
         if not client.can_send_version(version):
             raise exception.ComputeHostTooOld(
-                method="get_vnc_console", version=version, version_cap=client.version_cap)
-        cctxt = client.prepare(server=instance.host, version=version)
-        return cctxt.call(ctxt, "get_vnc_console", instance=instance,
-                          console_type=console_type)
+                method=method, version=version, version_cap=client.version_cap)
+        return client.prepare(server=instance.host, version=version)
+
+    def _call_new_method(self, ctxt, instance, method, version, **kwargs):
+        """Call ``method`` on the instance's host; ComputeHostTooOld above the cap."""
+        return self._prepare_for(ctxt, instance, method, version).call(
+            ctxt, method, instance=instance, **kwargs)
+
+    # -- consoles (6.4) ---------------------------------------------------------
+
+    def get_spice_console(self, ctxt, instance, console_type):
+        """Call: issue a SPICE console token on the instance's host.
+
+        :param console_type: "spice-html5" or "spice-direct".
+        :returns: the connect info dict of ``nova.compute.consoles.get_console``.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.4.
+        :raises: the host's ConsoleTypeInvalid, ConsoleTypeUnavailable,
+            InstanceNotReady, InstanceNotFound; MessagingTimeout.
+        """
+        return self._call_new_method(ctxt, instance, "get_spice_console", "6.4",
+                                     console_type=console_type)
+
+    def get_serial_console(self, ctxt, instance, console_type):
+        """Call: issue a serial console token on the instance's host.
+
+        :param console_type: "serial".
+        :returns: the connect info dict of ``nova.compute.consoles.get_console``.
+        :raises: as ``get_spice_console``.
+        """
+        return self._call_new_method(ctxt, instance, "get_serial_console", "6.4",
+                                     console_type=console_type)
+
+    def validate_console_port(self, ctxt, instance, port, console_type):
+        """Call: is ``port`` still where the instance's ``console_type`` console listens?
+
+        :param port: the port stored with a console token (str).
+        :returns: bool.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.4.
+        :raises oslo_messaging.MessagingTimeout: the host did not answer.
+        """
+        return self._call_new_method(ctxt, instance, "validate_console_port", "6.4",
+                                     port=str(port), console_type=console_type)
 
     # -- server actions (6.3+) ----------------------------------------------------
 
@@ -190,11 +236,6 @@ class ComputeAPI:
             version (an older nova-compute still runs); nothing is sent.
         :raises oslo_messaging.MessagingTimeout: a call was not answered.
         """
-        version = row.rpc.version
-        client = self.router.client(ctxt)
-        if not client.can_send_version(version):
-            raise exception.ComputeHostTooOld(
-                method=row.rpc.method, version=version, version_cap=client.version_cap)
-        cctxt = client.prepare(server=instance.host, version=version)
+        cctxt = self._prepare_for(ctxt, instance, row.rpc.method, row.rpc.version)
         send = cctxt.call if row.rpc.call else cctxt.cast
         return send(ctxt, row.rpc.method, instance=instance, **kwargs)

@@ -1,8 +1,12 @@
-"""The noVNC websocket proxy: one browser websocket <-> one guest VNC server.
+"""The console websocket proxies: one browser websocket <-> one guest console.
 
-A browser opens ``ws(s)://<proxy>/?token=<token>`` (noVNC turns the page
-URL's ``path=%3Ftoken%3D<token>`` into that). Before the websocket is
-accepted the proxy
+nova-novncproxy (VNC), nova-spicehtml5proxy (SPICE) and nova-serialproxy
+(the serial port) are the same server with a different ``ProxyKind``: the
+console types whose tokens they accept, where they listen, and whether
+they serve a web client. A client opens ``ws(s)://<proxy>/?token=<token>``
+(noVNC turns the page URL's ``path=%3Ftoken%3D<token>`` into that;
+spice-html5 sends a ``token`` cookie). Before the websocket is accepted the
+proxy
 
 1. checks the ``Origin`` header: a browser page from another site must not
    open consoles with the user's URL (cross-site websocket hijacking). The
@@ -11,18 +15,24 @@ accepted the proxy
    reached by (upstream's rule);
 2. looks the token up with ``ConsoleAuthToken.validate`` in this proxy's
    ``[database] connection`` (the cell database its compute hosts write
-   tokens to, as upstream runs one proxy per cell).
+   tokens to, as upstream runs one proxy per cell);
+3. binds the token to its instance: the instance must still exist, and
+   its compute host must confirm over RPC (``validate_console_port``) that
+   the port stored with the token is still that instance's console, so a
+   token outliving its guest cannot open whichever guest got the port next.
 
-A refused request gets an HTTP error (400 bad origin, 403 bad or expired
-token) and no websocket. An accepted one is connected to the guest's VNC
-server (host and port stored with the token) and the bytes are relayed
-both ways by websockify until either side closes. With ``[consoleauth]
-enforce_session_timeout`` the session is cut when the token expires.
+A refused request gets an HTTP error (400 bad origin, 403 bad, expired or
+stale token, 503 compute host not answering) and no websocket. An accepted
+one is connected to the guest's end (host and port stored with the token)
+and the bytes are relayed both ways by websockify until either side
+closes. With ``[consoleauth] enforce_session_timeout`` the session is cut
+when the token expires.
 
 websockify runs each connection in its own forked process, so a handler
 may keep per-connection state on itself but must not change the server.
 """
 
+import collections
 import http.cookies
 import re
 import socket
@@ -31,19 +41,43 @@ import threading
 import time
 import urllib.parse
 
+import oslo_messaging as messaging
 from oslo_log import log as logging
 from websockify import websocketproxy, websockifyserver
 
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, objects
+from nova.compute import rpcapi as compute_rpcapi
 
 LOG = logging.getLogger(__name__)
 
 CONF = nova_conf.CONF
 
-#: Console types whose tokens this proxy accepts.
-CONSOLE_TYPES = ("novnc",)
+ProxyKind = collections.namedtuple(
+    "ProxyKind", ["name", "console_types", "listen", "base_url", "serves_web"])
+ProxyKind.__doc__ = """What makes one console proxy binary.
+
+``listen`` and ``base_url`` are callables of the configuration returning
+(host, port) and the proxy's public URL (whose scheme the Origin check
+accepts); ``serves_web``: whether plain GETs get the files of [DEFAULT] web.
+"""
+
+NOVNC = ProxyKind(
+    "nova-novncproxy", ("novnc",),
+    lambda conf: (conf.vnc.novncproxy_host, conf.vnc.novncproxy_port),
+    lambda conf: conf.vnc.novncproxy_base_url, True)
+SPICE_HTML5 = ProxyKind(
+    "nova-spicehtml5proxy", ("spice-html5",),
+    lambda conf: (conf.spice.html5proxy_host, conf.spice.html5proxy_port),
+    lambda conf: conf.spice.html5proxy_base_url, True)
+SERIAL = ProxyKind(
+    "nova-serialproxy", ("serial",),
+    lambda conf: (conf.serial_console.serialproxy_host, conf.serial_console.serialproxy_port),
+    lambda conf: conf.serial_console.base_url, False)
+
+#: Console types whose tokens nova-novncproxy accepts.
+CONSOLE_TYPES = NOVNC.console_types
 
 #: Origin schemes that mean the same transport as the page's scheme.
 _SCHEME_FAMILY = {"http": "http", "ws": "http", "https": "https", "wss": "https"}
@@ -163,8 +197,46 @@ def validate_token(context, token, console_types=CONSOLE_TYPES):
     return found
 
 
+def check_console_port(context, console, compute_api):
+    """Refuse a token whose port is no longer its instance's console.
+
+    :param console: the ConsoleAuthToken found for the request.
+    :param compute_api: a compute ComputeAPI (RPC client).
+    :raises ConsoleRefused: (403) the instance is gone, has no host, or
+        its host says the port is not its console; (503) the host did not
+        answer in [DEFAULT] rpc_response_timeout.
+    """
+    try:
+        instance = objects.Instance.get_by_uuid(context, console.instance_uuid)
+    except exception.InstanceNotFound:
+        raise ConsoleRefused(403, "The instance of the console token no longer "
+                                  "exists.") from None
+    if not instance.host:
+        raise ConsoleRefused(403, "The instance of the console token is on no host.")
+    try:
+        valid = compute_api.validate_console_port(context, instance, console.port,
+                                                  console.console_type)
+    except exception.ComputeHostTooOld:
+        # A host of the previous level cannot answer; the token's other
+        # rules (hash, expiry, removal on delete) still hold.
+        LOG.warning("Compute RPC is capped below validate_console_port; not checking "
+                    "the console port of instance %s", console.instance_uuid)
+        return
+    except messaging.MessagingTimeout:
+        raise ConsoleRefused(503, "The compute host of the instance did not "
+                                  "answer.") from None
+    if not valid:
+        raise ConsoleRefused(403, "The console token does not match the instance's "
+                                  "console any more.")
+
+
 class NovaProxyRequestHandler(websocketproxy.ProxyRequestHandler):
-    """websockify handler that finds its target from a nova console token."""
+    """websockify handler that finds its target from a nova console token.
+
+    ``build_proxy`` subclasses it per ProxyKind (class attribute ``kind``).
+    """
+
+    kind = NOVNC
 
     #: Set by handle_upgrade once the request passed the checks.
     console = None
@@ -180,9 +252,14 @@ class NovaProxyRequestHandler(websocketproxy.ProxyRequestHandler):
         """Check origin and token; answer an HTTP error, or open the websocket."""
         try:
             check_origin(self.headers, self._is_tls(), CONF.console.allowed_origins,
-                         CONF.vnc.novncproxy_base_url)
-            self.console = validate_token(nova_context.get_admin_context(),
-                                          token_from_request(self.path, self.headers))
+                         self.kind.base_url(CONF))
+            context = nova_context.get_admin_context()
+            console = validate_token(context, token_from_request(self.path, self.headers),
+                                     self.kind.console_types)
+            # Each connection is handled in its own forked process, so the
+            # RPC client (and its connection) belongs to this one alone.
+            check_console_port(context, console, compute_rpcapi.ComputeAPI())
+            self.console = console
         except ConsoleRefused as exc:
             LOG.warning("%s: console connection refused: %s", self._client(), exc.reason)
             self.send_error(exc.code, exc.reason)
@@ -267,21 +344,25 @@ def ssl_options(minimum_version):
     return options
 
 
-def build_proxy(conf=CONF):
-    """Return the websockify server nova-novncproxy runs, from ``conf``.
+def build_proxy(conf=CONF, kind=NOVNC):
+    """Return the websockify server of the console proxy ``kind``, from ``conf``.
 
-    Listens on [vnc] novncproxy_host:novncproxy_port; serves the files of
-    [DEFAULT] web (the noVNC client) to plain GETs and console websockets
-    to the rest. TLS with [DEFAULT] cert/key when a client starts TLS (only
-    TLS with ssl_only).
+    Listens where ``kind.listen`` says ([vnc] novncproxy_host:port, [spice]
+    html5proxy_host:port, [serial_console] serialproxy_host:port); serves
+    the files of [DEFAULT] web (noVNC, spice-html5) to plain GETs when the
+    kind has a web client, and console websockets to the rest. TLS with
+    [DEFAULT] cert/key when a client starts TLS (only TLS with ssl_only).
 
     :returns: websockify.websocketproxy.WebSocketProxy (``start_server()``
         runs it until SIGTERM/SIGINT).
     """
+    class_name = "".join(part.capitalize() for part in kind.name.split("-")) + "Handler"
+    handler = type(class_name, (NovaProxyRequestHandler,), {"kind": kind})
+    host, port = kind.listen(conf)
     return websocketproxy.WebSocketProxy(
-        RequestHandlerClass=NovaProxyRequestHandler,
-        listen_host=conf.vnc.novncproxy_host,
-        listen_port=conf.vnc.novncproxy_port,
+        RequestHandlerClass=handler,
+        listen_host=host,
+        listen_port=port,
         source_is_ipv6=conf.source_is_ipv6,
         cert=conf.cert,
         key=conf.key,
@@ -289,8 +370,8 @@ def build_proxy(conf=CONF):
         ssl_ciphers=conf.console.ssl_ciphers,
         ssl_options=ssl_options(conf.console.ssl_minimum_version),
         daemon=conf.daemon,
-        record=conf.record and "novnc-session",
-        web=conf.web,
+        record=conf.record and f"{kind.name}-session",
+        web=conf.web if kind.serves_web else None,
         file_only=True,
         verbose=conf.debug,
     )

@@ -45,9 +45,10 @@ SERVICE_VERSION_HISTORY = (
     #    stop, start, reboot, pause, unpause, suspend, resume,
     #    trigger_crash_dump).
     {"description": "compute RPC 6.3: server actions"},
-    # 5: compute RPC 6.4 (the image actions: rebuild, snapshot, backup,
-    #    shelve) -- numbered here so that both may land in either order.
-    {"description": "compute RPC 6.4: image actions"},
+    # 5: compute RPC 6.4 (get_spice_console, get_serial_console,
+    #    validate_console_port: SPICE and serial consoles, proxies check a
+    #    token's port with the host).
+    {"description": "compute RPC 6.4: SPICE and serial consoles, validate_console_port"},
     # 6: compute RPC 6.5 (rescue, unrescue, soft delete, restore,
     #    set_admin_password).
     {"description": "compute RPC 6.5: rescue, soft delete, password"},

@@ -12,6 +12,7 @@ import itertools
 #: Policy modules, by name under nova.policies.
 _MODULES = (
     "base",
+    "console_auth_tokens",
     "console_output",
     "extended_server_attributes",
     "flavor_access",

@@ -15,6 +15,8 @@ rules = [
                     "serial, MKS).",
         operations=[
             {"method": "POST", "path": "/servers/{server_id}/action (os-getVNCConsole)"},
+            {"method": "POST", "path": "/servers/{server_id}/action (os-getSPICEConsole)"},
+            {"method": "POST", "path": "/servers/{server_id}/action (os-getSerialConsole)"},
             {"method": "POST", "path": "/servers/{server_id}/remote-consoles"},
         ],
         scope_types=base.PROJECT_SCOPE),

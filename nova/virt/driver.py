@@ -36,6 +36,8 @@ class ComputeDriver(abc.ABC):
         "supports_suspend": False,
         "supports_trigger_crash_dump": False,
         "supports_rescue": False,
+        "supports_spice_console": False,
+        "supports_serial_console": False,
     }
 
     def __init__(self, virtapi=None):
@@ -193,6 +195,23 @@ class ComputeDriver(abc.ABC):
     def get_vnc_console(self, context, instance):
         """Return nova.virt.hardware.ConsoleVNC for the guest's VNC server."""
         raise exception.ConsoleTypeUnavailable(console_type="novnc")
+
+    def get_spice_console(self, context, instance):
+        """Return nova.virt.hardware.ConsoleSpice for the guest's SPICE server.
+
+        :raises ConsoleTypeUnavailable: the guest has no SPICE graphics.
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        """
+        raise exception.ConsoleTypeUnavailable(console_type="spice-html5")
+
+    def get_serial_console(self, context, instance):
+        """Return nova.virt.hardware.ConsoleSerial for the guest's first serial port.
+
+        :raises ConsoleTypeUnavailable: the guest's serial port is not a
+            TCP server (defined while [serial_console] was off).
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        """
+        raise exception.ConsoleTypeUnavailable(console_type="serial")
 
 
 #: Short names accepted for [DEFAULT] compute_driver, as upstream documents.

@@ -30,7 +30,8 @@ class FakeDriver(driver.ComputeDriver):
 
     capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True,
                         supports_pause=True, supports_suspend=True,
-                        supports_trigger_crash_dump=True, supports_rescue=True)
+                        supports_trigger_crash_dump=True, supports_rescue=True,
+                        supports_spice_console=True, supports_serial_console=True)
 
     vcpus = 1000
     memory_mb = 800000
@@ -156,6 +157,14 @@ class FakeDriver(driver.ComputeDriver):
     def get_vnc_console(self, context, instance):
         self.get_info(instance)
         return hardware.ConsoleVNC(host=CONF.my_ip, port=5900)
+
+    def get_spice_console(self, context, instance):
+        self.get_info(instance)
+        return hardware.ConsoleSpice(host=CONF.my_ip, port=5950, tls_port=5951)
+
+    def get_serial_console(self, context, instance):
+        self.get_info(instance)
+        return hardware.ConsoleSerial(host=CONF.my_ip, port=10000)
 
     def _set_state(self, instance, state):
         with self._lock:

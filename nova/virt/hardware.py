@@ -26,6 +26,28 @@ class ConsoleVNC:
 
 
 @dataclasses.dataclass(frozen=True)
+class ConsoleSpice:
+    """Where a guest's SPICE server listens, as seen from the console proxies.
+
+    ``tls_port`` is the SPICE server's TLS port, or None without TLS.
+    """
+
+    host: str
+    port: int
+    tls_port: int | None = None
+    internal_access_path: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsoleSerial:
+    """Where a guest's serial port listens (TCP, raw), as seen from nova-serialproxy."""
+
+    host: str
+    port: int
+    internal_access_path: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class HostResources:
     """A node's capacity and usage as the hypervisor reports it.
 

@@ -63,7 +63,7 @@ CONSOLE_TIMEOUT = 120
 DELETE_TIMEOUT = 90
 
 
-def _free_port():
+def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -86,7 +86,10 @@ class QuickstartDeployment:
         self.db_prefix = f"{prefix}_{suffix}"
         self.vhost = f"{prefix}-{suffix}"
         self.api_port, self.placement_port, self.glance_port = (
-            _free_port(), _free_port(), _free_port())
+            free_port(), free_port(), free_port())
+        # The console proxies the quickstart starts, off the default ports.
+        self.novnc_port, self.serial_port, self.spice_port = (
+            free_port(), free_port(), free_port())
         self.clouds_yaml = state / "clouds.yaml"
         self.placement_url = f"http://127.0.0.1:{self.placement_port}"
         self.env = dict(
@@ -102,6 +105,9 @@ class QuickstartDeployment:
             NOVA_API_PORT=str(self.api_port),
             PLACEMENT_PORT=str(self.placement_port),
             GLANCE_PORT=str(self.glance_port),
+            NOVNC_PORT=str(self.novnc_port),
+            SERIAL_PROXY_PORT=str(self.serial_port),
+            SPICE_PROXY_PORT=str(self.spice_port),
             NOVA_QUICKSTART_HOST=self.host,
             NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE=self.name_prefix + "%08x",
             NOVA_QUICKSTART_CLOUDS_YAML=str(self.clouds_yaml),
@@ -174,17 +180,20 @@ class QuickstartDeployment:
             conn.close()
 
 
-@contextlib.contextmanager
-def quickstart_cloud(backend, prefix):
-    """Start a private quickstart; yield its QuickstartDeployment; remove it all.
-
-    :param backend: "mysql" or "postgresql".
-    :param prefix: a short name for this module's cloud ("bootcli", "actions").
-    """
+def new_state_dir(name):
+    """Return a fresh state directory path under STATE_ROOT (not created)."""
     libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
     STATE_ROOT.mkdir(mode=0o755, parents=True, exist_ok=True)
-    state = STATE_ROOT / f"{prefix}-{secrets.token_hex(4)}"
-    deployment = QuickstartDeployment(backend, state, prefix)
+    return STATE_ROOT / f"{name}-{secrets.token_hex(4)}"
+
+
+@contextlib.contextmanager
+def running(deployment):
+    """Run ``deployment``'s quickstart; yield it; then stop and remove it all.
+
+    Removed afterwards: daemons, libvirt domains, databases, vhost and the
+    state directory. A failing quickstart fails the test with its output.
+    """
     try:
         result = deployment.quickstart()
         if result.returncode != 0:
@@ -197,7 +206,16 @@ def quickstart_cloud(backend, prefix):
         deployment.destroy_domains()
         deployment.drop_databases()
         deployment.delete_vhost()
-        shutil.rmtree(state, ignore_errors=True)
+        shutil.rmtree(deployment.state, ignore_errors=True)
+
+
+def quickstart_cloud(backend, prefix):
+    """Start a private quickstart; yield its QuickstartDeployment; remove it all.
+
+    :param backend: "mysql" or "postgresql".
+    :param prefix: a short name for this module's cloud ("bootcli", "actions").
+    """
+    return running(QuickstartDeployment(backend, new_state_dir(prefix), prefix))
 
 
 def nic_args(deployment):

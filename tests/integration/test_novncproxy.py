@@ -1,9 +1,10 @@
-"""nova-novncproxy as a separate process: tokens from a SQLite cell database,
-a websocket client on one side and a small VNC-speaking TCP server on the other.
+"""nova-novncproxy as a separate process on a SQLite cell database: what it
+refuses before any guest is reached, and the web client it serves.
 
-The "guest" is a loopback TCP server that greets like a VNC server
-(``RFB 003.008\\n``) and then echoes what it receives, so the test sees
-bytes cross the proxy both ways.
+Accepted connections need the instance's compute host to confirm the
+console port over RPC; they are tested against real guests in
+tests/integration/test_consoles.py. The "guest" here is a loopback TCP
+server greeting like a VNC server, which must see no connection at all.
 """
 
 import contextlib
@@ -14,9 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
-import libvirt
 import pytest
 import requests
 import websocket
@@ -24,8 +23,6 @@ from oslo_utils import uuidutils
 
 from nova import context as nova_context
 from nova import objects
-from nova.compute import consoles
-from nova.virt.libvirt import driver as libvirt_driver
 
 RFB_GREETING = b"RFB 003.008\n"
 
@@ -177,69 +174,10 @@ def proxy(tmp_path, main_db):
             process.wait(5)
 
 
-def _vnc_domain_xml(uuid):
-    """A diskless TCG guest whose only job is to run QEMU's VNC server."""
-    return f"""
-<domain type='qemu'>
-  <name>nova-test-vnc-{uuid[:8]}</name>
-  <uuid>{uuid}</uuid>
-  <memory unit='MiB'>64</memory>
-  <vcpu>1</vcpu>
-  <os><type arch='x86_64' machine='pc'>hvm</type></os>
-  <devices>
-    <graphics type='vnc' autoport='yes' listen='127.0.0.1'/>
-    <controller type='usb' model='none'/>
-    <memballoon model='none'/>
-  </devices>
-</domain>"""
-
-
-@pytest.fixture
-def libvirt_guest(libvirt_host, instance):
-    """A running libvirt domain named by ``instance``'s UUID, with VNC on loopback."""
-    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-    conn = libvirt.open(libvirt_host)
-    domain = conn.createXML(_vnc_domain_xml(instance.uuid), 0)
-    try:
-        yield domain
-    finally:
-        with contextlib.suppress(libvirt.libvirtError):
-            domain.destroy()
-        conn.close()
-
-
 def _expect_refused(proxy, path, status, **kwargs):
     with pytest.raises(websocket.WebSocketBadStatusException) as info:
         proxy.connect(path, **kwargs)
     assert info.value.status_code == status, info.value
-
-
-def test_relays_bytes_between_websocket_and_vnc_server(proxy, instance, vnc_server):
-    token = _token(instance, vnc_server.port)
-
-    ws = proxy.connect(f"/?token={token}")
-    try:
-        assert ws.recv() == RFB_GREETING
-        ws.send_binary(b"RFB 003.008\n")
-        assert ws.recv() == b"RFB 003.008\n"
-        ws.send_binary(bytes(range(256)))
-        received = b""
-        while len(received) < 256:
-            received += ws.recv()
-        assert received == bytes(range(256))
-    finally:
-        ws.close()
-
-    # noVNC's page URL form (path=?token=...) and an older client's cookie.
-    quoted = urllib.parse.quote(f"?token={token}", safe="")
-    for path, kwargs in ((f"/?path={quoted}", {}), ("/", {"cookie": f"token={token}"})):
-        ws = proxy.connect(path, **kwargs)
-        try:
-            assert ws.recv() == RFB_GREETING
-        finally:
-            ws.close()
-    assert vnc_server.connections == 3
-    assert instance.uuid in proxy.log()
 
 
 def test_refuses_bad_tokens_and_foreign_origins(proxy, instance, vnc_server):
@@ -252,17 +190,11 @@ def test_refuses_bad_tokens_and_foreign_origins(proxy, instance, vnc_server):
     # A page of another site using the user's console URL (CSWSH).
     _expect_refused(proxy, f"/?token={token}", 400, origin="http://evil.example")
     _expect_refused(proxy, f"/?token={token}", 400, origin="ftp://127.0.0.1")
+    # The token of an instance that was deleted (its row goes with it).
+    instance.destroy()
+    _expect_refused(proxy, f"/?token={token}", 403)
     assert vnc_server.connections == 0
     assert "console connection refused" in proxy.log()
-
-    # The same token still works from the proxy's own origin, and without
-    # an Origin (a non-browser client).
-    for kwargs in ({}, {"suppress_origin": True}):
-        ws = proxy.connect(f"/?token={token}", **kwargs)
-        try:
-            assert ws.recv() == RFB_GREETING
-        finally:
-            ws.close()
 
 
 def test_serves_the_web_client_but_no_off_site_redirect(proxy):
@@ -284,65 +216,3 @@ def test_missing_web_directory_exits_255(tmp_path, main_db):
     assert "Can not find html/js files" in result.stderr
 
 
-def test_session_cut_when_the_token_expires(tmp_path, main_db, instance, vnc_server):
-    web = tmp_path / "web"
-    web.mkdir()
-    port = _free_port()
-    conf, log_file = _write_conf(tmp_path, main_db, port, web,
-                                 "[consoleauth]\nenforce_session_timeout = true\n")
-    process = subprocess.Popen([_script("nova-novncproxy"), "--config-file", str(conf)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        _wait_listening(process, port, log_file)
-        proxy = Proxy(process, port, log_file)
-        ws = proxy.connect(f"/?token={_token(instance, vnc_server.port, ttl=2)}")
-        try:
-            assert ws.recv() == RFB_GREETING
-            started = time.monotonic()
-            # The proxy closes the websocket once the token expires.
-            with contextlib.suppress(websocket.WebSocketConnectionClosedException):
-                while time.monotonic() - started < 15:
-                    if ws.recv() in (b"", None, ""):
-                        break
-            assert time.monotonic() - started < 15
-            assert "expired; closing the session" in proxy.log()
-        finally:
-            ws.close()
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-
-
-@pytest.mark.libvirt
-def test_qemu_vnc_console_through_the_libvirt_driver_and_the_proxy(
-        libvirt_host, libvirt_guest, instance, proxy, conf_fixture):
-    # The compute side as nova-compute runs it: the libvirt driver finds the
-    # guest's VNC port, consoles.get_vnc_console stores the token.
-    conf_fixture.config(connection_uri=libvirt_host, virt_type="qemu", group="libvirt")
-    conf_fixture.config(server_proxyclient_address="127.0.0.1",
-                        novncproxy_base_url=proxy.http_url + "/vnc_lite.html", group="vnc")
-    driver = libvirt_driver.LibvirtDriver()
-    try:
-        info = consoles.get_vnc_console(nova_context.get_admin_context(), instance,
-                                        "novnc", driver)
-    finally:
-        driver.cleanup_host(host="compute1")
-    assert info["host"] == "127.0.0.1" and info["port"] >= 5900
-    assert info["access_url"].startswith(proxy.http_url + "/vnc_lite.html?path=%3Ftoken%3D")
-
-    ws = proxy.connect(f"/?token={info['token']}")
-    try:
-        # QEMU's VNC server: protocol version, then (RFB 3.8) the list of
-        # security types, which has at least one entry.
-        assert ws.recv() == RFB_GREETING
-        ws.send_binary(RFB_GREETING)
-        security = ws.recv()
-        while security and len(security) < 1 + security[0]:
-            security += ws.recv()  # TCP may split the message
-        assert security[0] >= 1 and len(security) == 1 + security[0], security
-    finally:
-        ws.close()

@@ -128,7 +128,7 @@ def test_target_cell_without_messaging_leaves_mq_connection_empty():
 
 
 @pytest.mark.parametrize("service_version, cap", [
-    (0, None), (1, "6.0"), (2, "6.1"), (3, "6.2"), (99, None),
+    (0, None), (1, "6.0"), (2, "6.1"), (3, "6.2"), (5, "6.4"), (99, None),
 ])
 def test_compute_auto_cap_table(service_version, cap):
     assert compute_rpcapi.rpc_version_for_service_version(service_version) == cap

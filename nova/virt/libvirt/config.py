@@ -58,6 +58,56 @@ class GuestSerialLog:
 
 
 @dataclasses.dataclass
+class GuestSerialTCP:
+    """The first serial port as a TCP server (the interactive serial console).
+
+    QEMU listens on ``host``:``port`` without waiting for a client (libvirt's
+    ``mode="bind"``), speaks raw bytes, and still copies everything the
+    guest writes to ``log_path`` (libvirt's chardev ``<log>``), so
+    os-getConsoleOutput keeps working while nova-serialproxy relays the
+    port. ``<console>`` names the same port, as for a file serial port.
+    """
+
+    host: str
+    port: int
+    log_path: str
+
+    def _chardev(self, tag, target_attrs, with_log):
+        element = ET.Element(tag, type="tcp")
+        ET.SubElement(element, "source", mode="bind", host=self.host, service=str(self.port))
+        ET.SubElement(element, "protocol", type="raw")
+        if with_log:
+            ET.SubElement(element, "log", file=self.log_path, append="off")
+        ET.SubElement(element, "target", target_attrs)
+        return element
+
+    def to_elements(self):
+        return [self._chardev("serial", {"port": "0"}, with_log=True),
+                self._chardev("console", {"type": "serial", "port": "0"}, with_log=False)]
+
+
+@dataclasses.dataclass
+class GuestSpice:
+    """SPICE graphics listening on ``listen`` with ports libvirt picks.
+
+    ``agent`` adds the virtio-serial channel a SPICE guest agent talks on.
+    """
+
+    listen: str = "127.0.0.1"
+    agent: bool = True
+
+    def to_elements(self):
+        graphics = ET.Element("graphics", type="spice", autoport="yes", listen=self.listen)
+        ET.SubElement(graphics, "listen", type="address", address=self.listen)
+        elements = [graphics]
+        if self.agent:
+            channel = ET.Element("channel", type="spicevmc")
+            ET.SubElement(channel, "target", type="virtio", name="com.redhat.spice.0")
+            elements.append(channel)
+        return elements
+
+
+@dataclasses.dataclass
 class GuestVNC:
     """VNC graphics listening on ``listen`` with a port libvirt picks."""
 
@@ -137,8 +187,10 @@ class Guest:
     vcpus: int
     os: GuestOS
     disks: list[GuestDisk] = dataclasses.field(default_factory=list)
-    serial_log: GuestSerialLog | None = None
+    #: The first serial port: a log file, or a TCP server that also logs.
+    serial_log: GuestSerialLog | GuestSerialTCP | None = None
     vnc: GuestVNC | None = None
+    spice: GuestSpice | None = None
     metadata: GuestMetadata | None = None
     cpu_mode: str | None = None
     emulator: str | None = None
@@ -175,5 +227,7 @@ class Guest:
             devices.extend(self.serial_log.to_elements())
         if self.vnc:
             devices.append(self.vnc.to_element())
+        if self.spice:
+            devices.extend(self.spice.to_elements())
         ET.SubElement(devices, "memballoon", model="virtio")
         return ET.tostring(domain, encoding="unicode")

@@ -3,8 +3,10 @@
 A spawn fetches the Glance image once into the host's cache, gives the
 instance its own qcow2 overlay in ``<instances_path>/<uuid>/``, boots the
 kernel directly when the image names kernel_id/ramdisk_id, writes the
-first serial port to ``console.log`` (read by os-getConsoleOutput) and
-offers VNC on [vnc] server_listen. [libvirt] virt_type is honoured as set:
+first serial port to ``console.log`` (read by os-getConsoleOutput; with
+[serial_console] enabled the port is also a TCP server for
+nova-serialproxy) and offers VNC on [vnc] server_listen and SPICE on [spice]
+server_listen when those are enabled. [libvirt] virt_type is honoured as set:
 the driver never upgrades qemu to kvm because the host advertises kvm.
 """
 
@@ -21,6 +23,7 @@ from oslo_utils import units
 from nova import conf as nova_conf
 from nova import exception
 from nova.compute import power_state
+from nova.console import serial as serial_ports
 from nova.virt import driver, hardware, node
 from nova.virt.libvirt import config as vconfig
 from nova.virt.libvirt import host as libvirt_host
@@ -69,6 +72,8 @@ class LibvirtDriver(driver.ComputeDriver):
         supports_suspend=True,
         supports_trigger_crash_dump=True,
         supports_rescue=True,
+        supports_spice_console=True,
+        supports_serial_console=True,
     )
 
     def __init__(self, virtapi=None, image_api=None):
@@ -97,6 +102,11 @@ class LibvirtDriver(driver.ComputeDriver):
         conn = self._host.get_connection()
         self._nodename = conn.getHostname()
         os.makedirs(CONF.instances_path, exist_ok=True)
+        # Guests defined before a restart keep their serial ports: do not
+        # hand those out again, even while the guest is stopped.
+        for dom in conn.listAllDomains():
+            for host, port in _serial_tcp_ports(dom):
+                serial_ports.reserve_port(host, port)
         LOG.info("libvirt driver on %s (virt_type=%s, libvirt %s)",
                  self._host.uri, CONF.libvirt.virt_type, conn.getLibVersion())
 
@@ -172,9 +182,23 @@ class LibvirtDriver(driver.ComputeDriver):
         return kernel, initrd, cmdline
 
     def build_guest_config(self, instance, disk_path, kernel=None, initrd=None,
-                           cmdline=None):
-        """Return the vconfig.Guest for ``instance`` (no side effects)."""
+                           cmdline=None, serial_port=None):
+        """Return the vconfig.Guest for ``instance`` (no side effects).
+
+        :param serial_port: TCP port (int) the first serial port listens on
+            at [serial_console] proxyclient_address, or None for a serial
+            port that only writes the console log.
+        """
         flavor = instance.flavor
+        if serial_port is None:
+            serial = vconfig.GuestSerialLog(self._console_log(instance))
+        else:
+            serial = vconfig.GuestSerialTCP(
+                CONF.serial_console.proxyclient_address, serial_port,
+                self._console_log(instance))
+        spice = None
+        if CONF.spice.enabled:
+            spice = vconfig.GuestSpice(CONF.spice.server_listen, CONF.spice.agent_enabled)
         return vconfig.Guest(
             name=domain_name(instance),
             uuid=instance.uuid,
@@ -183,8 +207,9 @@ class LibvirtDriver(driver.ComputeDriver):
             vcpus=flavor.vcpus,
             os=vconfig.GuestOS(kernel=kernel, initrd=initrd, cmdline=cmdline),
             disks=[vconfig.GuestDisk(source_path=disk_path)],
-            serial_log=vconfig.GuestSerialLog(self._console_log(instance)),
+            serial_log=serial,
             vnc=vconfig.GuestVNC(CONF.vnc.server_listen) if CONF.vnc.enabled else None,
+            spice=spice,
             metadata=vconfig.GuestMetadata(
                 display_name=instance.display_name or "",
                 flavor_name=flavor.name,
@@ -199,18 +224,25 @@ class LibvirtDriver(driver.ComputeDriver):
               block_device_info=None):
         inst_dir = self._instance_dir(instance)
         os.makedirs(inst_dir, exist_ok=True)
+        serial_port = None
         try:
             base = self.image_cache.fetch(context, image_meta["id"])
             disk = imagebackend.create_overlay(
                 base, os.path.join(inst_dir, "disk"), size_gb=instance.flavor.root_gb)
             kernel, initrd, cmdline = self._boot_files(context, image_meta)
-            guest = self.build_guest_config(instance, disk, kernel, initrd, cmdline)
+            if CONF.serial_console.enabled:
+                serial_port = serial_ports.acquire_port(CONF.serial_console.proxyclient_address)
+            guest = self.build_guest_config(instance, disk, kernel, initrd, cmdline,
+                                            serial_port=serial_port)
             conn = self._host.get_connection()
             dom = conn.defineXML(guest.to_xml())
             dom.create()
         except Exception:
             # Leave nothing behind for a reschedule or a delete to trip over.
             self._remove_domain(instance)
+            if serial_port is not None:
+                serial_ports.release_port(CONF.serial_console.proxyclient_address,
+                                          serial_port)
             shutil.rmtree(inst_dir, ignore_errors=True)
             raise
         LOG.info("Instance %s spawned as domain %s", instance.uuid, guest.name)
@@ -219,6 +251,7 @@ class LibvirtDriver(driver.ComputeDriver):
         dom = self._host.lookup_domain(instance.uuid)
         if dom is None:
             return
+        ports = _serial_tcp_ports(dom)
         try:
             if dom.isActive():
                 dom.destroy()
@@ -232,6 +265,8 @@ class LibvirtDriver(driver.ComputeDriver):
         except libvirt.libvirtError as exc:
             if exc.get_error_code() != libvirt.VIR_ERR_NO_DOMAIN:
                 raise
+        for host, port in ports:
+            serial_ports.release_port(host, port)
 
     def destroy(self, context, instance, network_info=None,
                 block_device_info=None, destroy_disks=True):
@@ -402,12 +437,50 @@ class LibvirtDriver(driver.ComputeDriver):
             raise exception.InstancePasswordSetFailed(
                 instance=instance.uuid, reason=exc.get_error_message()) from exc
 
-    def get_vnc_console(self, context, instance):
+    def _live_xml(self, instance):
         dom = self._host.lookup_domain(instance.uuid)
         if dom is None:
             raise exception.InstanceNotFound(instance_id=instance.uuid)
-        graphics = ET.fromstring(dom.XMLDesc(0)).find("./devices/graphics[@type='vnc']")
-        if graphics is None or graphics.get("port") in (None, "-1"):
+        return ET.fromstring(dom.XMLDesc(0))
+
+    def get_vnc_console(self, context, instance):
+        graphics = self._live_xml(instance).find("./devices/graphics[@type='vnc']")
+        port = _graphics_port(graphics, "port")
+        if port is None:
             raise exception.ConsoleTypeUnavailable(console_type="novnc")
-        return hardware.ConsoleVNC(
-            host=CONF.vnc.server_proxyclient_address, port=int(graphics.get("port")))
+        return hardware.ConsoleVNC(host=CONF.vnc.server_proxyclient_address, port=port)
+
+    def get_spice_console(self, context, instance):
+        graphics = self._live_xml(instance).find("./devices/graphics[@type='spice']")
+        port = _graphics_port(graphics, "port")
+        if port is None:
+            raise exception.ConsoleTypeUnavailable(console_type="spice-html5")
+        return hardware.ConsoleSpice(host=CONF.spice.server_proxyclient_address, port=port,
+                                     tls_port=_graphics_port(graphics, "tlsPort"))
+
+    def get_serial_console(self, context, instance):
+        for source in self._live_xml(instance).findall(
+                "./devices/serial[@type='tcp']/source[@mode='bind']"):
+            return hardware.ConsoleSerial(host=source.get("host"),
+                                          port=int(source.get("service")))
+        raise exception.ConsoleTypeUnavailable(console_type="serial")
+
+
+def _graphics_port(graphics, attribute):
+    """Return a graphics element's port attribute as int; None when absent or unset (-1)."""
+    if graphics is None or graphics.get(attribute) in (None, "-1"):
+        return None
+    return int(graphics.get(attribute))
+
+
+def _serial_tcp_ports(dom):
+    """Return [(host, port)] of the TCP serial ports a domain's definition holds."""
+    try:
+        root = ET.fromstring(dom.XMLDesc(libvirt.VIR_DOMAIN_XML_INACTIVE))
+    except libvirt.libvirtError as exc:
+        if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
+            return []
+        raise
+    return [(source.get("host"), int(source.get("service")))
+            for source in root.findall("./devices/serial[@type='tcp']/source[@mode='bind']")
+            if source.get("service", "").isdigit()]

@@ -1,9 +1,12 @@
 """The console proxy's request checks: where the token is, which origins pass."""
 
 import ssl
+import types
 
+import oslo_messaging as messaging
 import pytest
 
+from nova import exception
 from nova.console import websocketproxy as wsp
 
 
@@ -77,3 +80,70 @@ def test_ssl_minimum_version_adds_protocol_floors():
     assert wsp.ssl_options("tlsv1_2") & ssl.OP_NO_TLSv1_1
     assert wsp.ssl_options("tlsv1_3") & ssl.OP_NO_TLSv1_2
     assert wsp.ssl_options("tlsv1_3") & default == default
+
+
+class _ComputeAPI:
+    """Stands in for the compute RPC client: answers or raises as told."""
+
+    def __init__(self, answer):
+        self.answer = answer
+        self.asked = []
+
+    def validate_console_port(self, context, instance, port, console_type):
+        self.asked.append((instance.uuid, port, console_type))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+@pytest.fixture
+def token_and_instance(monkeypatch):
+    console = types.SimpleNamespace(instance_uuid="i-1", port=5901, console_type="novnc")
+    instance = types.SimpleNamespace(uuid="i-1", host="compute1")
+    lookups = {"i-1": instance}
+
+    def get_by_uuid(context, uuid):
+        if uuid not in lookups:
+            raise exception.InstanceNotFound(instance_id=uuid)
+        return lookups[uuid]
+
+    wsp.objects.register_all()
+    monkeypatch.setattr(wsp.objects.Instance, "get_by_uuid", staticmethod(get_by_uuid))
+    return console, instance, lookups
+
+
+def test_console_port_confirmed_by_the_host_passes(token_and_instance):
+    console, _, _ = token_and_instance
+    api = _ComputeAPI(True)
+    wsp.check_console_port(None, console, api)
+    assert api.asked == [("i-1", 5901, "novnc")]
+
+
+@pytest.mark.parametrize("answer, code", [
+    (False, 403),  # the port is another guest's now
+    (messaging.MessagingTimeout("no answer"), 503),
+])
+def test_console_port_the_host_denies_or_does_not_confirm_is_refused(
+        token_and_instance, answer, code):
+    console, _, _ = token_and_instance
+    with pytest.raises(wsp.ConsoleRefused) as info:
+        wsp.check_console_port(None, console, _ComputeAPI(answer))
+    assert info.value.code == code
+
+
+def test_token_of_a_deleted_or_unplaced_instance_is_refused(token_and_instance):
+    console, instance, lookups = token_and_instance
+    instance.host = None
+    with pytest.raises(wsp.ConsoleRefused, match="on no host"):
+        wsp.check_console_port(None, console, _ComputeAPI(True))
+    del lookups["i-1"]
+    with pytest.raises(wsp.ConsoleRefused, match="no longer exists") as info:
+        wsp.check_console_port(None, console, _ComputeAPI(True))
+    assert info.value.code == 403
+
+
+def test_a_host_too_old_to_answer_is_not_asked_again(token_and_instance):
+    console, _, _ = token_and_instance
+    too_old = exception.ComputeHostTooOld(method="validate_console_port", version="6.4",
+                                          version_cap="6.2")
+    wsp.check_console_port(None, console, _ComputeAPI(too_old))  # no refusal

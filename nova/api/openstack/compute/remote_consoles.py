@@ -1,11 +1,13 @@
-"""Remote consoles (api-ref "Server Remote Consoles" and "Get VNC Console").
+"""Remote consoles (api-ref "Server Consoles" and the legacy console actions).
 
-``POST /servers/{id}/remote-consoles`` (2.6+) and the legacy
-``os-getVNCConsole`` server action (2.1-2.5) both return a URL of the
-noVNC page with a one-off token; nova-compute issues the token, and
-nova-novncproxy accepts it. Only the VNC protocol with the noVNC type is
-served; other protocols and types answer 400, as upstream does where
-they are not enabled.
+``POST /servers/{id}/remote-consoles`` (2.6+) and the legacy server
+actions ``os-getVNCConsole``, ``os-getSPICEConsole`` and
+``os-getSerialConsole`` (2.1-2.5) return a URL of a console proxy with a
+one-off token; nova-compute issues the token, and nova-novncproxy,
+nova-spicehtml5proxy or nova-serialproxy accept it. ``spice-direct``
+(2.99) hands the token to an external SPICE proxy, which looks it up with
+GET /os-console-auth-tokens/{token}. RDP and MKS consoles have no driver
+here and answer 400, as upstream does where they are not enabled.
 """
 
 import webob.exc
@@ -16,6 +18,13 @@ from nova.api.openstack import wsgi
 from nova.api.openstack.compute.schemas import remote_consoles as schemas
 from nova.policies import remote_consoles as rc_policies
 from nova.policy import authorize
+
+#: protocol of ``remote-consoles`` -> the compute API method serving it.
+PROTOCOL_METHODS = {
+    "vnc": "get_vnc_console",
+    "spice": "get_spice_console",
+    "serial": "get_serial_console",
+}
 
 
 class RemoteConsolesController:
@@ -28,25 +37,35 @@ class RemoteConsolesController:
     def __init__(self, servers):
         self._servers = servers
 
-    def _vnc_url(self, req, server_id, console_type):
+    def _console_url(self, req, server_id, protocol, console_type):
         """Return the console URL; map the compute errors to upstream's statuses."""
         instance = self._servers._get_server(req, server_id)
         authorize(req.context, rc_policies.REMOTE_CONSOLES,
                   {"project_id": instance.project_id})
+        method = PROTOCOL_METHODS.get(protocol)
+        if method is None:
+            raise webob.exc.HTTPBadRequest(explanation=exception.ConsoleTypeUnavailable(
+                console_type=console_type).format_message())
         try:
-            return self._servers.compute_api.get_vnc_console(
+            return getattr(self._servers.compute_api, method)(
                 req.context, instance, console_type)["url"]
         except (exception.InstanceNotReady, exception.InstanceInvalidState,
                 exception.ComputeHostTooOld) as exc:
             raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
         except exception.InstanceNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
-        except (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable) as exc:
+        except (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable,
+                exception.SocketPortRangeExhaustedException) as exc:
             raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except NotImplementedError as exc:
             raise webob.exc.HTTPNotImplemented(
                 explanation="Action is not supported by the hypervisor of this "
                             "server.") from exc
+
+    def _legacy_action(self, req, server_id, body, action, protocol):
+        console_type = body[action]["type"]
+        url = self._console_url(req, server_id, protocol, console_type)
+        return {"console": {"type": console_type, "url": url}}
 
     @wsgi.api_version("2.1", "2.5")
     @validation.schema(schemas.get_vnc_console)
@@ -56,28 +75,39 @@ class RemoteConsolesController:
         :raises: 404 unknown server; 409 not on a host yet or being
             deleted/migrated; 400 type other than novnc, or consoles off.
         """
-        console_type = body["os-getVNCConsole"]["type"]
-        url = self._vnc_url(req, id, console_type)
-        return {"console": {"type": console_type, "url": url}}
+        return self._legacy_action(req, id, body, "os-getVNCConsole", "vnc")
+
+    @wsgi.api_version("2.1", "2.5")
+    @validation.schema(schemas.get_spice_console)
+    def get_spice_console(self, req, id, body):
+        """os-getSPICEConsole action (type spice-html5) -> {"console": {"type", "url"}}.
+
+        :raises: as ``get_vnc_console``; 400 while [spice] enabled is off.
+        """
+        return self._legacy_action(req, id, body, "os-getSPICEConsole", "spice")
+
+    @wsgi.api_version("2.1", "2.5")
+    @validation.schema(schemas.get_serial_console)
+    def get_serial_console(self, req, id, body):
+        """os-getSerialConsole action (type serial) -> {"console": {"type", "url"}}.
+
+        :raises: as ``get_vnc_console``; 400 while [serial_console] enabled
+            is off or the guest has no TCP serial port.
+        """
+        return self._legacy_action(req, id, body, "os-getSerialConsole", "serial")
 
     @wsgi.api_version("2.6")
     @validation.schema(schemas.create_v26, "2.6", "2.7")
-    @validation.schema(schemas.create_v28, "2.8")
+    @validation.schema(schemas.create_v28, "2.8", "2.98")
+    @validation.schema(schemas.create_v299, "2.99")
     def create(self, req, server_id, body):
         """POST /servers/{server_id}/remote-consoles -> {"remote_console": {...}}.
 
         :returns: {"remote_console": {"protocol", "type", "url"}} (200).
-        :raises: as ``get_vnc_console``; 400 for any protocol but vnc.
+        :raises: as ``get_vnc_console``; 400 for rdp and mks, and for a
+            type that is not of the protocol.
         """
         protocol = body["remote_console"]["protocol"]
         console_type = body["remote_console"]["type"]
-        if protocol != "vnc":
-            # Still look the server up first: an unknown server is 404
-            # whatever the body says.
-            instance = self._servers._get_server(req, server_id)
-            authorize(req.context, rc_policies.REMOTE_CONSOLES,
-                      {"project_id": instance.project_id})
-            raise webob.exc.HTTPBadRequest(explanation=exception.ConsoleTypeUnavailable(
-                console_type=console_type).format_message())
-        url = self._vnc_url(req, server_id, console_type)
+        url = self._console_url(req, server_id, protocol, console_type)
         return {"remote_console": {"protocol": protocol, "type": console_type, "url": url}}

@@ -8,6 +8,7 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 
 from nova.api.openstack import router
 from nova.api.openstack.compute import (
+    console_auth_tokens,
     console_output,
     flavor_access,
     flavor_extra_specs,
@@ -57,6 +58,7 @@ def route_table(compute_api_factory=default_compute_api):
     remote_consoles_ctrl = remote_consoles.RemoteConsolesController(servers_ctrl)
     actions_ctrl = server_actions.ServerActionsController(servers_ctrl)
     instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
+    console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
     extra_specs_ctrl = flavor_extra_specs.FlavorExtraSpecsController()
@@ -77,11 +79,14 @@ def route_table(compute_api_factory=default_compute_api):
             **actions_ctrl.handlers(),
             "os-getConsoleOutput": console_ctrl.get_console_output,
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
+            "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
+            "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
         })},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
+        "/os-console-auth-tokens/{id}": {"GET": console_auth_tokens_ctrl.show},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},
         "/flavors/{id}": {"GET": flavors_ctrl.show, "DELETE": flavor_manage_ctrl.delete},

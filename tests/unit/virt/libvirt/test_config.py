@@ -85,3 +85,42 @@ def test_nova_metadata_names_the_owner(qemu_conf, instance):
         os=vconfig.GuestOS(),
         metadata=vconfig.GuestMetadata("vm1", "m1.tiny", "p1", "u1")).to_xml()
     assert "m1.tiny" in xml and vconfig.NOVA_NS in xml
+
+
+def test_serial_tcp_port_still_writes_the_console_log(qemu_conf, instance, tmp_path):
+    CONF.set_override("proxyclient_address", "127.0.0.2", group="serial_console")
+    try:
+        dom = _build(instance, serial_port=10123)
+    finally:
+        CONF.clear_override("proxyclient_address", group="serial_console")
+    serial = dom.find("devices/serial")
+    assert serial.get("type") == "tcp"
+    assert serial.find("source").attrib == {
+        "mode": "bind", "host": "127.0.0.2", "service": "10123"}
+    assert serial.find("protocol").get("type") == "raw"
+    # os-getConsoleOutput reads this file while the port is a TCP server.
+    assert serial.find("log").get("file") == str(tmp_path / instance.uuid / "console.log")
+    console = dom.find("devices/console")
+    assert console.get("type") == "tcp"
+    assert console.find("target").attrib == {"type": "serial", "port": "0"}
+    assert console.find("source").get("service") == "10123"
+
+
+def test_spice_graphics_and_agent_channel_when_enabled(qemu_conf, instance):
+    assert _build(instance).find("devices/graphics[@type='spice']") is None
+    CONF.set_override("enabled", True, group="spice")
+    CONF.set_override("server_listen", "127.0.0.3", group="spice")
+    try:
+        dom = _build(instance)
+        CONF.set_override("agent_enabled", False, group="spice")
+        without_agent = _build(instance)
+    finally:
+        for name in ("enabled", "server_listen", "agent_enabled"):
+            CONF.clear_override(name, group="spice")
+    spice = dom.find("devices/graphics[@type='spice']")
+    assert spice.get("listen") == "127.0.0.3" and spice.get("autoport") == "yes"
+    # VNC stays: a guest may offer both.
+    assert dom.find("devices/graphics[@type='vnc']") is not None
+    channel = dom.find("devices/channel[@type='spicevmc']/target")
+    assert channel.attrib == {"type": "virtio", "name": "com.redhat.spice.0"}
+    assert without_agent.find("devices/channel") is None
