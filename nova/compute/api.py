@@ -242,25 +242,36 @@ class API:
             mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance_id)
         except exception.InstanceMappingNotFound:
             raise exception.InstanceNotFound(instance_id=instance_id) from None
-        instance = None
-        if mapping.cell_mapping is not None:
-            with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-                try:
-                    instance = objects.Instance.get_by_uuid(
-                        cctxt, instance_id, expected_attrs=expected_attrs)
-                except exception.InstanceNotFound:
-                    # The conductor maps the server to its cell before it
-                    # creates it there; until then the build request holds it.
-                    pass
+        instance = self._in_cell(context, mapping, instance_id, expected_attrs)
         if instance is None:
             try:
                 instance = objects.BuildRequest.get_by_instance_uuid(
                     context, instance_id).instance
             except exception.BuildRequestNotFound:
-                raise exception.InstanceNotFound(instance_id=instance_id) from None
+                # The conductor may have finished since we read the mapping.
+                mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance_id)
+                instance = self._in_cell(context, mapping, instance_id, expected_attrs)
+                if instance is None:
+                    raise exception.InstanceNotFound(instance_id=instance_id) from None
         if not context.is_admin and instance.project_id != context.project_id:
             raise exception.InstanceNotFound(instance_id=instance_id)
         return instance
+
+    @staticmethod
+    def _in_cell(context, mapping, instance_id, expected_attrs):
+        """The instance in the mapping's cell, or None (no cell, or not created yet).
+
+        The conductor maps a server to its cell before it creates it there;
+        until then the build request holds it.
+        """
+        if mapping.cell_mapping is None:
+            return None
+        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
+            try:
+                return objects.Instance.get_by_uuid(
+                    cctxt, instance_id, expected_attrs=expected_attrs)
+            except exception.InstanceNotFound:
+                return None
 
     def get_all(self, context, search_opts, limit=None, marker=None,
                 sort_keys=None, sort_dirs=None, expected_attrs=None):
