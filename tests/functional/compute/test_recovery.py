@@ -98,6 +98,10 @@ def test_a_shutoff_server_whose_guest_runs_is_powered_off(nova_cloud, server):
     nova_cloud.api.post(f"/v2.1/servers/{server}/action", {"os-stop": None})
     nova_cloud.wait_for_server_status(server, "SHUTOFF")
     manager = nova_cloud.plane.computes["compute1"].manager
+    # The stop's operation may still be sending its end notification: the
+    # sync leaves instances with an operation in flight alone.
+    nova_cloud.wait_for(lambda: not manager.svc.is_running(server),
+                        message="the stop finished")
     manager.driver.power_on(None, _instance(nova_cloud, server))
     manager._sync_power_states(nova_context.get_admin_context())
     assert manager.driver.get_info(_instance(nova_cloud, server)).state == \
