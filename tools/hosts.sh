@@ -87,8 +87,11 @@ while [ $# -gt 0 ]; do
         --restart-compute) RESTART_COMPUTE=1; shift ;;
         --purge) PURGE=1; shift ;;
         -h | --help) usage; exit 0 ;;
-        start | stop | status | exec | info) ACTION=$1; shift; ARGS=("$@"); break ;;
-        *) echo "hosts: unknown argument $1 (see --help)" >&2; exit 2 ;;
+        start | stop | status | info) [ -z "$ACTION" ] || ARGS+=("$1"); ACTION=${ACTION:-$1}; shift ;;
+        exec) ACTION=exec; shift; ARGS=("$@"); break ;;
+        -*) echo "hosts: unknown option $1 (see --help)" >&2; exit 2 ;;
+        *) [ -n "$ACTION" ] || { echo "hosts: unknown command $1 (see --help)" >&2; exit 2; }
+           ARGS+=("$1"); shift ;;
     esac
 done
 [ -n "$ACTION" ] || { usage >&2; exit 2; }
@@ -564,7 +567,9 @@ case $ACTION in
     stop)
         with_lock
         if [ ${#ARGS[@]} -eq 0 ]; then
-            for i in $(existing_hosts); do stop_host "$i"; done
+            # In parallel: nova-compute and libvirtd take seconds to stop.
+            for i in $(existing_hosts); do stop_host "$i" & done
+            wait
             # Hosts whose namespace is gone but daemons are not (a crash).
             for h in "$DIR"/host*; do
                 [ -d "$h" ] && stop_host "${h##*/host}" >/dev/null
@@ -578,8 +583,9 @@ case $ACTION in
         else
             for i in "${ARGS[@]}"; do
                 [[ $i =~ ^[1-9]$ ]] || die "stop: $i is not a host index"
-                stop_host "$i"
+                stop_host "$i" &
             done
+            wait
         fi
         [ -d "$DIR" ] && write_info
         ;;
