@@ -31,6 +31,10 @@ PACKAGES=(
     syslinux
     syslinux-common
     fdisk
+    # tools/hosts.sh: namespaces and veth pairs (ip), loopback ports
+    # forwarded into the hosts (socat).
+    socat
+    iproute2
 )
 
 # The message bus the integration tier uses; installed only when absent
