@@ -14,160 +14,24 @@ show`` shows the guest's marker -> ``openstack server delete`` removes the
 libvirt domain, the instance directory and the Placement allocation.
 """
 
-import contextlib
-import json
-import os
-import pathlib
 import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 
-import libvirt
 import pytest
 
+from .quickstart import (
+    ACTIVE_TIMEOUT,
+    DELETE_TIMEOUT,
+    FLAVOR,
+    IMAGE,
+    deploy,
+    domain_exists,
+    nic_args,
+    wait_for_console_marker,
+    wait_for_status,
+    wait_until_deleted,
+)
+
 pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit]
-
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
-QUICKSTART = REPO_ROOT / "tools" / "quickstart.sh"
-QUICKSTART_DB = REPO_ROOT / "tools" / "lib" / "quickstart_db.py"
-
-#: The venv whose console scripts (nova-api, ...) are the nova under test.
-NOVA_VENV = pathlib.Path(sys.executable).parent.parent
-#: The openstack CLI, installed by the quickstart into a venv of its own.
-OSC_VENV = pathlib.Path("/var/lib/nova-quickstart/osc-venv")
-OPENSTACK = OSC_VENV / "bin" / "openstack"
-#: Parents must be traversable by QEMU; the guest is built once and shared.
-STATE_ROOT = pathlib.Path("/var/lib/nova-test-images")
-GUEST_DIR = STATE_ROOT / "guest"
-
-DB_SERVERS = {
-    "mysql": "mysql+pymysql://root@127.0.0.1:3306",
-    "postgresql": "postgresql+psycopg2://postgres@127.0.0.1:5432",
-}
-FLAVOR = "m1.quickstart"
-IMAGE = "quickstart-guest"
-MARKER = "NOVA-GUEST-BOOTED"
-
-# Bounds for a loaded 2-core machine; an idle one reaches ACTIVE in a few
-# seconds and prints the marker about 6 s after the domain starts (TCG).
-QUICKSTART_TIMEOUT = 600
-ACTIVE_TIMEOUT = 180
-CONSOLE_TIMEOUT = 120
-DELETE_TIMEOUT = 90
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class QuickstartDeployment:
-    """A private quickstart: its environment, CLI and Placement access.
-
-    :param backend: "mysql" or "postgresql"
-    :param state: the state directory (pathlib.Path), created by the script
-    """
-
-    def __init__(self, backend, state):
-        suffix = secrets.token_hex(4)
-        self.backend = backend
-        self.state = state
-        self.host = f"bootcli-{suffix}"
-        self.name_prefix = f"bootcli-{suffix}-"
-        self.db_prefix = f"bootcli_{suffix}"
-        self.vhost = f"bootcli-{suffix}"
-        self.api_port, self.placement_port, self.glance_port = (
-            _free_port(), _free_port(), _free_port())
-        self.clouds_yaml = state / "clouds.yaml"
-        self.placement_url = f"http://127.0.0.1:{self.placement_port}"
-        self.env = dict(
-            os.environ,
-            NOVA_QUICKSTART_DIR=str(state),
-            NOVA_QUICKSTART_VENV=str(NOVA_VENV),
-            NOVA_QUICKSTART_OSC_VENV=str(OSC_VENV),
-            NOVA_QUICKSTART_LINK_CLI="0",
-            NOVA_QUICKSTART_SERVER="0",
-            NOVA_DB_URL=DB_SERVERS[backend],
-            NOVA_QUICKSTART_DB_PREFIX=self.db_prefix,
-            NOVA_QUICKSTART_RABBIT_VHOST=self.vhost,
-            NOVA_API_PORT=str(self.api_port),
-            PLACEMENT_PORT=str(self.placement_port),
-            GLANCE_PORT=str(self.glance_port),
-            NOVA_QUICKSTART_HOST=self.host,
-            NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE=self.name_prefix + "%08x",
-            NOVA_QUICKSTART_CLOUDS_YAML=str(self.clouds_yaml),
-            NOVA_QUICKSTART_CLOUD="bootcli",
-            NOVA_QUICKSTART_GUEST_DIR=str(GUEST_DIR),
-        )
-        self.cli_env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(self.clouds_yaml),
-                            OS_CLOUD="bootcli")
-
-    def quickstart(self, *args, timeout=QUICKSTART_TIMEOUT):
-        """Run tools/quickstart.sh with this deployment's environment."""
-        return subprocess.run(["bash", str(QUICKSTART), *args], env=self.env,
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                              timeout=timeout, check=False)
-
-    def openstack(self, *args, check=True, timeout=120):
-        """Run the openstack CLI against this deployment.
-
-        :returns: the CompletedProcess (text); with check, a non-zero exit
-            fails the test showing the command and its stderr.
-        """
-        result = subprocess.run([str(OPENSTACK), *args], env=self.cli_env,
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                                timeout=timeout, check=False)
-        if check and result.returncode != 0:
-            pytest.fail(f"openstack {' '.join(args)} exited {result.returncode}:\n"
-                        f"{result.stderr}\n{self.log_tails()}", pytrace=False)
-        return result
-
-    def openstack_json(self, *args):
-        """Run ``openstack ARGS -f json``; return the decoded output."""
-        return json.loads(self.openstack(*args, "-f", "json").stdout)
-
-    def placement(self, path):
-        """GET ``path`` from Placement as admin (microversion 1.28); return the JSON body."""
-        request = urllib.request.Request(self.placement_url + path, headers={
-            "X-Auth-Token": "admin", "OpenStack-API-Version": "placement 1.28",
-            "Accept": "application/json"})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
-
-    def log_tails(self, lines=30):
-        """Return the last lines of every daemon log (str), for failure messages."""
-        parts = []
-        for log in sorted((self.state / "log").glob("nova-*.log")):
-            text = log.read_text(errors="replace").splitlines()[-lines:]
-            parts.append(f"---- {log.name} ----\n" + "\n".join(text))
-        return "\n".join(parts)
-
-    def drop_databases(self):
-        names = [f"{self.db_prefix}_{n}" for n in ("api", "cell0", "cell1", "placement")]
-        subprocess.run([sys.executable, str(QUICKSTART_DB), "drop", DB_SERVERS[self.backend],
-                        *names], capture_output=True, timeout=120, check=False)
-
-    def delete_vhost(self):
-        subprocess.run(["rabbitmqctl", "-q", "delete_vhost", self.vhost], capture_output=True,
-                       stdin=subprocess.DEVNULL, timeout=60, check=False)
-
-    def destroy_domains(self):
-        """Destroy and undefine every libvirt domain named after this deployment."""
-        conn = libvirt.open("qemu:///system")
-        try:
-            for dom in conn.listAllDomains():
-                if dom.name().startswith(self.name_prefix):
-                    with contextlib.suppress(libvirt.libvirtError):
-                        dom.destroy()
-                    with contextlib.suppress(libvirt.libvirtError):
-                        dom.undefine()
-        finally:
-            conn.close()
 
 
 @pytest.fixture(scope="module", params=[
@@ -176,84 +40,7 @@ class QuickstartDeployment:
 ])
 def deployment(request, libvirt_host):
     """A running private quickstart on the parametrized database backend."""
-    libvirt.registerErrorHandler(lambda _ctx, _err: None, None)
-    STATE_ROOT.mkdir(mode=0o755, parents=True, exist_ok=True)
-    state = STATE_ROOT / f"bootcli-{secrets.token_hex(4)}"
-    deployment = QuickstartDeployment(request.param, state)
-    try:
-        result = deployment.quickstart()
-        if result.returncode != 0:
-            pytest.fail(f"tools/quickstart.sh --no-server exited {result.returncode}\n"
-                        f"stdout:\n{result.stdout[-6000:]}\nstderr:\n{result.stderr[-6000:]}",
-                        pytrace=False)
-        yield deployment
-    finally:
-        deployment.quickstart("stop", timeout=180)
-        deployment.destroy_domains()
-        deployment.drop_databases()
-        deployment.delete_vhost()
-        shutil.rmtree(state, ignore_errors=True)
-
-
-def _nic_args(deployment):
-    """``--nic none`` when the API has microversion 2.37 (networks required), else nothing."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{deployment.api_port}/v2.1/",
-                                timeout=10) as response:
-        version = json.load(response)["version"]["version"]
-    major, minor = (int(part) for part in version.split("."))
-    return ["--nic", "none"] if (major, minor) >= (2, 37) else []
-
-
-def _wait_for_status(deployment, server_id, wanted, timeout):
-    deadline = time.monotonic() + timeout
-    status = None
-    while time.monotonic() < deadline:
-        server = deployment.openstack_json("server", "show", server_id)
-        status = server["status"]
-        if status == wanted:
-            return server
-        if status == "ERROR":
-            pytest.fail(f"server {server_id} went to ERROR: {server.get('fault')}\n"
-                        f"{deployment.log_tails()}", pytrace=False)
-        time.sleep(2)
-    pytest.fail(f"server {server_id} is {status}, not {wanted}, after {timeout}s\n"
-                f"{deployment.log_tails()}", pytrace=False)
-
-
-def _wait_for_console_marker(deployment, server_id):
-    deadline = time.monotonic() + CONSOLE_TIMEOUT
-    console = ""
-    while time.monotonic() < deadline:
-        console = deployment.openstack("console", "log", "show", server_id).stdout
-        if MARKER in console:
-            return console
-        time.sleep(2)
-    pytest.fail(f"{MARKER} not in the console log after {CONSOLE_TIMEOUT}s; it ends:\n"
-                f"{console[-2000:]}", pytrace=False)
-
-
-def _wait_until_deleted(deployment, server_id):
-    deadline = time.monotonic() + DELETE_TIMEOUT
-    while time.monotonic() < deadline:
-        result = deployment.openstack("server", "show", server_id, check=False)
-        if result.returncode != 0 and "No Server found" in result.stderr:
-            return
-        time.sleep(1)
-    pytest.fail(f"server {server_id} still exists {DELETE_TIMEOUT}s after delete\n"
-                f"{deployment.log_tails()}", pytrace=False)
-
-
-def _domain_exists(uuid):
-    conn = libvirt.open("qemu:///system")
-    try:
-        conn.lookupByUUIDString(uuid)
-        return True
-    except libvirt.libvirtError as exc:
-        if exc.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN:
-            return False
-        raise
-    finally:
-        conn.close()
+    yield from deploy(request.param, "bootcli")
 
 
 def _provider_usages(deployment):
@@ -288,10 +75,10 @@ def test_server_boots_shows_marker_and_delete_cleans_up(deployment):
     name = f"bootcli-{secrets.token_hex(3)}"
     created = deployment.openstack_json(
         "server", "create", "--flavor", FLAVOR, "--image", IMAGE,
-        *_nic_args(deployment), name)
+        *nic_args(deployment), name)
     server_id = created["id"]
     try:
-        server = _wait_for_status(deployment, server_id, "ACTIVE", ACTIVE_TIMEOUT)
+        server = wait_for_status(deployment, server_id, "ACTIVE", ACTIVE_TIMEOUT)
         assert server["name"] == name
         assert server["OS-EXT-SRV-ATTR:host"] == deployment.host
 
@@ -299,11 +86,11 @@ def test_server_boots_shows_marker_and_delete_cleans_up(deployment):
         assert listed[server_id]["Status"] == "ACTIVE"
         assert listed[server_id]["Name"] == name
 
-        console = _wait_for_console_marker(deployment, server_id)
+        console = wait_for_console_marker(deployment, server_id)
         assert "NOVA-GUEST-CMDLINE: console=ttyS0" in console
 
         # What the boot left behind, checked again after the delete.
-        assert _domain_exists(server_id)
+        assert domain_exists(server_id)
         instance_dir = deployment.state / "instances" / server_id
         assert instance_dir.is_dir()
         allocations = deployment.placement(f"/allocations/{server_id}")["allocations"]
@@ -315,10 +102,10 @@ def test_server_boots_shows_marker_and_delete_cleans_up(deployment):
         raise
 
     deployment.openstack("server", "delete", "--wait", server_id, timeout=DELETE_TIMEOUT + 30)
-    _wait_until_deleted(deployment, server_id)
+    wait_until_deleted(deployment, server_id)
 
     assert server_id not in {s["ID"] for s in deployment.openstack_json("server", "list")}
-    assert not _domain_exists(server_id)
+    assert not domain_exists(server_id)
     assert not instance_dir.exists()
     assert deployment.placement(f"/allocations/{server_id}")["allocations"] == {}
     usages = _provider_usages(deployment)
