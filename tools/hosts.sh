@@ -57,6 +57,7 @@ REPO=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 SUBNET=192.168.250
 LIBVIRT_PORT=16509
 MAX_HOSTS=9
+MACHINE_QEMU_CACHE=/var/cache/libvirt/qemu/capabilities
 LIBVIRT_WAIT=${NOVA_HOSTS_LIBVIRT_WAIT:-180}
 # The host directories bound over these paths inside each host.
 LIBVIRT_DIRS=(/etc/libvirt /run/libvirt /var/lib/libvirt /var/cache/libvirt /var/log/libvirt)
@@ -319,6 +320,13 @@ setup_host() {
         "$h"/{instances,state,lock,run,log}
     chmod 0755 "$h" "$h/instances"
     write_libvirt_conf "$i"
+    # A new host starts from the machine's cache of QEMU's capabilities:
+    # probing QEMU takes a libvirtd 9 s or more. libvirt checks that the
+    # cache still fits the binaries and kernel, and probes again if not.
+    if [ -d "$MACHINE_QEMU_CACHE" ] && [ ! -d "$h/cache-libvirt/qemu/capabilities" ]; then
+        mkdir -p "$h/cache-libvirt/qemu"
+        cp -a "$MACHINE_QEMU_CACHE" "$h/cache-libvirt/qemu/" 2>/dev/null || true
+    fi
     if ! netns_exists "$name"; then
         ip netns add "$name"
     fi
@@ -565,6 +573,10 @@ case $ACTION in
         write_info
         ;;
     stop)
+        if [ ! -d "$DIR" ]; then
+            say "nothing to stop: no $DIR"
+            exit 0
+        fi
         with_lock
         if [ ${#ARGS[@]} -eq 0 ]; then
             # In parallel: nova-compute and libvirtd take seconds to stop.
