@@ -172,20 +172,30 @@ class QuickstartDeployment:
         info = json.loads((self.hosts_dir / "hosts.json").read_text())
         return info["hosts"]
 
+    def hosts_sh(self, *args, check=True, timeout=300):
+        """Run tools/hosts.sh on this deployment's hosts, e.g. ``("stop", "2")``
+        to take host 2 down with its guests, ``("start", "2")`` to bring
+        every host of 1..2 that is down back (with its nova-compute).
+
+        :returns: the CompletedProcess (text); with check, a non-zero exit
+            fails the test.
+        """
+        result = subprocess.run(
+            ["bash", str(HOSTS_SH), "--dir", str(self.hosts_dir), *args],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            check=False)
+        if check and result.returncode != 0:
+            pytest.fail(f"tools/hosts.sh {' '.join(args)} exited {result.returncode}:\n"
+                        f"{result.stdout}\n{result.stderr}", pytrace=False)
+        return result
+
     def in_host(self, index, *command, check=True, timeout=120):
         """Run ``command`` inside compute host ``index`` (1-based).
 
         :returns: the CompletedProcess (text); with check, a non-zero exit
             fails the test.
         """
-        result = subprocess.run(
-            ["bash", str(HOSTS_SH), "--dir", str(self.hosts_dir), "exec", str(index),
-             *command], stdin=subprocess.DEVNULL, capture_output=True, text=True,
-            timeout=timeout, check=False)
-        if check and result.returncode != 0:
-            pytest.fail(f"{' '.join(command)} in host {index} exited {result.returncode}:\n"
-                        f"{result.stdout}\n{result.stderr}", pytrace=False)
-        return result
+        return self.hosts_sh("exec", str(index), *command, check=check, timeout=timeout)
 
     def log_tails(self, lines=30):
         """Return the last lines of every daemon log (str), for failure messages."""
@@ -240,9 +250,7 @@ class QuickstartDeployment:
         """Stop everything and remove every trace; fail if the hosts left any."""
         self.quickstart("stop", timeout=300)
         if self.hosts_count:
-            subprocess.run(["bash", str(HOSTS_SH), "--dir", str(self.hosts_dir), "stop"],
-                           capture_output=True, stdin=subprocess.DEVNULL, timeout=300,
-                           check=False)
+            self.hosts_sh("stop", check=False)
         left = self.leftovers()
         self.destroy_domains()
         self.drop_databases()
