@@ -132,12 +132,19 @@ host_addr() { echo "$SUBNET.$((10 + $1))"; }
 host_dir() { echo "$DIR/host$1"; }
 netns_exists() { [ -e "/run/netns/$1" ]; }
 
-# in_host I CMD...: run CMD in host I's network, mount and UTS namespaces.
+# ns_enter I: set NSENTER to the command prefix that enters host I's
+# network, mount and UTS namespaces.
+ns_enter() {
+    NSENTER=(nsenter --net="/run/netns/$(host_name "$1")" --mount="$NSDIR/host$1.mnt"
+        --uts="$NSDIR/host$1.uts" --)
+}
+
+# in_host I CMD...: run CMD inside host I.
 in_host() {
-    local i=$1
+    local NSENTER
+    ns_enter "$1"
     shift
-    nsenter --net="/run/netns/$(host_name "$i")" --mount="$NSDIR/host$i.mnt" \
-        --uts="$NSDIR/host$i.uts" -- "$@"
+    "${NSENTER[@]}" "$@"
 }
 
 # Host indexes whose network namespace exists, ascending.
@@ -368,21 +375,19 @@ setup_host() {
 # start_host_daemons I: virtlogd, libvirtd and the forwarders of host I
 # (libvirtd is waited for by wait_libvirt).
 start_host_daemons() {
-    local i=$1 h port
+    local i=$1 h port NSENTER
     h=$(host_dir "$i")
+    ns_enter "$i"
     launch "$h/run/virtlogd.pid" "$h/log/virtlogd.out" \
-        nsenter --net="/run/netns/$(host_name "$i")" --mount="$NSDIR/host$i.mnt" \
-        --uts="$NSDIR/host$i.uts" -- virtlogd --pid-file "$h/run/virtlogd.pid.own" || true
+        "${NSENTER[@]}" virtlogd --pid-file "$h/run/virtlogd.pid.own" || true
     # --pid-file: the default /run/libvirtd.pid is the machine's libvirtd's.
     if launch "$h/run/libvirtd.pid" "$h/log/libvirtd.out" \
-        nsenter --net="/run/netns/$(host_name "$i")" --mount="$NSDIR/host$i.mnt" \
-        --uts="$NSDIR/host$i.uts" -- libvirtd --listen --pid-file "$h/run/libvirtd.pid.own"; then
+        "${NSENTER[@]}" libvirtd --listen --pid-file "$h/run/libvirtd.pid.own"; then
         say "$(host_name "$i"): libvirtd started (pid $(cat "$h/run/libvirtd.pid"))"
     fi
     for port in ${FORWARD//,/ }; do
         launch "$h/run/fwd-$port.pid" "$h/log/forward.log" \
-            nsenter --net="/run/netns/$(host_name "$i")" --mount="$NSDIR/host$i.mnt" \
-            --uts="$NSDIR/host$i.uts" -- \
+            "${NSENTER[@]}" \
             socat "TCP-LISTEN:$port,bind=127.0.0.1,reuseaddr,fork" \
             "UNIX-CONNECT:$FWD/$port.sock" || true
     done
@@ -404,8 +409,9 @@ wait_libvirt() {
 }
 
 start_compute() {
-    local i=$1 h
+    local i=$1 h NSENTER
     h=$(host_dir "$i")
+    ns_enter "$i"
     [ -n "$COMPUTE_CONF" ] || return 0
     [ -r "$COMPUTE_CONF" ] || die "--compute-conf $COMPUTE_CONF is not readable"
     [ -x "$VENV/bin/nova-compute" ] || die "no nova-compute in $VENV (use --venv)"
@@ -418,8 +424,7 @@ start_compute() {
     fi
     cat "$COMPUTE_CONF" "$h/nova-compute.conf" >"$h/run/nova-compute.conf-used"
     if launch "$h/run/nova-compute.pid" "$h/log/nova-compute.log" \
-        nsenter --net="/run/netns/$(host_name "$i")" --mount="$NSDIR/host$i.mnt" \
-        --uts="$NSDIR/host$i.uts" -- \
+        "${NSENTER[@]}" \
         "$VENV/bin/nova-compute" --config-file "$COMPUTE_CONF" --config-file "$h/nova-compute.conf"; then
         say "$(host_name "$i"): nova-compute started (pid $(cat "$h/run/nova-compute.pid"), log $h/log/nova-compute.log)"
     fi
