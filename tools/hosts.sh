@@ -156,30 +156,48 @@ existing_hosts() {
     return 0
 }
 
+# running PID: true for a live process that is not a zombie (daemons
+# started by an earlier run are the machine init's children, and it may
+# take its time to reap them).
+running() {
+    local state
+    kill -0 "$1" 2>/dev/null || return 1
+    state=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ "${state%% *}" != Z ]
+}
+
 pid_alive() {
     local pid
     pid=$(cat "$1" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+    [ -n "$pid" ] && running "$pid"
 }
 
-# stop_pidfile NAME PIDFILE [SECONDS]: SIGTERM the process group led by the
-# pid in PIDFILE (every daemon here is started as a session leader), wait,
-# then SIGKILL.
-stop_pidfile() {
-    local name=$1 pidfile=$2 limit=${3:-30} pid i
-    if pid_alive "$pidfile"; then
-        pid=$(cat "$pidfile")
-        kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < limit * 5; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.2
-        done
-        if kill -0 "$pid" 2>/dev/null; then
-            say "$name (pid $pid) ignored SIGTERM; killing it"
-            kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+# stop_pidfiles SECONDS PIDFILE...: SIGTERM the process groups led by the
+# pids in the PIDFILEs (every daemon here is started as a session leader),
+# wait up to SECONDS for all of them, then SIGKILL what is left.
+stop_pidfiles() {
+    local limit=$1 pidfile pid pids=() left i
+    shift
+    for pidfile in "$@"; do
+        if pid_alive "$pidfile"; then
+            pid=$(cat "$pidfile")
+            pids+=("$pid")
+            kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
         fi
-    fi
-    rm -f "$pidfile"
+    done
+    for ((i = 0; i < limit * 10; i++)); do
+        left=()
+        for pid in "${pids[@]}"; do
+            running "$pid" && left+=("$pid")
+        done
+        [ ${#left[@]} -gt 0 ] || break
+        sleep 0.1
+    done
+    for pid in "${left[@]}"; do
+        say "$(cat "/proc/$pid/comm" 2>/dev/null) (pid $pid) ignored SIGTERM; killing it"
+        kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+    done
+    rm -f "$@"
 }
 
 # launch PIDFILE LOGFILE CMD...: start CMD as a session leader in the
@@ -420,7 +438,7 @@ start_compute() {
     if pid_alive "$h/run/nova-compute.pid" && { [ "$RESTART_COMPUTE" = 1 ] ||
             ! cmp -s <(cat "$COMPUTE_CONF" "$h/nova-compute.conf") "$h/run/nova-compute.conf-used"; }; then
         say "$(host_name "$i"): restarting nova-compute"
-        stop_pidfile nova-compute "$h/run/nova-compute.pid"
+        stop_pidfiles 30 "$h/run/nova-compute.pid"
     fi
     cat "$COMPUTE_CONF" "$h/nova-compute.conf" >"$h/run/nova-compute.conf-used"
     if launch "$h/run/nova-compute.pid" "$h/log/nova-compute.log" \
@@ -436,27 +454,24 @@ stop_host() {
     local i=$1 name h d pids dom try
     name=$(host_name "$i")
     h=$(host_dir "$i")
-    stop_pidfile nova-compute "$h/run/nova-compute.pid"
+    stop_pidfiles 30 "$h/run/nova-compute.pid"
     if netns_exists "$name" && mountpoint -q "$NSDIR/host$i.mnt" && pid_alive "$h/run/libvirtd.pid"; then
         for dom in $(in_host "$i" virsh -q -c qemu:///system list --name 2>/dev/null); do
             in_host "$i" virsh -q -c qemu:///system destroy "$dom" >/dev/null 2>&1 || true
         done
     fi
-    for d in libvirtd virtlogd; do
-        stop_pidfile "$d" "$h/run/$d.pid"
-    done
-    for d in "$h"/run/fwd-*.pid; do
-        [ -e "$d" ] && stop_pidfile forwarder "$d" 5
-    done
+    stop_pidfiles 30 "$h/run/libvirtd.pid" "$h/run/virtlogd.pid" "$h"/run/fwd-*.pid
     if netns_exists "$name"; then
         # Anything left in the namespace was started by the ones above
         # (QEMU, socat children); nothing else can have entered it.
-        for try in TERM TERM TERM KILL; do
+        for try in $(seq 30) KILL; do
             pids=$(ip netns pids "$name" 2>/dev/null || true)
             [ -n "$pids" ] || break
-            # shellcheck disable=SC2086
-            kill -"$try" $pids 2>/dev/null || true
-            sleep 1
+            case $try in
+                # shellcheck disable=SC2086
+                1 | KILL) kill -"${try/1/TERM}" $pids 2>/dev/null || true ;;
+            esac
+            sleep 0.1
         done
         ip netns del "$name"
     fi
@@ -471,10 +486,7 @@ stop_host() {
 }
 
 stop_set() {
-    local f
-    for f in "$DIR"/run/fwd-*.pid; do
-        [ -e "$f" ] && stop_pidfile forwarder "$f" 5
-    done
+    stop_pidfiles 5 "$DIR"/run/fwd-*.pid
     rm -f "$FWD"/*.sock
     if netns_exists "$HUB"; then
         ip netns del "$HUB"
