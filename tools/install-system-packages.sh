@@ -35,6 +35,10 @@ PACKAGES=(
     fdisk
     chromium
     chromium-driver
+    # tools/hosts.sh: namespaces and veth pairs (ip), loopback ports
+    # forwarded into the hosts (socat).
+    socat
+    iproute2
 )
 
 # The message bus the integration tier uses; installed only when absent

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from a bare Debian 12 machine to a running server:
 #
-#   tools/quickstart.sh [--db-url URL] [--no-server] [start]
+#   tools/quickstart.sh [--db-url URL] [--no-server] [--hosts N] [start]
 #   tools/quickstart.sh stop | status
 #
 # start (the default) installs the system packages, starts libvirtd and
@@ -28,6 +28,12 @@
 #                  Placement's databases are created there. Default: SQLite
 #                  files under the state dir. Glance always uses SQLite.
 #   --no-server / NOVA_QUICKSTART_SERVER=0   stop after the flavor and image
+#   --hosts N / NOVA_QUICKSTART_HOSTS   N compute hosts (1-9), each in
+#                  namespaces of its own with its own libvirtd and
+#                  nova-compute (tools/hosts.sh, state in $STATE/hosts),
+#                  named <NOVA_QUICKSTART_HOST>-host1 ... instead of one
+#                  nova-compute on the machine's libvirtd. "stop" stops them
+#                  too. See doc/source/multihost.rst.
 #   NOVA_QUICKSTART_DIR          state dir, default /var/lib/nova-quickstart
 #   NOVA_QUICKSTART_VENV         nova's virtualenv; default $STATE/venv, which
 #                  is created and (re)installed from this checkout. When set
@@ -64,11 +70,14 @@ TOOLS=$REPO/tools
 ACTION=start
 DB_URL=${NOVA_DB_URL:-}
 BOOT_SERVER=${NOVA_QUICKSTART_SERVER:-1}
+HOSTS=${NOVA_QUICKSTART_HOSTS:-0}
 while [ $# -gt 0 ]; do
     case $1 in
         --db-url) DB_URL=${2:?--db-url needs a URL}; shift 2 ;;
         --db-url=*) DB_URL=${1#--db-url=}; shift ;;
         --no-server) BOOT_SERVER=0; shift ;;
+        --hosts) HOSTS=${2:?--hosts needs a number}; shift 2 ;;
+        --hosts=*) HOSTS=${1#--hosts=}; shift ;;
         start | stop | status) ACTION=$1; shift ;;
         -h | --help) sed -n '2,/^set -euo/p' "$0" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "quickstart: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -136,6 +145,30 @@ export PLACEMENT_HOST=127.0.0.1 GLANCE_HOST=127.0.0.1
 export GLANCE_VENV=${GLANCE_VENV:-/var/lib/nova-quickstart/glance-venv}
 export NOVA_PYTHON=$VENV/bin/python
 
+# Namespaced compute hosts (--hosts): their state, and which mode the last
+# start used (status reads it).
+HOSTS_DIR=$STATE/hosts
+HOSTS_MODE=$RUN/compute-hosts
+[[ $HOSTS =~ ^[0-9]$ ]] || { echo "quickstart: --hosts takes 1 to 9" >&2; exit 2; }
+if [ "$ACTION" = status ] && [ -s "$HOSTS_MODE" ]; then
+    HOSTS=$(cat "$HOSTS_MODE")
+fi
+COMPUTE_HOSTS=("$COMPUTE_HOST")
+COMPUTE_LOGS=("$LOG/nova-compute.log")
+if [ "$HOSTS" -gt 0 ] && [ "$ACTION" != stop ]; then
+    # The controller daemons stay on the machine; tools/hosts.sh runs
+    # nova-compute in each host.
+    DAEMONS=(nova-conductor nova-scheduler nova-api)
+    COMPUTE_HOSTS=()
+    COMPUTE_LOGS=()
+    for ((i = 1; i <= HOSTS; i++)); do
+        COMPUTE_HOSTS+=("$COMPUTE_HOST-host$i")
+        COMPUTE_LOGS+=("$HOSTS_DIR/host$i/log/nova-compute.log")
+    done
+fi
+
+hosts_sh() { bash "$TOOLS/hosts.sh" --dir "$HOSTS_DIR" "$@"; }
+
 osc() {
     OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML OS_CLOUD=$CLOUD "$OSC_VENV/bin/openstack" "$@"
 }
@@ -144,6 +177,11 @@ osc() {
 
 stop_all() {
     local d
+    if [ -e "$HOSTS_DIR/hosts.env" ]; then
+        # First, while the conductor and Placement still answer what their
+        # nova-computes have in flight.
+        hosts_sh stop
+    fi
     # In parallel: each takes a few seconds to finish what it is doing.
     for d in "${DAEMONS[@]}"; do
         qs_stop_daemon "$d" "$RUN/$d.pid" &
@@ -165,6 +203,9 @@ status_all() {
     done
     bash "$TOOLS/services/placement.sh" status || rc=3
     bash "$TOOLS/services/glance.sh" status || rc=3
+    if [ "$HOSTS" -gt 0 ]; then
+        hosts_sh status || rc=3
+    fi
     return $rc
 }
 
@@ -191,7 +232,8 @@ step_system() {
         DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends \
             "${extra[@]}" </dev/null
     fi
-    bash "$TOOLS/start-libvirt.sh"
+    # Namespaced hosts run libvirtds of their own.
+    [ "$HOSTS" -gt 0 ] || bash "$TOOLS/start-libvirt.sh"
 }
 
 step_rabbit() {
@@ -458,6 +500,7 @@ step_daemons() {
         qs_start_daemon "$d" "$RUN/$d.pid" "$LOG/$d.log" "$VENV/bin/$d" --config-file "$conf" \
             ${DAEMON_ARGS[$d]:-}
     done
+    step_hosts
     wait_api
     wait_compute_mapped
     wait_services_up
@@ -480,6 +523,33 @@ wait_console_proxies() {
     qs_log "console proxies listen on $NOVNC_PORT (noVNC), $SERIAL_PROXY_PORT (serial), $SPICE_PROXY_PORT (SPICE)"
 }
 
+# With --hosts: the namespaced hosts, each with its own nova-compute; the
+# services RabbitMQ, Placement and Glance are forwarded into them at the
+# same loopback ports. Switching modes stops the other mode's computes.
+step_hosts() {
+    local restart=()
+    if [ "$HOSTS" -eq 0 ]; then
+        if [ -e "$HOSTS_DIR/hosts.env" ] && [ -s "$HOSTS_MODE" ]; then
+            qs_log "stopping the namespaced compute hosts (started without --hosts)"
+            hosts_sh stop || qs_fail "tools/hosts.sh stop failed"
+        fi
+        rm -f "$HOSTS_MODE"
+        return 0
+    fi
+    if qs_pid_alive "$RUN/nova-compute.pid"; then
+        qs_log "stopping the machine's nova-compute (--hosts runs one per host)"
+        qs_stop_daemon nova-compute "$RUN/nova-compute.pid"
+    fi
+    [ "$RESTART_DAEMONS" = 1 ] && restart=(--restart-compute)
+    qs_log "starting $HOSTS compute hosts in namespaces (tools/hosts.sh)"
+    hosts_sh --prefix "$COMPUTE_HOST" --compute-conf "$COMPUTE_CONF" --venv "$VENV" \
+        --instances-path "$STATE/instances" --forward "5672,$PLACEMENT_PORT,$GLANCE_PORT" \
+        "${restart[@]}" start "$HOSTS" >"$LOG/hosts.log" 2>&1 ||
+        qs_fail "tools/hosts.sh start $HOSTS failed" "$LOG/hosts.log"
+    sed 's/^/    /' "$LOG/hosts.log"
+    echo "$HOSTS" >"$HOSTS_MODE"
+}
+
 wait_api() {
     local i
     for ((i = 0; i < 150; i++)); do
@@ -494,36 +564,46 @@ wait_api() {
 # discover_hosts can map the host to cell1; the scheduler only sees mapped
 # hosts.
 wait_compute_mapped() {
-    local d hosts deadline=$((SECONDS + 90)) last_list=-10
+    local d host hosts seen="" missing=() last_list=-10
+    local deadline=$((SECONDS + 60 + 30 * ${#COMPUTE_HOSTS[@]}))
     while [ $SECONDS -lt $deadline ]; do
         for d in "${DAEMONS[@]}"; do
             qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
         done
+        if [ "$HOSTS" -gt 0 ] && ! hosts_sh status >"$LOG/hosts-status.log" 2>&1; then
+            qs_fail "a compute host is down: $(cat "$LOG/hosts-status.log")" "${COMPUTE_LOGS[@]}"
+        fi
         # discover_hosts prints the hosts it maps; list_hosts catches a host
         # mapped earlier. Captured first: grep -q would close the pipe
         # under nova-manage.
         hosts=$(manage cell_v2 discover_hosts --verbose 2>&1 || true)
         echo "$hosts" >>"$LOG/nova-manage.log"
-        if ! grep -qF "compute host '$COMPUTE_HOST'" <<<"$hosts" &&
-                [ $((SECONDS - last_list)) -ge 10 ]; then
-            hosts=$(manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" || true)
+        seen+=$hosts$'\n'
+        if [ $((SECONDS - last_list)) -ge 10 ]; then
+            seen+=$(manage cell_v2 list_hosts 2>>"$LOG/nova-manage.log" || true)$'\n'
             last_list=$SECONDS
         fi
-        if grep -qE "compute host '$COMPUTE_HOST'|^\|.*\|[[:space:]]*$COMPUTE_HOST[[:space:]]*\|" <<<"$hosts"; then
-            qs_log "compute host $COMPUTE_HOST is mapped to cell1"
+        missing=()
+        for host in "${COMPUTE_HOSTS[@]}"; do
+            grep -qE "compute host '$host'|^\|.*\|[[:space:]]*$host[[:space:]]*\|" <<<"$seen" ||
+                missing+=("$host")
+        done
+        if [ ${#missing[@]} -eq 0 ]; then
+            qs_log "compute host(s) ${COMPUTE_HOSTS[*]} mapped to cell1"
             return 0
         fi
         sleep 1
     done
-    qs_fail "nova-compute did not register host $COMPUTE_HOST (its compute node) within 90 s" \
-        "$LOG/nova-compute.log" "$LOG/nova-conductor.log"
+    qs_fail "nova-compute did not register host(s) ${missing[*]} (compute node) in time" \
+        "${COMPUTE_LOGS[@]}" "$LOG/nova-conductor.log"
 }
 
 wait_services_up() {
     local listing="" err=$LOG/openstack-cli.log deadline=$((SECONDS + 60))
     while [ $SECONDS -lt $deadline ]; do
         if listing=$(osc compute service list -f value -c Binary -c Host -c State 2>"$err.last"); then
-            if [ "$(grep -cE '^nova-(conductor|scheduler|compute) .* up$' <<<"$listing")" -ge 3 ]; then
+            if [ "$(grep -cE '^nova-(conductor|scheduler|compute) .* up$' <<<"$listing")" -ge \
+                    $((2 + ${#COMPUTE_HOSTS[@]})) ]; then
                 qs_log "services up:"
                 sed 's/^/    /' <<<"$listing"
                 return 0
@@ -623,13 +703,13 @@ step_server() {
             ACTIVE) break ;;
             ERROR)
                 fault=$(osc server show "$SERVER" -f value -c fault 2>>"$err" || true)
-                qs_fail "server $SERVER went to ERROR: $fault" "$LOG/nova-compute.log" \
+                qs_fail "server $SERVER went to ERROR: $fault" "${COMPUTE_LOGS[@]}" \
                     "$LOG/nova-conductor.log" "$LOG/nova-scheduler.log" ;;
         esac
         sleep 2
     done
     [ "$status" = ACTIVE ] || qs_fail "server $SERVER is not ACTIVE after ${BOOT_TIMEOUT}s (status $status)" \
-        "$LOG/nova-compute.log" "$LOG/nova-conductor.log" "$LOG/nova-scheduler.log"
+        "${COMPUTE_LOGS[@]}" "$LOG/nova-conductor.log" "$LOG/nova-scheduler.log"
 }
 
 step_console() {
@@ -645,7 +725,7 @@ step_console() {
         sleep 2
     done
     qs_fail "no $MARKER in the console log of $SERVER after ${CONSOLE_TIMEOUT}s; it ends:
-$(tail -n 20 <<<"$console")" "$err" "$LOG/nova-compute.log"
+$(tail -n 20 <<<"$console")" "$err" "${COMPUTE_LOGS[@]}"
 }
 
 show_console_urls() {
@@ -690,5 +770,8 @@ if [ "$CLOUDS_YAML" != /etc/openstack/clouds.yaml ]; then
     echo "  export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML"
 fi
 echo "  openstack server list"
+if [ "$HOSTS" -gt 0 ]; then
+    echo "Compute hosts ${COMPUTE_HOSTS[*]}; inside host I: $TOOLS/hosts.sh --dir $HOSTS_DIR exec I CMD"
+fi
 osc server list 2>>"$LOG/openstack-cli.log" || true
 echo "Stop everything with: $0 stop"

@@ -8,6 +8,14 @@
   removed at the end of the session. Boot it with ``console=ttyS0`` and wait
   for ``GuestImage.marker`` on its serial log; see doc/source/guest-image.rst.
 
+* ``two_host_cloud``: a private quickstart (``--hosts 2``) on MariaDB whose
+  two compute hosts each run in namespaces of their own with their own
+  libvirtd and nova-compute (tools/hosts.sh); returns the
+  ``tests.integration.quickstart.QuickstartDeployment``. Module-scoped: one
+  cloud per test module; removed afterwards, and its teardown fails if a
+  namespace, mount or process of the hosts is left. See
+  doc/source/multihost.rst.
+
 Guests defined in tests must use domain type ``qemu`` (TCG): KVM guests hang
 on these machines even where /dev/kvm exists.
 """
@@ -19,6 +27,8 @@ import shutil
 import subprocess
 
 import pytest
+
+from .quickstart import deploy
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 TOOLS = REPO_ROOT / "tools"
@@ -104,3 +114,9 @@ def guest_image(libvirt_host):
         )
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def two_host_cloud(libvirt_host):
+    """A private quickstart with two namespaced compute hosts; yields its deployment."""
+    yield from deploy("mysql", "mh", hosts=2)

@@ -1,24 +1,31 @@
 """Boot a real guest through the real ``openstack`` CLI, end to end.
 
-The deployment is a private quickstart (tests/integration/quickstart_cloud.py)
-on MariaDB and on PostgreSQL. The story: ``openstack server create`` ->
-ACTIVE -> ``openstack console log show`` shows the guest's marker ->
-``openstack server delete`` removes the libvirt domain, the instance
-directory and the Placement allocation.
+The deployment is a private copy of the quickstart (tools/quickstart.sh with
+``--no-server``): nova-conductor, nova-scheduler, nova-compute and nova-api as
+separate processes on RabbitMQ (own vhost) and MariaDB or PostgreSQL (own
+databases), Placement and Glance daemons, libvirt with QEMU (TCG), the test
+guest uploaded as kernel + ramdisk + disk images. Everything carries a random
+suffix and free ports, so it runs beside the quickstart itself and beside
+other test runs; the fixture removes it all again (processes, databases,
+vhost, libvirt domains, state directory).
+
+The story: ``openstack server create`` -> ACTIVE -> ``openstack console log
+show`` shows the guest's marker -> ``openstack server delete`` removes the
+libvirt domain, the instance directory and the Placement allocation.
 """
 
 import secrets
 
 import pytest
 
-from tests.integration.quickstart_cloud import (
+from .quickstart import (
+    ACTIVE_TIMEOUT,
     DELETE_TIMEOUT,
     FLAVOR,
     IMAGE,
+    deploy,
     domain_exists,
     nic_args,
-    provider_usages,
-    quickstart_cloud,
     wait_for_console_marker,
     wait_for_status,
     wait_until_deleted,
@@ -33,8 +40,14 @@ pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit]
 ])
 def deployment(request, libvirt_host):
     """A running private quickstart on the parametrized database backend."""
-    with quickstart_cloud(request.param, "bootcli") as deployment:
-        yield deployment
+    yield from deploy(request.param, "bootcli")
+
+
+def _provider_usages(deployment):
+    """Return {provider uuid: usages dict} for every resource provider."""
+    providers = deployment.placement("/resource_providers")["resource_providers"]
+    return {rp["uuid"]: deployment.placement(f"/resource_providers/{rp['uuid']}/usages")["usages"]
+            for rp in providers}
 
 
 def test_cli_lists_services_hypervisors_and_flavors(deployment):
@@ -65,7 +78,7 @@ def test_server_boots_shows_marker_and_delete_cleans_up(deployment):
         *nic_args(deployment), name)
     server_id = created["id"]
     try:
-        server = wait_for_status(deployment, server_id, "ACTIVE")
+        server = wait_for_status(deployment, server_id, "ACTIVE", ACTIVE_TIMEOUT)
         assert server["name"] == name
         assert server["OS-EXT-SRV-ATTR:host"] == deployment.host
 
@@ -95,7 +108,7 @@ def test_server_boots_shows_marker_and_delete_cleans_up(deployment):
     assert not domain_exists(server_id)
     assert not instance_dir.exists()
     assert deployment.placement(f"/allocations/{server_id}")["allocations"] == {}
-    usages = provider_usages(deployment)
+    usages = _provider_usages(deployment)
     assert usages, "no resource provider in Placement"
     for provider, used in usages.items():
         assert all(value == 0 for value in used.values()), (provider, used)

@@ -36,7 +36,7 @@ import websocket
 
 from nova import context as nova_context
 from nova import objects
-from tests.integration import quickstart_cloud as boot_cli
+from tests.integration import quickstart as qs
 
 pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit, pytest.mark.mysql]
 
@@ -56,11 +56,11 @@ BROWSER_TIMEOUT = 60
 SERIAL_TIMEOUT = 30
 
 
-class ConsoleCloud(boot_cli.QuickstartDeployment):
+class ConsoleCloud(qs.QuickstartDeployment):
     """The private quickstart (its console proxies on free ports), with console helpers."""
 
     def __init__(self, state):
-        super().__init__("mysql", state, "consoles")
+        super().__init__("mysql", state, name="consoles")
 
     def console_url(self, kind, server_id):
         """Return the URL of ``openstack console url show --<kind> SERVER``."""
@@ -74,7 +74,7 @@ class ConsoleCloud(boot_cli.QuickstartDeployment):
         """An admin context on this cloud's cell1 database (to write token rows)."""
         cell = types.SimpleNamespace(
             uuid="cell1", transport_url=None,
-            database_connection=f"{boot_cli.DB_SERVERS['mysql']}/{self.db_prefix}_cell1")
+            database_connection=f"{qs.DB_SERVERS['mysql']}/{self.db_prefix}_cell1")
         context = nova_context.get_admin_context()
         nova_context.set_target_cell(context, cell)
         return context
@@ -82,7 +82,7 @@ class ConsoleCloud(boot_cli.QuickstartDeployment):
 
 @pytest.fixture(scope="module")
 def cloud(libvirt_host):
-    with boot_cli.running(ConsoleCloud(boot_cli.new_state_dir("consoles"))) as started:
+    with qs.running(ConsoleCloud(qs.new_state_dir("consoles"))) as started:
         yield started
 
 
@@ -93,11 +93,11 @@ def servers(cloud):
     try:
         for key in ("a", "b"):
             ids[key] = cloud.openstack_json(
-                "server", "create", "--flavor", boot_cli.FLAVOR, "--image", boot_cli.IMAGE,
-                *boot_cli.nic_args(cloud), f"consoles-{key}-{secrets.token_hex(3)}")["id"]
+                "server", "create", "--flavor", qs.FLAVOR, "--image", qs.IMAGE,
+                *qs.nic_args(cloud), f"consoles-{key}-{secrets.token_hex(3)}")["id"]
         for server_id in ids.values():
-            boot_cli.wait_for_status(cloud, server_id, "ACTIVE", boot_cli.ACTIVE_TIMEOUT)
-            boot_cli.wait_for_console_marker(cloud, server_id)
+            qs.wait_for_status(cloud, server_id, "ACTIVE", qs.ACTIVE_TIMEOUT)
+            qs.wait_for_console_marker(cloud, server_id)
         yield ids
     finally:
         for server_id in ids.values():
@@ -231,7 +231,7 @@ def test_serial_console_runs_a_command_in_the_guest_shell(cloud, servers):
     assert SERIAL_ANSWER in received, received[-500:]
     # The console log is still written while the port is a TCP server.
     log = cloud.openstack("console", "log", "show", servers["a"]).stdout
-    assert "NOVA-SERIAL-42" in log and boot_cli.MARKER in log
+    assert "NOVA-SERIAL-42" in log and qs.MARKER in log
 
 
 def test_spice_server_through_the_html5_proxy(cloud, servers):
@@ -296,13 +296,13 @@ def test_a_token_naming_another_instance_console_is_refused(cloud, servers):
 def test_a_session_is_cut_when_its_token_expires(cloud, servers, tmp_path):
     # A second nova-novncproxy of this cloud with [consoleauth]
     # enforce_session_timeout (the quickstart's proxies let sessions run on).
-    port = boot_cli.free_port()
+    port = qs.free_port()
     extra = tmp_path / "session-timeout.conf"
     log = tmp_path / "novncproxy.log"
     extra.write_text(f"[DEFAULT]\nlog_file = {log}\n[vnc]\nnovncproxy_port = {port}\n"
                      "[consoleauth]\nenforce_session_timeout = true\n")
     process = subprocess.Popen(
-        [str(boot_cli.NOVA_VENV / "bin" / "nova-novncproxy"), "--config-file",
+        [str(qs.NOVA_VENV / "bin" / "nova-novncproxy"), "--config-file",
          str(cloud.state / "etc" / "nova.conf"), "--config-file", str(extra),
          "--web", str(cloud.state / "novnc")],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -344,7 +344,7 @@ def test_tokens_of_a_deleted_server_are_refused(cloud, servers):
     tokens = {cloud.novnc_port: _token(cloud.console_url("novnc", servers["b"])),
               cloud.serial_port: _token(cloud.console_url("serial", servers["b"]))}
     cloud.openstack("server", "delete", "--wait", servers["b"],
-                    timeout=boot_cli.DELETE_TIMEOUT + 30)
+                    timeout=qs.DELETE_TIMEOUT + 30)
     for port, token in tokens.items():
         assert _refused(port, token) == 403
         result = cloud.openstack("console", "connection", "show", token, check=False)

@@ -14,13 +14,13 @@ import time
 import libvirt
 import pytest
 
-from tests.integration.quickstart_cloud import (
+from tests.integration.quickstart import (
     CONSOLE_TIMEOUT,
     FLAVOR,
     IMAGE,
     MARKER,
+    deploy,
     nic_args,
-    quickstart_cloud,
     wait_for_status,
 )
 
@@ -33,8 +33,7 @@ POWEROFF = "NOVA-GUEST-POWEROFF"
 
 @pytest.fixture(scope="module")
 def deployment(libvirt_host):
-    with quickstart_cloud("mysql", "actions") as deployment:
-        yield deployment
+    yield from deploy("mysql", "actions")
 
 
 @pytest.fixture(scope="module")

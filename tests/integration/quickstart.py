@@ -1,22 +1,19 @@
-"""A private quickstart cloud for integration tests, driven with the ``openstack`` CLI.
+"""A private copy of the quickstart for integration tests, with one compute
+host on the machine's libvirtd or several namespaced hosts (``--hosts``).
 
-``QuickstartDeployment`` runs tools/quickstart.sh with ``--no-server`` in a
-state directory of its own: nova-conductor, nova-scheduler, nova-compute
-and nova-api as separate processes on RabbitMQ (own vhost) and MariaDB or
-PostgreSQL (own databases), Placement and Glance daemons, libvirt with QEMU
-(TCG), the test guest uploaded as kernel + ramdisk + disk images.
-Everything carries a random suffix and free ports, so it runs beside the
-quickstart itself and beside other test runs; ``quickstart_cloud`` removes
-it all again (processes, databases, vhost, libvirt domains, state
-directory). Test modules build their module-scoped fixture with it::
+``QuickstartDeployment`` runs tools/quickstart.sh with ``--no-server`` and
+its own state directory, free ports, RabbitMQ vhost, database prefix and
+host names, so it runs beside the quickstart itself and beside other test
+runs; ``remove()`` takes it all away again (processes, namespaces, mounts,
+databases, vhost, libvirt domains, state directory). The helpers below
+drive it with the real ``openstack`` CLI.
 
-    @pytest.fixture(scope="module")
-    def deployment(libvirt_host):
-        with quickstart_cloud("mysql", "actions") as deployment:
-            yield deployment
-
-The wait helpers poll through the CLI and fail the test with the daemons'
-log tails.
+With ``hosts=N`` the compute hosts are tools/hosts.sh hosts called
+``<deployment.host>-host1`` ... (``deployment.compute_hosts``), each in its
+own network, mount and UTS namespaces with its own libvirtd and nova-compute;
+see doc/source/multihost.rst. ``deployment.hosts()`` describes them (name,
+address, libvirt URI reachable from the test, instances directory, logs) and
+``deployment.in_host(i, ...)`` runs a command inside host ``i``.
 """
 
 import contextlib
@@ -36,6 +33,7 @@ import pytest
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
 QUICKSTART = REPO_ROOT / "tools" / "quickstart.sh"
+HOSTS_SH = REPO_ROOT / "tools" / "hosts.sh"
 QUICKSTART_DB = REPO_ROOT / "tools" / "lib" / "quickstart_db.py"
 
 #: The venv whose console scripts (nova-api, ...) are the nova under test.
@@ -74,17 +72,24 @@ class QuickstartDeployment:
 
     :param backend: "mysql" or "postgresql"
     :param state: the state directory (pathlib.Path), created by the script
-    :param prefix: what names (host, databases, vhost, cloud, domains) start with
+    :param name: prefix of every name (host, vhost, databases, domains)
+    :param hosts: 0 for one nova-compute on the machine's libvirtd, or the
+        number of namespaced compute hosts (1-9, tools/hosts.sh)
     """
 
-    def __init__(self, backend, state, prefix="bootcli"):
+    def __init__(self, backend, state, name="bootcli", hosts=0):
         suffix = secrets.token_hex(4)
         self.backend = backend
         self.state = state
-        self.host = f"{prefix}-{suffix}"
-        self.name_prefix = f"{prefix}-{suffix}-"
-        self.db_prefix = f"{prefix}_{suffix}"
-        self.vhost = f"{prefix}-{suffix}"
+        self.host = f"{name}-{suffix}"
+        self.name_prefix = f"{name}-{suffix}-"
+        self.db_prefix = f"{name}_{suffix}"
+        self.vhost = f"{name}-{suffix}"
+        self.hosts_count = hosts
+        #: nova's names of the compute hosts ([DEFAULT] host).
+        self.compute_hosts = ([f"{self.host}-host{i}" for i in range(1, hosts + 1)]
+                              if hosts else [self.host])
+        self.hosts_dir = state / "hosts"
         self.api_port, self.placement_port, self.glance_port = (
             free_port(), free_port(), free_port())
         # The console proxies the quickstart starts, off the default ports.
@@ -99,6 +104,7 @@ class QuickstartDeployment:
             NOVA_QUICKSTART_OSC_VENV=str(OSC_VENV),
             NOVA_QUICKSTART_LINK_CLI="0",
             NOVA_QUICKSTART_SERVER="0",
+            NOVA_QUICKSTART_HOSTS=str(hosts),
             NOVA_DB_URL=DB_SERVERS[backend],
             NOVA_QUICKSTART_DB_PREFIX=self.db_prefix,
             NOVA_QUICKSTART_RABBIT_VHOST=self.vhost,
@@ -111,17 +117,25 @@ class QuickstartDeployment:
             NOVA_QUICKSTART_HOST=self.host,
             NOVA_QUICKSTART_INSTANCE_NAME_TEMPLATE=self.name_prefix + "%08x",
             NOVA_QUICKSTART_CLOUDS_YAML=str(self.clouds_yaml),
-            NOVA_QUICKSTART_CLOUD=prefix,
+            NOVA_QUICKSTART_CLOUD=name,
             NOVA_QUICKSTART_GUEST_DIR=str(GUEST_DIR),
         )
         self.cli_env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(self.clouds_yaml),
-                            OS_CLOUD=prefix)
+                            OS_CLOUD=name)
 
     def quickstart(self, *args, timeout=QUICKSTART_TIMEOUT):
         """Run tools/quickstart.sh with this deployment's environment."""
         return subprocess.run(["bash", str(QUICKSTART), *args], env=self.env,
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=timeout, check=False)
+
+    def start(self):
+        """Run the quickstart (``--no-server``); fail the test when it fails."""
+        result = self.quickstart()
+        if result.returncode != 0:
+            pytest.fail(f"tools/quickstart.sh exited {result.returncode}\n"
+                        f"stdout:\n{result.stdout[-6000:]}\nstderr:\n{result.stderr[-6000:]}",
+                        pytrace=False)
 
     def openstack(self, *args, check=True, timeout=120):
         """Run the openstack CLI against this deployment.
@@ -149,12 +163,54 @@ class QuickstartDeployment:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 
+    def hosts(self):
+        """Describe the namespaced compute hosts (tools/hosts.sh info).
+
+        :returns: a list of dicts, one per host in index order, with
+            ``index``, ``name`` (nova's host name, also the network
+            namespace and hostname), ``address`` (eth0 on 192.168.250.0/24,
+            reachable only from the other hosts), ``libvirt_uri`` (the
+            host's own libvirtd, for this process), ``migration_uri``
+            (qemu+tcp://<name>/system, for use inside another host),
+            ``dir``, ``instances_dir`` (the host's instances_path as seen
+            from here) and ``compute_log``.
+        """
+        info = json.loads((self.hosts_dir / "hosts.json").read_text())
+        return info["hosts"]
+
+    def hosts_sh(self, *args, check=True, timeout=300):
+        """Run tools/hosts.sh on this deployment's hosts, e.g. ``("stop", "2")``
+        to take host 2 down with its guests, ``("start", "2")`` to bring
+        every host of 1..2 that is down back (with its nova-compute).
+
+        :returns: the CompletedProcess (text); with check, a non-zero exit
+            fails the test.
+        """
+        result = subprocess.run(
+            ["bash", str(HOSTS_SH), "--dir", str(self.hosts_dir), *args],
+            stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout,
+            check=False)
+        if check and result.returncode != 0:
+            pytest.fail(f"tools/hosts.sh {' '.join(args)} exited {result.returncode}:\n"
+                        f"{result.stdout}\n{result.stderr}", pytrace=False)
+        return result
+
+    def in_host(self, index, *command, check=True, timeout=120):
+        """Run ``command`` inside compute host ``index`` (1-based).
+
+        :returns: the CompletedProcess (text); with check, a non-zero exit
+            fails the test.
+        """
+        return self.hosts_sh("exec", str(index), *command, check=check, timeout=timeout)
+
     def log_tails(self, lines=30):
         """Return the last lines of every daemon log (str), for failure messages."""
+        logs = sorted((self.state / "log").glob("nova-*.log"))
+        logs += sorted(self.hosts_dir.glob("host*/log/nova-compute.log"))
         parts = []
-        for log in sorted((self.state / "log").glob("nova-*.log")):
+        for log in logs:
             text = log.read_text(errors="replace").splitlines()[-lines:]
-            parts.append(f"---- {log.name} ----\n" + "\n".join(text))
+            parts.append(f"---- {log.relative_to(self.state)} ----\n" + "\n".join(text))
         return "\n".join(parts)
 
     def drop_databases(self):
@@ -167,7 +223,8 @@ class QuickstartDeployment:
                        stdin=subprocess.DEVNULL, timeout=60, check=False)
 
     def destroy_domains(self):
-        """Destroy and undefine every libvirt domain named after this deployment."""
+        """Destroy and undefine every domain named after this deployment on the
+        machine's libvirtd (the namespaced hosts' libvirtds go with them)."""
         conn = libvirt.open("qemu:///system")
         try:
             for dom in conn.listAllDomains():
@@ -179,6 +236,34 @@ class QuickstartDeployment:
         finally:
             conn.close()
 
+    def leftovers(self):
+        """What of the namespaced hosts is still there: a list of str."""
+        found = []
+        netns = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True,
+                               check=False).stdout
+        found += [f"network namespace {line.split()[0]}" for line in netns.splitlines()
+                  if line.startswith(self.host + "-")]
+        mounts = pathlib.Path("/proc/self/mountinfo").read_text()
+        found += [f"mount {line.split()[4]}" for line in mounts.splitlines()
+                  if str(self.state) in line.split()[4]]
+        ps = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True,
+                            check=False).stdout
+        found += [f"process {line.strip()}" for line in ps.splitlines()
+                  if str(self.state) in line]
+        return found
+
+    def remove(self):
+        """Stop everything and remove every trace; fail if the hosts left any."""
+        self.quickstart("stop", timeout=300)
+        if self.hosts_count:
+            self.hosts_sh("stop", check=False)
+        left = self.leftovers()
+        self.destroy_domains()
+        self.drop_databases()
+        self.delete_vhost()
+        shutil.rmtree(self.state, ignore_errors=True)
+        assert not left, f"the deployment left these behind: {left}"
+
 
 def new_state_dir(name):
     """Return a fresh state directory path under STATE_ROOT (not created)."""
@@ -189,33 +274,26 @@ def new_state_dir(name):
 
 @contextlib.contextmanager
 def running(deployment):
-    """Run ``deployment``'s quickstart; yield it; then stop and remove it all.
-
-    Removed afterwards: daemons, libvirt domains, databases, vhost and the
-    state directory. A failing quickstart fails the test with its output.
-    """
+    """Start ``deployment`` (a QuickstartDeployment); yield it; then remove it all."""
     try:
-        result = deployment.quickstart()
-        if result.returncode != 0:
-            pytest.fail(f"tools/quickstart.sh --no-server exited {result.returncode}\n"
-                        f"stdout:\n{result.stdout[-6000:]}\nstderr:\n{result.stderr[-6000:]}",
-                        pytrace=False)
+        deployment.start()
         yield deployment
     finally:
-        deployment.quickstart("stop", timeout=180)
-        deployment.destroy_domains()
-        deployment.drop_databases()
-        deployment.delete_vhost()
-        shutil.rmtree(deployment.state, ignore_errors=True)
+        deployment.remove()
 
 
-def quickstart_cloud(backend, prefix):
-    """Start a private quickstart; yield its QuickstartDeployment; remove it all.
+def deploy(backend, name, hosts=0):
+    """Start a private quickstart; return it started (a generator for fixtures).
 
-    :param backend: "mysql" or "postgresql".
-    :param prefix: a short name for this module's cloud ("bootcli", "actions").
+    Yields the ``QuickstartDeployment``; removes it when resumed::
+
+        @pytest.fixture(scope="module")
+        def deployment(libvirt_host):
+            yield from deploy("mysql", "actions")
     """
-    return running(QuickstartDeployment(backend, new_state_dir(prefix), prefix))
+    with running(QuickstartDeployment(backend, new_state_dir(name), name=name,
+                                      hosts=hosts)) as deployment:
+        yield deployment
 
 
 def nic_args(deployment):
@@ -228,6 +306,10 @@ def nic_args(deployment):
 
 
 def wait_for_status(deployment, server_id, wanted, timeout=ACTIVE_TIMEOUT):
+    """Poll ``openstack server show`` until the status is ``wanted``; return the server.
+
+    Fails the test on ERROR or after ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     status = None
     while time.monotonic() < deadline:
@@ -244,6 +326,7 @@ def wait_for_status(deployment, server_id, wanted, timeout=ACTIVE_TIMEOUT):
 
 
 def wait_for_console_marker(deployment, server_id):
+    """Poll ``openstack console log show`` until the guest's marker shows; return the log."""
     deadline = time.monotonic() + CONSOLE_TIMEOUT
     console = ""
     while time.monotonic() < deadline:
@@ -256,6 +339,7 @@ def wait_for_console_marker(deployment, server_id):
 
 
 def wait_until_deleted(deployment, server_id):
+    """Poll until ``openstack server show`` says the server is gone."""
     deadline = time.monotonic() + DELETE_TIMEOUT
     while time.monotonic() < deadline:
         result = deployment.openstack("server", "show", server_id, check=False)
@@ -266,8 +350,9 @@ def wait_until_deleted(deployment, server_id):
                 f"{deployment.log_tails()}", pytrace=False)
 
 
-def domain_exists(uuid):
-    conn = libvirt.open("qemu:///system")
+def domain_exists(uuid, uri="qemu:///system"):
+    """True when the libvirtd at ``uri`` has a domain with this UUID."""
+    conn = libvirt.open(uri)
     try:
         conn.lookupByUUIDString(uuid)
         return True
@@ -277,10 +362,3 @@ def domain_exists(uuid):
         raise
     finally:
         conn.close()
-
-
-def provider_usages(deployment):
-    """Return {provider uuid: usages dict} for every resource provider."""
-    providers = deployment.placement("/resource_providers")["resource_providers"]
-    return {rp["uuid"]: deployment.placement(f"/resource_providers/{rp['uuid']}/usages")["usages"]
-            for rp in providers}
