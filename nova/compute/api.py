@@ -543,57 +543,29 @@ class API:
                 context, instance, CONF.host, row.notification, notify.END,
                 binary="nova-api")
 
-    # -- console ---------------------------------------------------------------
+    # -- consoles (rows of nova.compute.server_actions) --------------------------
 
     def get_console_output(self, context, instance, tail_length=None):
         """Return the last ``tail_length`` lines (all when None) of the console log.
 
-        :raises InstanceInvalidState: the server has no host (not built yet
-            or failed before reaching one): 409, as upstream.
+        :raises InstanceNotReady: the server has no host yet (409).
         """
-        if not instance.host:
-            raise exception.InstanceInvalidState(
-                attr="vm_state", instance_uuid=instance.uuid, state=instance.vm_state,
-                method="get_console_output")
-        return self.compute_rpcapi.get_console_output(context, instance, tail_length)
+        return self.start_action(context, instance, "os-getConsoleOutput",
+                                 tail_length=tail_length)
 
-    def get_vnc_console(self, context, instance, console_type):
-        """Have the instance's host issue a VNC console token; return {"url": ...}.
+    def get_remote_console(self, context, instance, name, console_type):
+        """Have the instance's host issue a console token; return its URL (str).
 
-        Upstream's rules: a server with no host yet is InstanceNotReady
-        (409); one being deleted or migrated is InstanceInvalidState (409).
-
-        :param console_type: "novnc".
-        :returns: {"url": the URL of the noVNC page with the token}.
-        :raises InstanceNotReady, InstanceInvalidState; from the host
+        :param name: the console's action row ("os-getVNCConsole",
+            "os-getSPICEConsole", "os-getSerialConsole").
+        :param console_type: "novnc", "spice-html5", "spice-direct", "serial".
+        :returns: the console proxy's URL with the token.
+        :raises InstanceNotReady, InstanceInvalidState (409); from the host
             ConsoleTypeInvalid/ConsoleTypeUnavailable (400),
-            InstanceNotFound (404); ComputeHostTooOld (409) while an older
-            nova-compute caps the RPC version.
+            InstanceNotFound (404); ComputeHostTooOld (409).
         """
-        return self._remote_console(context, instance, console_type, "get_vnc_console")
-
-    def get_spice_console(self, context, instance, console_type):
-        """As ``get_vnc_console`` for "spice-html5" and "spice-direct" (RPC 6.4)."""
-        return self._remote_console(context, instance, console_type, "get_spice_console")
-
-    def get_serial_console(self, context, instance, console_type):
-        """As ``get_vnc_console`` for "serial" (RPC 6.4)."""
-        return self._remote_console(context, instance, console_type, "get_serial_console")
-
-    def _remote_console(self, context, instance, console_type, rpc_method):
-        if not instance.host:
-            raise exception.InstanceNotReady(instance_id=instance.uuid)
-        if instance.task_state in (task_states.DELETING, task_states.MIGRATING):
-            raise exception.InstanceInvalidState(
-                attr="task_state", instance_uuid=instance.uuid, state=instance.task_state,
-                method=rpc_method)
-        # Through the queue of the instance's cell: its compute host listens
-        # there, and its conductor writes the token into that cell's database.
-        mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
-        with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
-            connect_info = getattr(self.compute_rpcapi, rpc_method)(
-                cctxt, instance, console_type)
-        return {"url": connect_info["access_url"]}
+        return self.start_action(context, instance, name,
+                                 console_type=console_type)["access_url"]
 
 
 def _hostname(display_name, index):

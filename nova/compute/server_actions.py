@@ -51,6 +51,15 @@ ALLOW_REBOOT = (None, task_states.REBOOTING, task_states.REBOOT_PENDING,
 
 _ACTION_PATH = "/servers/{server_id}/action"
 
+#: Consoles are refused while the server is being deleted or moved
+#: (upstream's InstanceInvalidState for consoles).
+_CONSOLE_TASK_STATES = tuple(
+    state for state in (None, *task_states.ALL_STATES)
+    if state not in (task_states.DELETING, task_states.MIGRATING))
+
+#: Upstream uses one rule for every console protocol.
+REMOTE_CONSOLES = "os_compute_api:os-remote-consoles"
+
 
 @dataclasses.dataclass(frozen=True)
 class Rpc:
@@ -93,6 +102,8 @@ class ServerAction:
     :param check_lock: True when a locked server refuses it to non-admins.
     :param must_have_launched: True when the server must have booted once
         (launched_at set).
+    :param needs_host: True when the server must be on a host already
+        (InstanceNotReady, 409, before it is).
     :param on_error: what nova-compute does when the operation fails:
         REVERT (task_state None, the server usable as before) or ERROR.
     :param on_restart: what nova-compute does at start-up with a server
@@ -119,6 +130,7 @@ class ServerAction:
     capability: str | None = None
     check_lock: bool = True
     must_have_launched: bool = True
+    needs_host: bool = False
     on_error: str = REVERT
     on_restart: str | None = REVERT
     notification: str | None = None
@@ -284,6 +296,37 @@ ROWS = (
         ADMIN, "Reset a server's state to active or error (administrators).",
         task_states=ANY, check_lock=False, must_have_launched=False,
         on_restart=NOTHING),
+    # -- consoles (calls; no state change, nothing recorded) -----------------
+    ServerAction(
+        "os-getConsoleOutput", None, "os_compute_api:os-console-output", MEMBER,
+        "Show the last lines of a server's console log.",
+        task_states=ANY, check_lock=False, must_have_launched=False, needs_host=True,
+        rpc=Rpc("get_console_output", "6.1", call=True), on_restart=NOTHING),
+    ServerAction(
+        "os-getVNCConsole", None, REMOTE_CONSOLES, MEMBER,
+        "Get a console URL of a server (VNC; POST /servers/{server_id}/"
+        "remote-consoles from 2.6).",
+        task_states=_CONSOLE_TASK_STATES, check_lock=False, must_have_launched=False,
+        needs_host=True, rpc=Rpc("get_vnc_console", "6.2", call=True),
+        max_version="2.5", on_restart=NOTHING),
+    ServerAction(
+        "os-getSPICEConsole", None, REMOTE_CONSOLES, MEMBER,
+        "Get a console URL of a server (SPICE).",
+        task_states=_CONSOLE_TASK_STATES, check_lock=False, must_have_launched=False,
+        needs_host=True, rpc=Rpc("get_spice_console", "6.4", call=True),
+        max_version="2.5", on_restart=NOTHING),
+    ServerAction(
+        "os-getSerialConsole", None, REMOTE_CONSOLES, MEMBER,
+        "Get a console URL of a server (serial).",
+        task_states=_CONSOLE_TASK_STATES, check_lock=False, must_have_launched=False,
+        needs_host=True, rpc=Rpc("get_serial_console", "6.4", call=True),
+        max_version="2.5", on_restart=NOTHING),
+    ServerAction(
+        "POST /servers/{server_id}/remote-consoles", None, REMOTE_CONSOLES, MEMBER,
+        "Get a console URL of a server (VNC, SPICE, serial; the protocol's "
+        "action row decides the rest).",
+        task_states=_CONSOLE_TASK_STATES, check_lock=False, must_have_launched=False,
+        needs_host=True, min_version="2.6", on_restart=NOTHING),
     # -- server routes ------------------------------------------------------
     ServerAction(
         "POST /servers", "create", _servers("create"), MEMBER, "Create a server.",
@@ -354,7 +397,11 @@ def check_state(instance, row):
         row's lists, or the server never booted and the row needs that.
     :raises InstanceNotRunning: (409) the guest's power_state is not one
         the row allows.
+    :raises InstanceNotReady: (409) the row needs a host and the server has
+        none yet.
     """
+    if row.needs_host and not instance.host:
+        raise exception.InstanceNotReady(instance_id=instance.uuid)
     if row.vm_states is not ANY and instance.vm_state not in row.vm_states:
         raise exception.InstanceInvalidState(
             instance_uuid=instance.uuid, attr="vm_state", state=instance.vm_state,

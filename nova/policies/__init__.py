@@ -13,7 +13,6 @@ import itertools
 _MODULES = (
     "base",
     "console_auth_tokens",
-    "console_output",
     "extended_server_attributes",
     "flavor_access",
     "flavor_extra_specs",
@@ -23,7 +22,6 @@ _MODULES = (
     "instance_actions",
     "keypairs",
     "limits",
-    "remote_consoles",
     "server_actions",
     "servers",
     "services",

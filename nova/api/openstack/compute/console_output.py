@@ -5,6 +5,7 @@ import webob.exc
 from nova import exception
 from nova.api import validation
 from nova.api.openstack.compute.schemas import servers as schemas
+from nova.compute import server_actions
 from nova.policy import authorize
 
 
@@ -26,14 +27,14 @@ class ConsoleOutputController:
             the hypervisor cannot give console output.
         """
         instance = self._servers._get_server(req, id)
-        authorize(req.context, "os_compute_api:os-console-output",
+        authorize(req.context, server_actions.get("os-getConsoleOutput").policy,
                   {"project_id": instance.project_id})
         length = body["os-getConsoleOutput"].get("length")
         length = None if length is None or int(length) == -1 else int(length)
         try:
             output = self._servers.compute_api.get_console_output(
                 req.context, instance, tail_length=length)
-        except exception.InstanceInvalidState as exc:
+        except (exception.InstanceInvalidState, exception.InstanceNotReady) as exc:
             raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
         except exception.InstanceNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc

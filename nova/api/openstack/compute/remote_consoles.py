@@ -16,14 +16,14 @@ from nova import exception
 from nova.api import validation
 from nova.api.openstack import wsgi
 from nova.api.openstack.compute.schemas import remote_consoles as schemas
-from nova.policies import remote_consoles as rc_policies
+from nova.compute import server_actions
 from nova.policy import authorize
 
-#: protocol of ``remote-consoles`` -> the compute API method serving it.
-PROTOCOL_METHODS = {
-    "vnc": "get_vnc_console",
-    "spice": "get_spice_console",
-    "serial": "get_serial_console",
+#: protocol of ``remote-consoles`` -> the server action row serving it.
+PROTOCOL_ACTIONS = {
+    "vnc": "os-getVNCConsole",
+    "spice": "os-getSPICEConsole",
+    "serial": "os-getSerialConsole",
 }
 
 
@@ -40,15 +40,15 @@ class RemoteConsolesController:
     def _console_url(self, req, server_id, protocol, console_type):
         """Return the console URL; map the compute errors to upstream's statuses."""
         instance = self._servers._get_server(req, server_id)
-        authorize(req.context, rc_policies.REMOTE_CONSOLES,
+        authorize(req.context, server_actions.REMOTE_CONSOLES,
                   {"project_id": instance.project_id})
-        method = PROTOCOL_METHODS.get(protocol)
-        if method is None:
+        action = PROTOCOL_ACTIONS.get(protocol)
+        if action is None:
             raise webob.exc.HTTPBadRequest(explanation=exception.ConsoleTypeUnavailable(
                 console_type=console_type).format_message())
         try:
-            return getattr(self._servers.compute_api, method)(
-                req.context, instance, console_type)["url"]
+            return self._servers.compute_api.get_remote_console(
+                req.context, instance, action, console_type)
         except (exception.InstanceNotReady, exception.InstanceInvalidState,
                 exception.ComputeHostTooOld) as exc:
             raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc

@@ -75,13 +75,12 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/detail": {"GET": servers_ctrl.detail},
         "/servers/{id}": {"GET": servers_ctrl.show, "PUT": servers_ctrl.update,
                           "DELETE": servers_ctrl.delete},
-        "/servers/{id}/action": {"POST": router.Actions({
-            **actions_ctrl.handlers(),
+        "/servers/{id}/action": {"POST": router.Actions(actions_ctrl.handlers({
             "os-getConsoleOutput": console_ctrl.get_console_output,
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
             "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
             "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
-        })},
+        }))},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},

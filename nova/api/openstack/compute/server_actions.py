@@ -46,9 +46,19 @@ class ServerActionsController:
     def compute_api(self):
         return self._servers.compute_api
 
-    def handlers(self):
-        """Return {action key: handler} for every action of the table."""
+    def handlers(self, served_elsewhere=None):
+        """Return {action key: handler} for every action of the table.
+
+        :param served_elsewhere: {action key: handler} of actions another
+            controller serves (the consoles); each must be a row.
+        :raises ValueError: a handler for an action the table lacks.
+        """
+        served_elsewhere = dict(served_elsewhere or {})
+        unknown = set(served_elsewhere) - set(server_actions.action_keys())
+        if unknown:
+            raise ValueError(f"actions without a row in the table: {sorted(unknown)}")
         custom = {
+            **served_elsewhere,
             "reboot": self.reboot,
             "lock": self.lock,
             "unlock": self.unlock,
