@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the libvirt tier and the guest image need:
 # libvirtd with its QEMU driver, QEMU itself, the headers libvirt-python
-# builds against, and the tools tools/build-guest-image.sh uses.
+# builds against, the tools tools/build-guest-image.sh uses, and
+# systemd-analyze for the unit files' test.
 #
 # Idempotent: when every package is already installed (dpkg -s) apt is not
 # touched at all, so the test command pays nothing on a prepared machine.
@@ -31,6 +32,10 @@ PACKAGES=(
     syslinux
     syslinux-common
     fdisk
+    # systemd-analyze, which checks etc/systemd/*.service offline
+    # (tests/functional/packaging). The systemd package alone does not make
+    # systemd the init (systemd-sysv does), so a container stays as it is.
+    systemd
 )
 
 # The message bus the integration tier uses; installed only when absent
