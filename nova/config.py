@@ -7,6 +7,7 @@ itself after parsing, which keeps this module free of messaging imports.
 
 import os
 import pathlib
+import sys
 
 from oslo_log import log as logging
 
@@ -17,6 +18,10 @@ from nova.conf import opts
 #: The source tree's etc/nova, the last place a relative
 #: [wsgi] api_paste_config is looked for (a development checkout).
 SOURCE_ETC_DIR = pathlib.Path(__file__).resolve().parent.parent / "etc" / "nova"
+
+#: Where ``pip install`` puts etc/nova/api-paste.ini (setup.cfg's data_files):
+#: below the installation prefix, e.g. /opt/nova/etc/nova in a virtualenv.
+PREFIX_ETC_DIR = pathlib.Path(sys.prefix) / "etc" / "nova"
 
 #: Library loggers that are too chatty at nova's default level. Added to
 #: oslo.log's own list so that a deployment's ``default_log_levels`` (which
@@ -96,7 +101,8 @@ def find_paste_config(conf=nova.conf.CONF):
     found = conf.find_file(name)
     if found:
         return os.path.abspath(found)
-    candidate = SOURCE_ETC_DIR / name
-    if candidate.is_file():
-        return str(candidate)
+    for directory in (SOURCE_ETC_DIR, PREFIX_ETC_DIR):
+        candidate = directory / name
+        if candidate.is_file():
+            return str(candidate)
     raise exception.ConfigNotFound(path=name)
