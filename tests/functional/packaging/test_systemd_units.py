@@ -1,25 +1,20 @@
 """The systemd units in etc/systemd/, checked with ``systemd-analyze verify``.
 
-``systemd-analyze verify`` loads unit files without a running systemd (this
-machine has none): it reports unknown sections and keys, bad values and
-``ExecStart`` commands that do not exist or are not executable. The units
-run ``/opt/nova/bin/<binary>`` (doc/source/install.rst); the test points
-them at this virtualenv's console scripts instead, so a unit naming a
-binary that setup.cfg does not install fails.
+This machine runs no systemd; ``systemd-analyze verify`` needs none (see
+systemd_units.py). The units are pointed at this virtualenv's console
+scripts, so a unit naming a binary that setup.cfg does not install fails.
 """
 
 import configparser
 import pathlib
-import shutil
-import subprocess
 import sys
 
 import pytest
 
+from tests.functional.packaging.systemd_units import INSTALL_BIN, copies_running_from, verify
+
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 UNIT_DIR = REPO_ROOT / "etc" / "systemd"
-#: Where install.rst puts the virtualenv the units run from.
-INSTALL_BIN = "/opt/nova/bin"
 #: The daemons among setup.cfg's console scripts: each gets a unit.
 DAEMONS = ("nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
            "nova-compute", "nova-novncproxy")
@@ -39,35 +34,15 @@ def _console_scripts():
 
 
 def _unit(name):
-    """Return the unit's [Service] section as {key: value} (last value wins)."""
     parser = configparser.ConfigParser(strict=False, interpolation=None)
     parser.optionxform = str
     parser.read(UNIT_DIR / f"{name}.service")
     return parser
 
 
-def _verify(paths):
-    """Run systemd-analyze verify on ``paths``; return (exit code, output)."""
-    analyze = shutil.which("systemd-analyze")
-    if analyze is None:
-        pytest.fail("systemd-analyze is missing: run tools/install-system-packages.sh "
-                    "(it installs the systemd package)")
-    result = subprocess.run([analyze, "verify", *map(str, paths)], capture_output=True,
-                            text=True, timeout=120, check=False)
-    return result.returncode, (result.stdout + result.stderr).strip()
-
-
-def _copies_using_this_venv(tmp_path, names):
-    """Copy the units into tmp_path with ExecStart in this venv; return the paths."""
-    venv_bin = pathlib.Path(sys.executable).parent
-    copies = []
-    for name in names:
-        text = (UNIT_DIR / f"{name}.service").read_text()
-        assert INSTALL_BIN + "/" in text, f"{name}.service does not run {INSTALL_BIN}/..."
-        copy = tmp_path / f"{name}.service"
-        copy.write_text(text.replace(INSTALL_BIN + "/", f"{venv_bin}/"))
-        copies.append(copy)
-    return copies
+def _copies(tmp_path, names):
+    return copies_running_from([UNIT_DIR / f"{name}.service" for name in names],
+                               pathlib.Path(sys.executable).parent, tmp_path)
 
 
 def test_every_daemon_has_a_unit_and_setup_cfg_installs_them():
@@ -96,17 +71,17 @@ def test_unit_runs_its_own_binary_with_the_documented_config(name):
 
 
 def test_units_verify_cleanly(tmp_path):
-    code, output = _verify(_copies_using_this_venv(tmp_path, DAEMONS))
+    code, output = verify(_copies(tmp_path, DAEMONS))
     assert (code, output) == (0, "")
 
 
 def test_verify_reports_a_broken_unit(tmp_path):
     # The check above can fail: a unit whose binary is missing or that has
     # a misspelt key is reported.
-    (copy,) = _copies_using_this_venv(tmp_path, ["nova-api"])
+    (copy,) = _copies(tmp_path, ["nova-api"])
     copy.write_text(copy.read_text().replace("/nova-api ", "/nova-api-missing ")
                     .replace("Restart=", "Restrat="))
-    code, output = _verify([copy])
+    code, output = verify([copy])
     assert code != 0
     assert "nova-api-missing" in output
     assert "Restrat" in output
