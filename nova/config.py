@@ -5,11 +5,13 @@ Each ``nova/cmd/<binary>.py`` calls :func:`parse_args` once, first thing in
 itself after parsing, which keeps this module free of messaging imports.
 """
 
+import logging as std_logging
 import os
 import pathlib
 import sys
 
 from oslo_log import log as logging
+from oslo_service import opts as service_opts
 
 import nova.conf
 from nova import exception, version
@@ -79,6 +81,25 @@ def parse_args(argv, default_config_files=None, configure_logging=True, conf=nov
     )
     if configure_logging:
         logging.setup(conf, "nova")
+
+
+LOG = logging.getLogger(__name__)
+
+
+def log_option_values(conf=nova.conf.CONF):
+    """Log the configuration files and every option's value at DEBUG level.
+
+    What oslo.service's launchers do at start: with ``--debug`` (or
+    ``[DEFAULT] debug``) a daemon's log starts with its whole effective
+    configuration, secrets masked. ``[DEFAULT] log_options`` (oslo.service's
+    option, default True) turns it off. Daemons call it once after
+    ``parse_args``.
+
+    :param conf: the parsed ConfigOpts.
+    """
+    service_opts.register_service_opts(conf)
+    if conf.log_options:
+        conf.log_opt_values(LOG, std_logging.DEBUG)
 
 
 def find_paste_config(conf=nova.conf.CONF):

@@ -38,6 +38,7 @@ def main(argv=None):
     # [DEFAULT] web defaults to the SPICE client for the other proxies.
     CONF.set_default("web", DEFAULT_WEB)
     config.parse_args(argv or sys.argv)
+    config.log_option_values()
     objects.register_all()
     if CONF.ssl_only and not os.path.exists(CONF.cert):
         _exit_with_error(f"SSL only and {CONF.cert} not found.")

@@ -19,12 +19,15 @@ Times are naive UTC datetimes, as the database stores them.
 
 import collections
 
+from oslo_log import log as logging
 from sqlalchemy import Enum, String, cast, delete, insert, select
 
 from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
 from nova.db.main import api as db_api
 from nova.db.main import models
+
+LOG = logging.getLogger(__name__)
 
 #: The tables archived, in order: a row goes before the rows it references,
 #: so no foreign key ever points from a live row into a shadow table.
@@ -91,6 +94,7 @@ def _move(session, name, column, values):
         where = table.c[column].in_(chunk)
         session.execute(insert(shadow).from_select(names, select(*copied).where(where)))
         moved += session.execute(delete(table).where(where)).rowcount
+    LOG.debug("Moved %d rows of %s into %s", moved, name, shadow.name)
     return moved
 
 
@@ -210,6 +214,7 @@ def purge_shadow_tables(context, before=None, status_fn=None):
             column = PURGE_TIMESTAMP[shadow.name]
             statement = statement.where(shadow.c[column] < before)
         deleted = context.session.execute(statement).rowcount
+        LOG.debug("Purged %d rows of %s (before %s)", deleted, shadow.name, before)
         if deleted and status_fn is not None:
             status_fn(f"Deleted {deleted} rows from {shadow.name} based on timestamp "
                       f"column {column}")
