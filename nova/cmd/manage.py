@@ -1,4 +1,4 @@
-"""nova-manage: schema migrations of both databases and cells v2 administration.
+"""nova-manage: database schemas and upkeep (archive, purge, data migrations), cells v2.
 
 Usage::
 
