@@ -13,12 +13,13 @@ most of it pip installing the dependencies).
 """
 
 import configparser
+import contextlib
 import json
 import os
 import pathlib
-import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -122,6 +123,12 @@ def test_console_script_answers_version_and_help(venv, script):
     assert "--config-file" in result.stdout and "--debug" in result.stdout
 
 
+def sqlite_revision(path):
+    """The alembic revision recorded in the SQLite database at ``path``."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        return conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+
+
 def _write_conf(venv, tmp_path, **extra):
     conf = tmp_path / "nova.conf"
     sections = {
@@ -141,11 +148,9 @@ def test_nova_manage_sets_up_sqlite_databases(venv, tmp_path):
     conf = _write_conf(venv, tmp_path)
     manage = lambda *args: venv.run("nova-manage", "--config-file", conf, *args)  # noqa: E731
     manage("api_db", "sync")
-    assert manage("api_db", "version").stdout.strip() == migration.head_revision("api")
     manage("cell_v2", "map_cell0")
     manage("cell_v2", "create_cell", "--name", "cell1")
     manage("db", "sync")
-    assert manage("db", "version").stdout.strip() == migration.head_revision("main")
     assert (tmp_path / "nova.sqlite_cell0").exists()
     cells = manage("cell_v2", "list_cells").stdout
     assert " cell0 " in cells and " cell1 " in cells
@@ -154,6 +159,8 @@ def test_nova_manage_sets_up_sqlite_databases(venv, tmp_path):
                       check=False)
     checks = {c["check"]: c["result"] for c in json.loads(status.stdout)["checks"]}
     assert checks["Cells v2"] == 0
+    # Every database at the newest revision this code knows.
+    assert checks["Database schemas"] == 0
 
 
 def _free_port():
@@ -213,6 +220,4 @@ def test_editable_install_declares_the_same_dependencies(venv, tmp_path):
     assert pathlib.Path(location) == REPO_ROOT / "nova" / "__init__.py"
     conf = _write_conf(venv, tmp_path)
     venv.run("nova-manage", "--config-file", conf, "api_db", "sync")
-    version = venv.run("nova-manage", "--config-file", conf, "api_db", "version").stdout
-    assert version.strip() == migration.head_revision("api")
-    assert re.fullmatch(r"\S+", venv.run("nova-compute", "--version").stdout.strip())
+    assert sqlite_revision(tmp_path / "nova_api.sqlite") == migration.head_revision("api")
