@@ -5,10 +5,13 @@ Each ``nova/cmd/<binary>.py`` calls :func:`parse_args` once, first thing in
 itself after parsing, which keeps this module free of messaging imports.
 """
 
+import logging as std_logging
 import os
 import pathlib
+import sys
 
 from oslo_log import log as logging
+from oslo_service import opts as service_opts
 
 import nova.conf
 from nova import exception, version
@@ -17,6 +20,10 @@ from nova.conf import opts
 #: The source tree's etc/nova, the last place a relative
 #: [wsgi] api_paste_config is looked for (a development checkout).
 SOURCE_ETC_DIR = pathlib.Path(__file__).resolve().parent.parent / "etc" / "nova"
+
+#: Where ``pip install`` puts etc/nova/api-paste.ini (setup.cfg's data_files):
+#: below the installation prefix, e.g. /opt/nova/etc/nova in a virtualenv.
+PREFIX_ETC_DIR = pathlib.Path(sys.prefix) / "etc" / "nova"
 
 #: Library loggers that are too chatty at nova's default level. Added to
 #: oslo.log's own list so that a deployment's ``default_log_levels`` (which
@@ -76,6 +83,25 @@ def parse_args(argv, default_config_files=None, configure_logging=True, conf=nov
         logging.setup(conf, "nova")
 
 
+LOG = logging.getLogger(__name__)
+
+
+def log_option_values(conf=nova.conf.CONF):
+    """Log the configuration files and every option's value at DEBUG level.
+
+    What oslo.service's launchers do at start: with ``--debug`` (or
+    ``[DEFAULT] debug``) a daemon's log starts with its whole effective
+    configuration, secrets masked. ``[DEFAULT] log_options`` (oslo.service's
+    option, default True) turns it off. Daemons call it once after
+    ``parse_args``.
+
+    :param conf: the parsed ConfigOpts.
+    """
+    service_opts.register_service_opts(conf)
+    if conf.log_options:
+        conf.log_opt_values(LOG, std_logging.DEBUG)
+
+
 def find_paste_config(conf=nova.conf.CONF):
     """Return the absolute path of the PasteDeploy file nova-api loads.
 
@@ -96,7 +122,8 @@ def find_paste_config(conf=nova.conf.CONF):
     found = conf.find_file(name)
     if found:
         return os.path.abspath(found)
-    candidate = SOURCE_ETC_DIR / name
-    if candidate.is_file():
-        return str(candidate)
+    for directory in (SOURCE_ETC_DIR, PREFIX_ETC_DIR):
+        candidate = directory / name
+        if candidate.is_file():
+            return str(candidate)
     raise exception.ConfigNotFound(path=name)

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the libvirt tier and the guest image need:
 # libvirtd with its QEMU driver, QEMU itself, the headers libvirt-python
-# builds against, the tools tools/build-guest-image.sh uses, and the
-# headless browser (Chromium and its WebDriver) the console tests open
-# noVNC in.
+# builds against, the tools tools/build-guest-image.sh uses, the headless
+# browser (Chromium and its WebDriver) the console tests open noVNC in, and
+# systemd-analyze for the unit files' test.
 #
 # Idempotent: when every package is already installed (dpkg -s) apt is not
 # touched at all, so the test command pays nothing on a prepared machine.
@@ -39,6 +39,10 @@ PACKAGES=(
     # forwarded into the hosts (socat).
     socat
     iproute2
+    # systemd-analyze, which checks etc/systemd/*.service offline
+    # (tests/functional/packaging). The systemd package alone does not make
+    # systemd the init (systemd-sysv does), so a container stays as it is.
+    systemd
 )
 
 # The message bus the integration tier uses; installed only when absent

@@ -35,6 +35,7 @@
 #                  nova-compute on the machine's libvirtd. "stop" stops them
 #                  too. See doc/source/multihost.rst.
 #   NOVA_QUICKSTART_DIR          state dir, default /var/lib/nova-quickstart
+#   NOVA_QUICKSTART_DEBUG=1      debug = true for every daemon (DEBUG log lines)
 #   NOVA_QUICKSTART_VENV         nova's virtualenv; default $STATE/venv, which
 #                  is created and (re)installed from this checkout. When set
 #                  to an existing venv that has nova, nothing is installed.
@@ -103,6 +104,8 @@ CLOUD=${NOVA_QUICKSTART_CLOUD:-quickstart}
 GUEST_DIR=${NOVA_QUICKSTART_GUEST_DIR:-$STATE/guest}
 NOVNC_DIR=${NOVA_QUICKSTART_NOVNC_DIR:-$STATE/novnc}
 BOOT_TIMEOUT=${NOVA_QUICKSTART_BOOT_TIMEOUT:-180}
+DEBUG=false
+if [ "${NOVA_QUICKSTART_DEBUG:-0}" = 1 ]; then DEBUG=true; fi
 CONSOLE_TIMEOUT=${NOVA_QUICKSTART_CONSOLE_TIMEOUT:-120}
 
 FLAVOR=m1.quickstart
@@ -375,7 +378,7 @@ compute_driver = libvirt.LibvirtDriver
 osapi_compute_listen = 127.0.0.1
 osapi_compute_listen_port = $API_PORT
 osapi_compute_workers = 1
-debug = false
+debug = $DEBUG
 
 [api]
 # No Keystone: X-Auth-Token is "user:project"; user admin is an admin.
@@ -678,8 +681,14 @@ step_server() {
     status=$(server_status || true)
     case $status in
         ACTIVE) qs_log "server $SERVER exists and is ACTIVE" ;;
-        SHUTOFF) qs_log "server $SERVER is SHUTOFF; starting it"; osc server start "$SERVER" 2>>"$err" ||
-                     qs_fail "openstack server start $SERVER failed" "$err" ;;
+        SHUTOFF)
+            qs_log "server $SERVER is SHUTOFF; starting it"
+            if ! osc server start "$SERVER" 2>>"$err"; then
+                # An API without the os-start action cannot; a new server can.
+                qs_log "openstack server start failed (see $err); deleting $SERVER and booting a new one"
+                osc server delete --wait "$SERVER" 2>>"$err" || qs_fail "openstack server delete failed" "$err"
+                status=""
+            fi ;;
         ERROR)
             qs_log "server $SERVER is in ERROR; deleting it and booting a new one"
             osc server delete --wait "$SERVER" 2>>"$err" || qs_fail "openstack server delete failed" "$err"
@@ -763,7 +772,10 @@ fi
 
 cat <<EOF
 
-quickstart: everything is up. State, configuration and logs: $STATE
+quickstart: everything is up. State and configuration: $STATE
+Logs, one per daemon (a line about an API request carries its req-... id):
+  $(printf '%s ' "${DAEMONS[@]/#/$LOG/}" | sed 's/ /.log /g')
+  $PLACEMENT_STATE_DIR/placement.log $GLANCE_STATE_DIR/glance-api.log
   export OS_CLOUD=$CLOUD      # cloud "$CLOUD" in $CLOUDS_YAML
 EOF
 if [ "$CLOUDS_YAML" != /etc/openstack/clouds.yaml ]; then

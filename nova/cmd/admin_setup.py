@@ -9,6 +9,8 @@ objects registered.
 import logging
 
 from oslo_config import cfg
+from oslo_log import log as oslo_logging
+from sqlalchemy.engine import url as sa_url
 
 import nova.conf
 from nova import config, objects
@@ -16,6 +18,8 @@ from nova.db.api import api as api_db_api
 from nova.db.main import api as main_db_api
 
 CONF = nova.conf.CONF
+
+LOG = oslo_logging.getLogger(__name__)
 
 #: Exit code for a command line or configuration file that cannot be parsed.
 EXIT_BAD_USAGE = 2
@@ -49,4 +53,17 @@ def prepare(argv):
     api_db_api.reset_context_manager()
     main_db_api.reset_context_managers()
     objects.register_all()
+    LOG.debug("Configuration files %s; [api_database] connection %s; [database] "
+              "connection %s", CONF.config_file, _masked(CONF.api_database.connection),
+              _masked(CONF.database.connection))
     return None
+
+
+def _masked(url):
+    """The URL with its password hidden, for logs; None stays None."""
+    if not url:
+        return url
+    try:
+        return sa_url.make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is reported by the action itself
+        return "<unparsable URL>"

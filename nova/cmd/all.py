@@ -178,6 +178,7 @@ def main(argv=None):
     register_opts(CONF)
     set_nova_all_defaults(CONF)
     config.parse_args(argv or sys.argv)
+    config.log_option_values()
     objects.register_all()
     rpc.init(CONF)
     sys.exit(common.serve(AllInOne(CONF), workers=1))

@@ -1,7 +1,8 @@
 """Start-up shared by the RPC daemons (nova-conductor, -scheduler, -compute).
 
 ``init(argv)`` parses the command line and configuration files, sets up
-logging, registers every versioned object and builds the message transport;
+logging (with ``--debug``, the whole configuration is logged first),
+registers every versioned object and builds the message transport;
 ``serve(server, workers)`` runs the service until SIGTERM and closes the
 transport, returning the exit status for ``sys.exit``.
 """
@@ -26,6 +27,7 @@ def init(argv, default_config_files=None):
     :raises oslo_config.cfg.Error: bad arguments or configuration.
     """
     config.parse_args(argv, default_config_files=default_config_files)
+    config.log_option_values()
     objects.register_all()
     rpc.init(CONF)
 

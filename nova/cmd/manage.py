@@ -1,4 +1,4 @@
-"""nova-manage: schema migrations of both databases and cells v2 administration.
+"""nova-manage: database schemas and upkeep (archive, purge, data migrations), cells v2.
 
 Usage::
 
@@ -14,12 +14,15 @@ Exit codes common to every action: 0 success, 2 a usage error (argparse),
 not nova's or oslo.db's own). Each action documents its other codes.
 """
 
+import collections
+import datetime
 import sys
 import traceback
 import urllib.parse
 
 import oslo_messaging
 import prettytable
+from dateutil import parser as date_parser
 from oslo_config import cfg
 from oslo_db import exception as db_exc
 from oslo_utils import uuidutils
@@ -28,7 +31,8 @@ from sqlalchemy.engine import url as sa_url
 import nova.conf
 from nova import context, exception, objects
 from nova.cmd import admin_setup
-from nova.db import migration
+from nova.db import migration, online_migrations
+from nova.db.main import archive
 from nova.objects import cell_mapping as cell_mapping_obj
 from nova.objects import host_mapping as host_mapping_obj
 from nova.objects import instance_mapping as instance_mapping_obj
@@ -43,6 +47,15 @@ MAP_INSTANCES_BATCH = 50
 
 #: What replaces a password in a URL shown by list_cells.
 MASK = "****"
+
+#: archive_deleted_rows' batch size without --max_rows (upstream's).
+ARCHIVE_MAX_ROWS = 1000
+
+#: The largest --max_rows: a signed 32-bit SQL LIMIT, as upstream.
+MAX_INT = 2**31 - 1
+
+#: online_data_migrations' batch size without --max-count (upstream's).
+ONLINE_MIGRATIONS_BATCH = 50
 
 
 # --- URL helpers ---------------------------------------------------------------
@@ -145,6 +158,43 @@ def _cell_not_found(cell_uuid):
 
 # --- db and api_db -------------------------------------------------------------
 
+def parse_before(value):
+    """Parse a --before date into the naive UTC datetime the database compares with.
+
+    Accepts what upstream accepts (python-dateutil's parser):
+    ``YYYY-MM-DD [HH:mm[:ss]]``, ``"Oct 21 2015"``, the output of ``date``.
+    A time with a zone is converted to UTC; one without is taken as UTC.
+
+    :raises ValueError: not a date.
+    """
+    try:
+        parsed = date_parser.parse(value)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(str(exc)) from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def _cell_label(cell):
+    return cell.name or cell.uuid
+
+
+def _in_cell(ctxt, cell, fn, *args):
+    """Return ``fn(context, *args)`` on ``cell``'s database, or [database] for None."""
+    if cell is None:
+        return fn(ctxt, *args)
+    with context.target_cell(ctxt, cell) as cctxt:
+        return fn(cctxt, *args)
+
+
+def _print_rows_table(title, counts):
+    table = prettytable.PrettyTable(["Table", title])
+    for name in sorted(counts):
+        table.add_row([name, counts[name]])
+    table.align = "l"
+    print(table)
+
 class DbCommands:
     """``nova-manage db``: the schema of this process's cell database (and cell0)."""
 
@@ -180,6 +230,156 @@ class DbCommands:
                     return 1
         migration.db_sync(version, database="main")
         return 0
+
+    def archive_deleted_rows(self, max_rows=ARCHIVE_MAX_ROWS, verbose=False,
+                             until_complete=False, before=None, purge=False,
+                             all_cells=False):
+        """Move soft-deleted rows into the shadow tables (see nova.db.main.archive).
+
+        One batch of at most ``max_rows`` rows, or batches until nothing is
+        left with --until-complete; the archived instances' records in the
+        API database are deleted. --all-cells archives every mapped cell
+        (cell0 included), else [database].
+
+        Exit 0 nothing was archived; 1 some rows were archived; 2 invalid
+        --max_rows; 3 the API database cannot be reached; 4 invalid
+        --before. Upstream's codes.
+        """
+        if not 1 <= max_rows <= MAX_INT:
+            print(f"Invalid input received: max_rows must be >= 1 and <= {MAX_INT}")
+            return 2
+        if before is not None:
+            try:
+                before = parse_before(before)
+            except ValueError as exc:
+                print(f"Invalid value for --before: {exc}")
+                return 4
+        ctxt = context.get_admin_context()
+        try:
+            # The API database is written as well (instance mappings), so it
+            # must answer before anything is moved.
+            cells = objects.CellMappingList.get_all(ctxt)
+        except (db_exc.CantStartEngineError, db_exc.DBError):
+            print("Failed to connect to the API database, so nothing was archived. "
+                  "Check that [api_database]/connection is set and the database is "
+                  "reachable, then run this command again.")
+            return 3
+        targets = [(_cell_label(cell), cell) for cell in cells] if all_cells else [(None, None)]
+        archived = collections.Counter()
+        progress = until_complete and verbose
+        if progress:
+            sys.stdout.write("Archiving")
+        for label, cell in targets:
+            while True:
+                counts = self._archive_batch(ctxt, cell, max_rows, before)
+                for name, count in counts.items():
+                    archived[f"{label}.{name}" if label and "." not in name else name] += count
+                if progress:
+                    sys.stdout.write(".")
+                    sys.stdout.flush()
+                if not until_complete or not counts:
+                    break
+        if progress:
+            print("complete")
+        if verbose:
+            if archived:
+                _print_rows_table("Number of Rows Archived", archived)
+            else:
+                print("Nothing was archived.")
+        if purge:
+            self.purge(purge_all=True, verbose=verbose, all_cells=all_cells)
+        return 1 if archived else 0
+
+    @staticmethod
+    def _archive_batch(ctxt, cell, max_rows, before):
+        """One archive batch in ``cell`` (None: [database]); {table: rows}, API ones prefixed."""
+        counts, instance_uuids = _in_cell(ctxt, cell, archive.archive_deleted_rows,
+                                          max_rows, before)
+        if instance_uuids:
+            for name, count in archive.purge_api_records(ctxt, instance_uuids).items():
+                counts[f"API_DB.{name}"] = count
+        return counts
+
+    def purge(self, purge_all=False, before=None, verbose=False, all_cells=False):
+        """Delete rows from the shadow tables: all of them (--all) or older ones (--before).
+
+        Exit 0 rows were deleted; 1 neither --all nor --before (or both);
+        2 invalid --before; 3 nothing was deleted; 4 --all-cells and the
+        cells cannot be listed. Upstream's codes.
+        """
+        if purge_all == (before is not None):
+            print("Exactly one of --all and --before is required.")
+            return 1
+        if before is not None:
+            try:
+                before = parse_before(before)
+            except ValueError as exc:
+                print(f"Invalid value for --before: {exc}")
+                return 2
+        ctxt = context.get_admin_context()
+        targets = [(None, None)]
+        if all_cells:
+            try:
+                targets = [(_cell_label(cell), cell)
+                           for cell in objects.CellMappingList.get_all(ctxt)]
+            except (db_exc.CantStartEngineError, db_exc.DBError):
+                print("Unable to get the cell list from the API database. "
+                      "Is [api_database]/connection set?")
+                return 4
+        deleted = 0
+        for label, cell in targets:
+            status_fn = None
+            if verbose:
+                prefix = f"{label}: " if label else ""
+                status_fn = lambda line, prefix=prefix: print(prefix + line)  # noqa: E731
+            deleted += _in_cell(ctxt, cell, archive.purge_shadow_tables, before, status_fn)
+        return 0 if deleted else 3
+
+    #: The migrations online_data_migrations runs (nova.db.online_migrations).
+    online_migrations = online_migrations.MIGRATIONS
+
+    def online_data_migrations(self, max_count=None):
+        """Run the online data migrations; batches of 50 until done, or one of --max-count.
+
+        Prints a line per migration that found rows and, at the end, the
+        table of rows needed and completed per migration.
+
+        Exit 0 nothing (more) to migrate; 1 --max-count was used and rows
+        were migrated (run again); 2 migrations failed and, without
+        --max-count or when nothing else was migrated, work is stuck;
+        127 invalid --max-count. Upstream's codes.
+        """
+        unlimited = max_count is None
+        if unlimited:
+            max_count = ONLINE_MIGRATIONS_BATCH
+            print(f"Running batches of {max_count} until complete")
+        else:
+            try:
+                max_count = int(max_count)
+            except ValueError:
+                max_count = 0
+            if max_count < 1:
+                print("Must supply a positive value for max_count")
+                return 127
+        ctxt = context.get_admin_context()
+        totals = {}
+        while True:
+            done, results, failed = online_migrations.run_batch(
+                ctxt, max_count, migrations=self.online_migrations, status_fn=print)
+            for name, (found, migrated) in results.items():
+                previous = totals.get(name, (0, 0))
+                totals[name] = (previous[0] + found, previous[1] + migrated)
+            # Without --max-count, a batch that migrates nothing ends the run.
+            if not unlimited or not done:
+                break
+        table = prettytable.PrettyTable(["Migration", "Total Needed", "Completed"])
+        for name in sorted(totals):
+            table.add_row([name, *totals[name]])
+        print(table)
+        if failed and (unlimited or not done):
+            print("Some migrations failed unexpectedly. Check the output above.")
+            return 2
+        return 1 if done else 0
 
 
 def _print_cell0_access_error(exc):
@@ -626,6 +826,40 @@ COMMANDS = {
             _arg("--local_cell", action="store_true", default=False,
                  help="Only upgrade [database], not cell0 as well."),
         ], "Upgrade the cell database schema (and cell0's)."),
+        "archive_deleted_rows": ("archive_deleted_rows", [
+            _arg("--max_rows", metavar="<rows>", type=int, default=ARCHIVE_MAX_ROWS,
+                 dest="max_rows",
+                 help="Rows to archive per batch (default 1000); API database rows "
+                      "of archived instances do not count."),
+            _arg("--verbose", action="store_true", default=False,
+                 help="Print how many rows each table archived."),
+            _arg("--until-complete", action="store_true", default=False,
+                 dest="until_complete",
+                 help="Run batches until nothing is left to archive."),
+            _arg("--before", metavar="<date>",
+                 help="Archive only rows deleted before this date (UTC unless a zone "
+                      "is given), and the rows of instances deleted before it."),
+            _arg("--purge", action="store_true", default=False,
+                 help="Purge every shadow table afterwards (as db purge --all)."),
+            _arg("--all-cells", action="store_true", default=False, dest="all_cells",
+                 help="Archive every cell database, not only [database]."),
+        ], "Move soft-deleted rows into the shadow tables."),
+        "purge": ("purge", [
+            _arg("--all", action="store_true", default=False, dest="purge_all",
+                 help="Delete every row of the shadow tables."),
+            _arg("--before", metavar="<date>",
+                 help="Delete shadow rows older than this date (UTC unless a zone "
+                      "is given)."),
+            _arg("--verbose", action="store_true", default=False,
+                 help="Print how many rows each table lost."),
+            _arg("--all-cells", action="store_true", default=False, dest="all_cells",
+                 help="Purge every cell database, not only [database]."),
+        ], "Delete rows from the shadow tables."),
+        "online_data_migrations": ("online_data_migrations", [
+            _arg("--max-count", metavar="<number>", dest="max_count",
+                 help="Migrate at most this many rows in this run; default: batches "
+                      "of 50 until complete."),
+        ], "Run the online data migrations."),
     }),
     "api_db": (ApiDbCommands, {
         "version": ("version", [], "Print the current API database schema version."),

@@ -14,20 +14,32 @@ Checks:
   newest schema revision this code knows.
 * Placement API: [placement] reaches a Placement whose newest microversion
   is at least the one nova's Placement client needs.
+* Policy File JSON to YAML Migration: [oslo_policy] policy_file is not a
+  JSON file (oslo.upgradecheck's common check, as upstream).
+* Older than N-1 computes: no nova-compute in any cell is older than the
+  oldest service version whose compute RPC this code still speaks.
+
+Upstream's other checks do not apply: this tree has no Cinder client, no
+``[service_user]`` options and does not record ``hw_machine_type`` per
+instance.
 """
 
 import sys
 import traceback
 
+import sqlalchemy as sa
 from keystoneauth1 import exceptions as ks_exc
 from oslo_config import cfg
-from oslo_upgradecheck import upgradecheck
+from oslo_upgradecheck import common_checks, upgradecheck
 from oslo_utils import versionutils
 
 import nova.conf
 from nova import context, objects
 from nova.cmd import admin_setup
+from nova.compute import rpcapi as compute_rpcapi
 from nova.db import migration
+from nova.db.main import api as main_db_api
+from nova.db.main import models as main_models
 from nova.objects import cell_mapping  # noqa: F401 - registers CellMapping
 from nova.objects import host_mapping as host_mapping_obj
 from nova.scheduler.client import report
@@ -41,6 +53,11 @@ MIN_PLACEMENT_MICROVERSION = max(
      report.CANDIDATES_VERSION),
     key=versionutils.convert_version_to_tuple)
 
+#: The oldest nova-compute service version this code can still talk to: the
+#: first one with a compute RPC version (older services are upgraded first,
+#: one release at a time, as upstream requires).
+OLDEST_SUPPORTED_SERVICE_VERSION = min(compute_rpcapi.SERVICE_VERSION_TO_RPC)
+
 _SETUP_HINT = "Run command 'nova-manage cell_v2 simple_cell_setup' and try again."
 
 
@@ -50,6 +67,23 @@ def _result(code, details=None):
 
 def _non_cell0(cells):
     return [cell for cell in cells if not cell.is_cell0()]
+
+
+def _oldest_compute_version(context):
+    """Lowest ``version`` of the live nova-compute services of the context's cell.
+
+    Read with plain SQL, as upstream's checks do: a Service object reports
+    this code's version, not the stored one. A missing version counts as 0.
+
+    :returns: int, or None when the cell has no live nova-compute.
+    """
+    services = main_models.Service.__table__
+    query = sa.select(sa.func.count(), sa.func.min(sa.func.coalesce(services.c.version, 0))).where(
+        services.c.binary == "nova-compute", services.c.deleted == 0,
+        sa.or_(services.c.forced_down.is_(None), services.c.forced_down == sa.false()))
+    with main_db_api.get_engine(context=context).connect() as conn:
+        count, oldest = conn.execute(query).one()
+    return oldest if count else None
 
 
 class UpgradeCommands(upgradecheck.UpgradeCommands):
@@ -170,11 +204,32 @@ class UpgradeCommands(upgradecheck.UpgradeCommands):
                 f"you have {current}.")
         return _result(upgradecheck.Code.SUCCESS)
 
+    def _check_old_computes(self):
+        """Older than N-1 computes: every cell's nova-computes are new enough."""
+        ctxt = context.get_admin_context()
+        too_old = []
+        for cell in _non_cell0(objects.CellMappingList.get_all(ctxt)):
+            with context.target_cell(ctxt, cell) as cctxt:
+                oldest = _oldest_compute_version(cctxt)
+            if oldest is not None and oldest < OLDEST_SUPPORTED_SERVICE_VERSION:
+                too_old.append(f"Cell {cell.identity} has nova-compute services at service "
+                               f"version {oldest}.")
+        if too_old:
+            too_old.append(
+                "This nova supports nova-compute services from service version "
+                f"{OLDEST_SUPPORTED_SERVICE_VERSION} on: upgrade those hosts, or delete "
+                "the services of hosts that are gone (openstack compute service delete).")
+            return _result(upgradecheck.Code.FAILURE, "\n".join(too_old))
+        return _result(upgradecheck.Code.SUCCESS)
+
     _upgrade_checks = (
         ("Cells v2", _check_cellsv2),
         ("Compute hosts mapped", _check_hosts_mapped),
         ("Database schemas", _check_schemas),
         ("Placement API", _check_placement),
+        ("Policy File JSON to YAML Migration",
+         (common_checks.check_policy_json, {"conf": CONF})),
+        ("Older than N-1 computes", _check_old_computes),
     )
 
 

@@ -123,9 +123,9 @@ class QuickstartDeployment:
         self.cli_env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(self.clouds_yaml),
                             OS_CLOUD=name)
 
-    def quickstart(self, *args, timeout=QUICKSTART_TIMEOUT):
-        """Run tools/quickstart.sh with this deployment's environment."""
-        return subprocess.run(["bash", str(QUICKSTART), *args], env=self.env,
+    def quickstart(self, *args, timeout=QUICKSTART_TIMEOUT, **env):
+        """Run tools/quickstart.sh with this deployment's environment (plus ``env``)."""
+        return subprocess.run(["bash", str(QUICKSTART), *args], env=dict(self.env, **env),
                               stdin=subprocess.DEVNULL, capture_output=True, text=True,
                               timeout=timeout, check=False)
 

@@ -22,6 +22,7 @@ import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Column,
     DateTime,
     Enum,
     Float,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     Unicode,
     UniqueConstraint,
@@ -495,3 +497,39 @@ class Tag(BASE, ModelBase):
 
     resource_id: Mapped[str] = mapped_column(String(36), primary_key=True, nullable=False)
     tag: Mapped[str] = mapped_column(Unicode(80), primary_key=True, nullable=False)
+
+
+# --- shadow tables ------------------------------------------------------------
+
+#: Prefix of the tables ``nova-manage db archive_deleted_rows`` moves
+#: soft-deleted rows into (upstream's name for them).
+SHADOW_TABLE_PREFIX = "shadow_"
+
+
+def _shadow_table(table):
+    """Return the shadow copy of ``table``: its columns and primary key, nothing else.
+
+    No defaults, foreign keys, unique constraints or indexes: a shadow table
+    only keeps rows as they were, and rows of re-used names or of deleted
+    parents must fit side by side. An Enum column gets an enum type of its
+    own (``shadow_<name>``), since PostgreSQL types are database-wide.
+    """
+    columns = []
+    for column in table.columns:
+        column_type = column.type
+        if isinstance(column_type, Enum):
+            column_type = Enum(*column_type.enums, name=SHADOW_TABLE_PREFIX + column_type.name)
+        columns.append(Column(column.name, column_type, primary_key=column.primary_key,
+                              nullable=column.nullable, autoincrement=False))
+    return Table(SHADOW_TABLE_PREFIX + table.name, BASE.metadata, *columns)
+
+
+#: table name -> its shadow Table, for every soft-deleted table (those with a
+#: ``deleted`` column). Upstream keeps shadow tables for the same tables
+#: and, since Mitaka, adds none for tables without soft deletion (tags,
+#: console_auth_tokens).
+SHADOW_TABLES = {
+    name: _shadow_table(table)
+    for name, table in list(BASE.metadata.tables.items())
+    if "deleted" in table.columns
+}

@@ -49,3 +49,19 @@ def test_nova_manage_and_nova_status_scripts(tmp_path):
     assert "at least two cell mappings" in checks["Cells v2"][1]
     assert checks["Placement API"][0] == 2
     assert code == 2
+
+
+def test_debug_on_the_admin_tools(tmp_path):
+    conf = tmp_path / "nova.conf"
+    conf.write_text(
+        f"[DEFAULT]\ntransport_url = {TRANSPORT_URL}\n"
+        f"[database]\nconnection = sqlite:///{tmp_path}/nova.sqlite\n"
+        f"[api_database]\nconnection = sqlite:///{tmp_path}/nova_api.sqlite\n")
+    code, out = _run("nova-manage", conf, "--debug", "api_db", "sync")
+    assert code == 0
+    # What --debug adds: the configuration used (passwords hidden) and
+    # alembic's progress.
+    assert f" DEBUG nova.cmd.admin_setup [-] Configuration files ['{conf}']" in out
+    assert "Running upgrade" in out
+    code, out = _run("nova-status", conf, "--debug", "upgrade", "check")
+    assert " DEBUG nova.cmd.admin_setup " in out

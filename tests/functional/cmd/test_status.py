@@ -1,11 +1,15 @@
-"""nova-status upgrade check: Cells v2, host mapping, schema and Placement checks."""
+"""nova-status upgrade check: Cells v2, host mapping, schema, Placement, policy
+file and compute service version checks."""
 
 import json
 import socket
 
 import pytest
+import sqlalchemy as sa
 
-from tests.functional.cmd.cli import TRANSPORT_URL, add_compute_node
+from nova.db.main import models as main_models
+from nova.objects import service as service_obj
+from tests.functional.cmd.cli import TRANSPORT_URL, add_compute_node, add_service, cell_session
 
 SUCCESS, WARNING, FAILURE = 0, 1, 2
 
@@ -100,8 +104,46 @@ def test_every_check_passes_against_a_real_placement(cli, databases, cell_databa
     assert cli.manage("cell_v2", "discover_hosts")[0] == 0
     code, out = cli.status("upgrade", "check")
     assert code == SUCCESS, out
-    for name in ("Cells v2", "Compute hosts mapped", "Database schemas", "Placement API"):
+    for name in ("Cells v2", "Compute hosts mapped", "Database schemas", "Placement API",
+                 "Policy File JSON to YAML Migration", "Older than N-1 computes"):
         assert f"Check: {name}" in out
     assert "Failure" not in out and "Warning" not in out
-    assert out.count("Result: Success") == 4
+    assert out.count("Result: Success") == 6
 
+
+
+def _set_compute_service(url, host, **values):
+    with cell_session(url) as session:
+        services = main_models.Service.__table__
+        session.execute(sa.update(services).where(services.c.host == host).values(**values))
+
+
+def test_older_than_n_minus_1_computes(cli, deployment, placement_unreachable):
+    assert _check(cli)[1]["Older than N-1 computes"] == (SUCCESS, None)
+    # A service row that recorded no version (0) is older than any this
+    # code speaks RPC with.
+    add_service(deployment.main_url, "compute1")
+    result, details = _check(cli)[1]["Older than N-1 computes"]
+    assert result == FAILURE
+    assert f"Cell {deployment.cell1_uuid}(cell1) has nova-compute services at service " \
+           "version 0." in details
+    # Forced-down services (hosts that are gone) are not counted.
+    _set_compute_service(deployment.main_url, "compute1", forced_down=True)
+    assert _check(cli)[1]["Older than N-1 computes"] == (SUCCESS, None)
+    _set_compute_service(deployment.main_url, "compute1", forced_down=False,
+                         version=service_obj.SERVICE_VERSION)
+    add_service(deployment.main_url, "controller", binary="nova-conductor")
+    assert _check(cli)[1]["Older than N-1 computes"] == (SUCCESS, None)
+
+
+def test_json_policy_file_fails(cli, databases, placement_unreachable, tmp_path):
+    assert _check(cli)[1]["Policy File JSON to YAML Migration"] == (SUCCESS, None)
+    (tmp_path / "policy.json").write_text('{"os_compute_api:servers:index": ""}')
+    (tmp_path / "policy.yaml").write_text('"os_compute_api:servers:index": ""\n')
+    conf = cli.conf_path.read_text()
+    cli.conf_path.write_text(conf + "[oslo_policy]\npolicy_file = policy.json\n")
+    code, checks = _check(cli)
+    result, details = checks["Policy File JSON to YAML Migration"]
+    assert result == FAILURE and "oslopolicy-convert-json-to-yaml" in details
+    cli.conf_path.write_text(conf + "[oslo_policy]\npolicy_file = policy.yaml\n")
+    assert _check(cli)[1]["Policy File JSON to YAML Migration"] == (SUCCESS, None)

@@ -1,6 +1,7 @@
 """Unit tests of nova-manage: URL masking, cell0 URL derivation, argument parsing."""
 
 import argparse
+import datetime
 from unittest import mock
 
 import pytest
@@ -54,7 +55,7 @@ def _parse(*argv):
 def test_the_command_surface_is_upstreams():
     actions = {category: set(table) for category, (_cls, table) in manage.COMMANDS.items()}
     assert actions == {
-        "db": {"version", "sync"},
+        "db": {"version", "sync", "archive_deleted_rows", "purge", "online_data_migrations"},
         "api_db": {"version", "sync"},
         "cell_v2": {"simple_cell_setup", "map_cell0", "map_cell_and_hosts", "map_instances",
                     "verify_instance", "create_cell", "discover_hosts", "list_cells",
@@ -82,6 +83,19 @@ def test_the_command_surface_is_upstreams():
     (["cell_v2", "delete_cell", "--force", "--cell_uuid", "u"], "delete_cell",
      {"cell_uuid": "u", "force": True}),
     (["cell_v2", "map_cell0"], "map_cell0", {"database_connection": None}),
+    (["db", "archive_deleted_rows"], "archive_deleted_rows",
+     {"max_rows": 1000, "verbose": False, "until_complete": False, "before": None,
+      "purge": False, "all_cells": False}),
+    (["db", "archive_deleted_rows", "--max_rows", "10", "--verbose", "--until-complete",
+      "--before", "2020-01-01", "--purge", "--all-cells"], "archive_deleted_rows",
+     {"max_rows": 10, "verbose": True, "until_complete": True, "before": "2020-01-01",
+      "purge": True, "all_cells": True}),
+    (["db", "purge", "--all", "--verbose", "--all-cells"], "purge",
+     {"purge_all": True, "before": None, "verbose": True, "all_cells": True}),
+    (["db", "purge", "--before", "Oct 21 2015"], "purge",
+     {"purge_all": False, "before": "Oct 21 2015", "verbose": False, "all_cells": False}),
+    (["db", "online_data_migrations", "--max-count", "5"], "online_data_migrations",
+     {"max_count": "5"}),
 ])
 def test_arguments_reach_the_action(argv, method, kwargs):
     assert _parse(*argv) == (method, kwargs)
@@ -115,3 +129,21 @@ def test_create_cell_without_any_database_url_exits_1(capsys, monkeypatch):
     finally:
         CONF.clear_override("connection", group="database")
     assert "Must specify --database_connection" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2015-10-21", datetime.datetime(2015, 10, 21)),
+    ("2015-10-21 12:00", datetime.datetime(2015, 10, 21, 12, 0)),
+    ("Oct 21 2015", datetime.datetime(2015, 10, 21)),
+    # What `date` prints, with a numeric zone: converted to UTC.
+    ("Fri May 24 09:20:11 -0500 2019", datetime.datetime(2019, 5, 24, 14, 20, 11)),
+    ("2019-05-24T09:20:11+02:00", datetime.datetime(2019, 5, 24, 7, 20, 11)),
+])
+def test_before_dates_become_naive_utc(value, expected):
+    assert manage.parse_before(value) == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2019-13-45", "not a date", "99999999999999"])
+def test_bad_before_dates_are_refused(value):
+    with pytest.raises(ValueError):
+        manage.parse_before(value)

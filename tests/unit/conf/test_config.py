@@ -59,8 +59,25 @@ def test_paste_config_falls_back_to_the_source_tree(conf, tmp_path, monkeypatch)
     assert config.find_paste_config(conf) == str(tmp_path / "only-in-tree.ini")
 
 
+def test_paste_config_falls_back_to_the_installation_prefix(conf, tmp_path, monkeypatch):
+    # A wheel installs etc/nova/api-paste.ini below sys.prefix, not next to
+    # the package; nova-api started with a config that only names the file
+    # must find it there.
+    monkeypatch.setattr(config, "SOURCE_ETC_DIR", tmp_path / "no-checkout")
+    prefix_etc = tmp_path / "venv" / "etc" / "nova"
+    prefix_etc.mkdir(parents=True)
+    (prefix_etc / "api-paste.ini").write_text("[app:x]\n")
+    monkeypatch.setattr(config, "PREFIX_ETC_DIR", prefix_etc)
+    conf_dir = tmp_path / "conf"
+    conf_dir.mkdir()
+    (conf_dir / "nova.conf").write_text("")
+    _parse(conf, "--config-file", str(conf_dir / "nova.conf"))
+    assert config.find_paste_config(conf) == str(prefix_etc / "api-paste.ini")
+
+
 def test_paste_config_not_found_anywhere(conf, tmp_path, monkeypatch):
     monkeypatch.setattr(config, "SOURCE_ETC_DIR", tmp_path)
+    monkeypatch.setattr(config, "PREFIX_ETC_DIR", tmp_path)
     conf_file = tmp_path / "nova.conf"
     conf_file.write_text("[wsgi]\napi_paste_config = no-such-paste-file.ini\n")
     _parse(conf, "--config-file", str(conf_file))

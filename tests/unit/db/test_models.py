@@ -16,7 +16,8 @@ CELL_SOFT_DELETED_TABLES = {
     "instance_info_caches", "instance_metadata", "instance_system_metadata",
     "instances", "migrations", "services",
 }
-CELL_TABLES = CELL_SOFT_DELETED_TABLES | {"console_auth_tokens", "tags"}
+CELL_TABLES = (CELL_SOFT_DELETED_TABLES | {"console_auth_tokens", "tags"}
+               | {"shadow_" + name for name in CELL_SOFT_DELETED_TABLES})
 
 
 def test_table_names():
@@ -50,3 +51,16 @@ def test_models_offer_dict_access():
     assert flavor["name"] == "m1.tiny"
     flavor.update({"vcpus": 2})
     assert flavor.vcpus == 2
+
+
+def test_every_soft_deleted_table_has_a_bare_shadow_table():
+    tables = main_models.BASE.metadata.tables
+    assert set(main_models.SHADOW_TABLES) == CELL_SOFT_DELETED_TABLES
+    for name in CELL_SOFT_DELETED_TABLES:
+        table, shadow = tables[name], tables["shadow_" + name]
+        assert main_models.SHADOW_TABLES[name] is shadow
+        assert [(c.name, str(c.type), c.nullable, c.primary_key) for c in shadow.c] == [
+            (c.name, str(c.type), c.nullable, c.primary_key) for c in table.c]
+        # Rows of re-used names and of deleted parents sit side by side.
+        assert not shadow.foreign_keys and not shadow.indexes
+        assert [type(c).__name__ for c in shadow.constraints] == ["PrimaryKeyConstraint"]
