@@ -17,7 +17,7 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[3]
 UNIT_DIR = REPO_ROOT / "etc" / "systemd"
 #: The daemons among setup.cfg's console scripts: each gets a unit.
 DAEMONS = ("nova-api", "nova-api-metadata", "nova-conductor", "nova-scheduler",
-           "nova-compute", "nova-novncproxy")
+           "nova-compute", "nova-novncproxy", "nova-serialproxy", "nova-spicehtml5proxy")
 #: Console scripts that are not daemons (or, nova-all, not for systemd).
 NOT_DAEMONS = ("nova-manage", "nova-status", "nova-all")
 
