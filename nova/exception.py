@@ -512,6 +512,12 @@ class ComputeHostTooOld(Conflict):
                "%(version)s. Upgrade the compute hosts first.")
 
 
+class ConductorTooOld(Conflict):
+    msg_fmt = ("The conductor cannot do %(method)s yet: its compute-task RPC is capped at "
+               "%(version_cap)s ([upgrade_levels] conductor) and %(method)s needs "
+               "%(version)s. Upgrade the conductors first.")
+
+
 # --- Server actions ---------------------------------------------------------------
 
 class InstanceIsLocked(InstanceInvalidState):
@@ -562,3 +568,13 @@ class InstanceAgentNotEnabled(Invalid):
 class InstancePasswordSetFailed(Invalid):
     msg_fmt = "Failed to set admin password on %(instance)s because %(reason)s"
     code = 409
+
+
+class UnshelveInstanceInvalidState(Invalid):
+    msg_fmt = ("The availability zone or host of instance %(instance_uuid)s can "
+               "only be chosen when it is shelved offloaded (it is %(state)s).")
+    code = 409
+
+
+class InvalidRequest(Invalid):
+    msg_fmt = "The request is invalid: %(reason)s"

@@ -25,6 +25,7 @@ from nova.compute import (
     instance_list,
     power_state,
     server_actions,
+    snapshot_meta,
     task_states,
     vm_states,
 )
@@ -41,6 +42,9 @@ MAX_USER_DATA_BYTES = 65535
 
 _DELETE = "DELETE /servers/{server_id}"
 _SOFT_DELETE = "DELETE /servers/{server_id}:SOFT"
+
+#: "Not given" for arguments whose None means something (unshelve's zone).
+_UNSET = object()
 
 
 class API:
@@ -372,6 +376,7 @@ class API:
     def _local_delete(self, context, instance):
         LOG.info("Deleting instance %s without its compute host", instance.uuid)
         self.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        snapshot_meta.delete_shelved_image(self.image_api, context, instance)
         objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
         instance.vm_state = vm_states.DELETED
         instance.task_state = None
@@ -416,9 +421,14 @@ class API:
         server_actions.check_state(instance, row)
         cctxt = self._cell_context(context, instance)
         instance._context = cctxt
-        if row.rpc is not None and not instance.host:
-            raise exception.InstanceInvalidState(
-                instance_uuid=instance.uuid, attr="host", state=None, method=row.name)
+        if row.rpc is not None:
+            if not row.rpc.conductor and not instance.host:
+                raise exception.InstanceInvalidState(
+                    instance_uuid=instance.uuid, attr="host", state=None, method=row.name)
+            # Before anything changes: a refused action leaves no task_state.
+            self.compute_rpcapi.check_can_send(cctxt, row)
+            if row.rpc.conductor:
+                self.compute_task_api.check_can_send(row.rpc.conductor)
         if row.task_state is not None:
             expected = instance.task_state
             instance.task_state = row.task_state
@@ -426,6 +436,10 @@ class API:
         if row.instance_action:
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.instance_action, want_result=False)
+        if row.rpc is not None and row.rpc.conductor:
+            # The conductor chooses the host, then sends row.rpc.method there.
+            return getattr(self.compute_task_api, row.rpc.conductor)(
+                cctxt, instance, **rpc_kwargs)
         return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
 
     def rescue(self, context, instance, rescue_password=None, rescue_image_ref=None):
@@ -439,6 +453,170 @@ class API:
             self._image(context, rescue_image_ref)
         self.start_action(context, instance, "rescue", rescue_password=rescue_password,
                           rescue_image_ref=rescue_image_ref, clean_shutdown=True)
+
+    # -- image actions: rebuild, snapshot, backup, shelve, unshelve ------------
+
+    def rebuild(self, context, instance, image_href, admin_password,
+                injected_files=None, preserve_ephemeral=False, **changes):
+        """Start a rebuild (the "rebuild" action) of ``instance`` from ``image_href``.
+
+        The server keeps its id, flavor and host; its image becomes
+        ``image_href`` (kernel, ramdisk and image properties with it) and
+        its fields take ``changes``, all saved with the task_state swap.
+
+        :param admin_password: the new admin password given to the driver.
+        :param injected_files: [(path, base64 contents)] (personality, before 2.57).
+        :param preserve_ephemeral: keep the ephemeral disk (drivers that
+            have one).
+        :param changes: display_name, display_description (2.19), metadata
+            (replaces the server's), access_ip_v4, access_ip_v6,
+            auto_disk_config, key_name (2.54; None removes the key),
+            user_data (2.57; None removes it), hostname (2.90).
+        :returns: the instance, in task_state rebuilding.
+        :raises: as start_action; ImageNotFound, ImageNotActive,
+            FlavorMemoryTooSmall, FlavorDiskSmallerThanMinDisk,
+            KeypairNotFound, InstanceUserDataMalformed/TooLarge (400);
+            MetadataLimitExceeded (403). Nothing changes when one is raised.
+        """
+        row = server_actions.get("rebuild")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        image = self._image(context, image_href)
+        self._check_flavor_fits_image(instance.flavor, image)
+        if "metadata" in changes:
+            quota.check_metadata_items(context, instance.project_id, changes["metadata"])
+        if "user_data" in changes:
+            changes["user_data"] = self._user_data(changes["user_data"])
+        if "key_name" in changes:
+            key_name = changes.pop("key_name")
+            key_pair = objects.KeyPair.get_by_name(
+                context, context.user_id, key_name) if key_name else None
+            instance.key_name = key_pair.name if key_pair else None
+            instance.key_data = key_pair.public_key if key_pair else None
+            instance.keypairs = objects.KeyPairList(objects=[key_pair] if key_pair else [])
+        props = image.get("properties") or {}
+        # The old image's properties go: the server now is what the new image says.
+        sysmeta = {key: value for key, value in instance.system_metadata.items()
+                   if not key.startswith("image_")}
+        sysmeta.update(_image_system_metadata(image))
+        instance.system_metadata = sysmeta
+        instance.image_ref = image["id"]
+        instance.kernel_id = props.get("kernel_id") or ""
+        instance.ramdisk_id = props.get("ramdisk_id") or ""
+        instance.progress = 0
+        for name, value in changes.items():
+            setattr(instance, name, value)
+        self.start_action(context, instance, "rebuild", image=image,
+                          injected_files=injected_files or [], new_pass=admin_password,
+                          preserve_ephemeral=preserve_ephemeral)
+        return instance
+
+    def _new_image(self, context, instance, name, image_type, extra_properties, action,
+                   **rpc_kwargs):
+        """Create the image record of ``action``, then start the action with its id.
+
+        The image is removed again when the action is refused.
+        """
+        row = server_actions.get(action)
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        meta = snapshot_meta.image_meta(context, instance, name, image_type,
+                                        extra_properties)
+        image = self.image_api.create(context, meta)
+        try:
+            self.start_action(context, instance, action, image_id=image["id"], **rpc_kwargs)
+        except Exception:
+            try:
+                self.image_api.delete(context, image["id"])
+            except Exception:
+                LOG.exception("Could not delete image %s of a refused %s",
+                              image["id"], action)
+            raise
+        return image
+
+    def snapshot(self, context, instance, name, extra_properties=None):
+        """Start a snapshot (the "createImage" action) into a new image ``name``.
+
+        :param extra_properties: the request's metadata, as image properties.
+        :returns: the new image's metadata (queued until the host uploads
+            the data; "active" then).
+        :raises: as start_action; MetadataLimitExceeded (403).
+        """
+        quota.check_metadata_items(context, context.project_id, extra_properties)
+        return self._new_image(context, instance, name, snapshot_meta.SNAPSHOT,
+                               extra_properties, "createImage")
+
+    def backup(self, context, instance, name, backup_type, rotation,
+               extra_properties=None):
+        """Start a backup (the "createBackup" action) into a new image ``name``.
+
+        Once uploaded, backups of the server with the same ``backup_type``
+        beyond the newest ``rotation`` are deleted (all with 0).
+
+        :returns: the new image's metadata.
+        :raises: as snapshot.
+        """
+        quota.check_metadata_items(context, context.project_id, extra_properties)
+        properties = dict(extra_properties or {}, backup_type=backup_type)
+        return self._new_image(context, instance, name, snapshot_meta.BACKUP, properties,
+                               "createBackup", backup_type=backup_type, rotation=rotation)
+
+    def shelve(self, context, instance, clean_shutdown=True):
+        """Start a shelve (the "shelve" action): snapshot, then power off.
+
+        With [DEFAULT] shelved_offload_time 0 the host offloads the server
+        at once (SHELVED_OFFLOADED).
+
+        :returns: the snapshot image's metadata.
+        """
+        return self._new_image(context, instance, snapshot_meta.shelved_image_name(instance),
+                               snapshot_meta.SNAPSHOT, None, "shelve",
+                               clean_shutdown=clean_shutdown)
+
+    def unshelve(self, context, instance, availability_zone=_UNSET, host=None):
+        """Start an unshelve (the "unshelve" action) through the conductor.
+
+        A SHELVED server is powered on where it is; a SHELVED_OFFLOADED one
+        is scheduled again (its request spec, with the new zone or host)
+        and booted from its shelved snapshot.
+
+        :param availability_zone: 2.77: a zone to schedule in, or None
+            (2.91) to unpin the server from its zone; left out: unchanged.
+        :param host: 2.91: the compute host to unshelve to (administrators).
+        :raises: as start_action; UnshelveInstanceInvalidState (409) for a
+            zone or host asked for a server that is not offloaded;
+            InvalidRequest (400) for an unknown zone, ComputeHostNotFound
+            (400) for an unknown host.
+        """
+        row = server_actions.get("unshelve")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        pinned = availability_zone is not _UNSET
+        if (pinned or host) and instance.vm_state != vm_states.SHELVED_OFFLOADED:
+            raise exception.UnshelveInstanceInvalidState(
+                instance_uuid=instance.uuid, state=instance.vm_state)
+        request_spec = objects.RequestSpec.get_by_instance_uuid(context, instance.uuid)
+        if pinned:
+            if availability_zone is not None and \
+                    availability_zone not in _known_zones(context):
+                raise exception.InvalidRequest(
+                    reason=f"The requested availability zone {availability_zone} "
+                           f"is not available")
+            request_spec.availability_zone = availability_zone
+            instance.availability_zone = availability_zone
+        if host:
+            try:
+                objects.HostMapping.get_by_host(context, host)
+            except exception.HostMappingNotFound:
+                raise exception.ComputeHostNotFound(host=host) from None
+        # The host is for this scheduling only: it is not saved with the spec.
+        to_schedule = request_spec.obj_clone()
+        if host:
+            to_schedule.requested_destination = objects.Destination(host=host)
+        self.start_action(context, instance, "unshelve", request_spec=to_schedule)
+        if pinned:
+            # Later moves keep to the zone asked for (or to none).
+            request_spec.save()
 
     def lock(self, context, instance, reason=None):
         """Lock a server (the "lock" action; the reason is 2.73's locked_reason).
@@ -566,6 +744,14 @@ class API:
         """
         return self.start_action(context, instance, name,
                                  console_type=console_type)["access_url"]
+
+
+def _known_zones(context):
+    """Names of the availability zones compute hosts are in (aggregates' and the default)."""
+    zones = {CONF.default_availability_zone}
+    for aggregate in objects.AggregateList.get_by_metadata_key(context, "availability_zone"):
+        zones.add(aggregate.metadata.get("availability_zone"))
+    return zones
 
 
 def _hostname(display_name, index):

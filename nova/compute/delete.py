@@ -24,6 +24,7 @@ from nova.compute import (
     operation,
     power,
     power_state,
+    snapshot_meta,
     task_states,
     vm_states,
 )
@@ -49,6 +50,7 @@ def terminate_instance(svc, context, instance):
         # guest that later gets the same VNC port.
         objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
         svc.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        snapshot_meta.delete_shelved_image(svc.image_api, context, instance)
         try:
             op.finish(vm_state=vm_states.DELETED, power_state=power_state.NOSTATE,
                       terminated_at=timeutils.utcnow())

@@ -19,6 +19,7 @@ DELETE = "delete"
 STOP = "stop"
 START = "start"
 REBOOT = "reboot"
+SHELVE_OFFLOAD = "shelveOffload"
 
 
 @contextlib.contextmanager

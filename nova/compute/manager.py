@@ -26,9 +26,12 @@ from nova.compute import (
     password,
     power,
     power_sync,
+    rebuild,
     recovery,
     rescue,
     resource_tracker,
+    shelve,
+    snapshot,
 )
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
@@ -47,7 +50,7 @@ CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.5, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.6, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -60,7 +63,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.5")
+    target = messaging.Target(version="6.6")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -90,6 +93,9 @@ class ComputeManager(manager.Manager):
         reclaim = CONF.reclaim_instance_interval
         self.set_periodic_spacing("_reclaim_queued_deletes",
                                   max(1, reclaim // 2) if reclaim > 0 else -1)
+        self.set_periodic_spacing(
+            "_poll_shelved_instances",
+            CONF.shelved_poll_interval if CONF.shelved_offload_time > 0 else -1)
 
     # -- life cycle -------------------------------------------------------------
 
@@ -135,6 +141,13 @@ class ComputeManager(manager.Manager):
     def _reclaim_queued_deletes(self, context):
         """Delete for good the soft-deleted servers past reclaim_instance_interval."""
         delete.reclaim_queued_deletes(self.svc, context, CONF.reclaim_instance_interval)
+
+    @manager.periodic(spacing=3600)
+    def _poll_shelved_instances(self, context):
+        """Offload the servers shelved longer than [DEFAULT] shelved_offload_time."""
+        shelve.offload_expired(self.svc, context, CONF.shelved_offload_time,
+                               lambda ctxt, instance: self.shelve_offload_instance(
+                                   ctxt, instance, clean_shutdown=False))
 
     @manager.periodic(spacing=600)
     def _sync_power_states(self, context):
@@ -278,3 +291,33 @@ class ComputeManager(manager.Manager):
     def set_admin_password(self, context, instance, new_pass):
         """changePassword (a call: the caller hears how it went)."""
         password.set_admin_password(self.svc, context, instance, new_pass)
+
+    # -- RPC 6.6: images (rebuild, snapshot, backup, shelve) ------------------
+
+    def rebuild_instance(self, context, instance, image, injected_files=None,
+                         new_pass=None, preserve_ephemeral=False):
+        """rebuild (see nova.compute.rebuild)."""
+        rebuild.rebuild_instance(self.svc, context, instance, image, injected_files,
+                                 new_pass, preserve_ephemeral)
+
+    def snapshot_instance(self, context, instance, image_id):
+        """createImage (see nova.compute.snapshot)."""
+        snapshot.snapshot_instance(self.svc, context, instance, image_id)
+
+    def backup_instance(self, context, instance, image_id, backup_type, rotation):
+        """createBackup."""
+        snapshot.backup_instance(self.svc, context, instance, image_id, backup_type,
+                                 rotation)
+
+    def shelve_instance(self, context, instance, image_id, clean_shutdown=True):
+        """shelve (see nova.compute.shelve); offloads at once per shelved_offload_time."""
+        shelve.shelve_instance(self.svc, context, instance, image_id, clean_shutdown,
+                               offload_time=CONF.shelved_offload_time)
+
+    def shelve_offload_instance(self, context, instance, clean_shutdown=True):
+        """shelveOffload."""
+        shelve.shelve_offload_instance(self.svc, context, instance, clean_shutdown)
+
+    def unshelve_instance(self, context, instance, image=None, node=None):
+        """unshelve (sent by the conductor)."""
+        shelve.unshelve_instance(self.svc, context, instance, image, node)

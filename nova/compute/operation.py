@@ -182,10 +182,22 @@ def instance_operation(svc, context, instance, name, **notification_extra):
             exc_info = sys.exc_info()
             LOG.error("%s of instance %s failed on %s: %s",
                       row.name, instance.uuid, svc.host, exc)
-            fail_operation(context, instance, row, exc, exc_info, svc.host)
+            fail_operation(context, instance, row, exc, exc_info, svc.host,
+                           power=_power_after_failure(svc, instance, row))
             _notify(notify.ERROR, fault=exc)
             raise
         _notify(notify.END)
+
+
+def _power_after_failure(svc, instance, row):
+    """The guest's power_state for a REVERT, or None when unknown or not needed."""
+    if row.on_error != server_actions.REVERT:
+        return None
+    try:
+        return power_state_of(svc.driver, instance)
+    except Exception:
+        LOG.exception("Could not read the power state of instance %s", instance.uuid)
+        return None
 
 
 def _deleted(instance):
@@ -197,18 +209,25 @@ def _deleted(instance):
     return False
 
 
-def fail_operation(context, instance, row, exc, exc_info=None, host=None):
+def fail_operation(context, instance, row, exc, exc_info=None, host=None, power=None):
     """Record ``exc`` as the instance's fault and revert or fail it per ``row``.
 
-    REVERT: task_state back to None (vm_state kept). ERROR: vm_state
-    ERROR, task_state None. Either is a compare-and-swap on the task_state
-    the operation held, so a delete that started meanwhile keeps its own.
+    REVERT: task_state back to None; with ``power`` (the hypervisor's
+    power_state now) the server also says what the guest is, as an
+    operation that failed halfway may have changed it (a shelve that
+    powered the guest off before its snapshot failed is SHUTOFF). ERROR:
+    vm_state ERROR, task_state None. Either is a compare-and-swap on the
+    task_state the operation held, so a delete that started meanwhile
+    keeps its own.
     """
     faults.add_instance_fault_from_exc(context, instance, exc, exc_info, host=host)
     if row.on_error == server_actions.ERROR:
         faults.set_error(instance, expected_task_state=instance.task_state)
-    else:
-        revert_task_state(instance)
+        return
+    if power is not None and power != power_state.NOSTATE:
+        instance.power_state = power
+        instance.vm_state = vm_state_for_power(instance.vm_state, power)
+    revert_task_state(instance)
 
 
 def revert_task_state(instance):
@@ -229,16 +248,22 @@ def power_state_of(driver, instance):
         return power_state.NOSTATE
 
 
+#: vm_states that only say what the guest's power is; the others (ERROR,
+#: shelved, rescued, resized, soft-deleted, ...) say more and are kept.
+_POWER_DEFINED = (vm_states.ACTIVE, vm_states.STOPPED, vm_states.PAUSED,
+                  vm_states.SUSPENDED)
+
+
 def vm_state_for_power(current_vm_state, state):
     """The vm_state a server at rest should have for a hypervisor power state.
 
     Used when a revert or a recovery cannot know what the interrupted
     operation reached: a running guest is ACTIVE, an off one STOPPED,
-    a paused one PAUSED, a suspended one SUSPENDED; ERROR and states
-    without a guest (shelved) are kept.
+    a paused one PAUSED, a suspended one SUSPENDED; ERROR and states that
+    say more than the power (shelved, offloaded, rescued, resized,
+    soft-deleted, building) are kept.
     """
-    if current_vm_state in (vm_states.ERROR, vm_states.SHELVED_OFFLOADED,
-                            vm_states.RESCUED, vm_states.RESIZED):
+    if current_vm_state not in _POWER_DEFINED:
         return current_vm_state
     return {
         power_state.RUNNING: vm_states.ACTIVE,

@@ -31,6 +31,7 @@ SERVICE_VERSION_TO_RPC = {
     4: "6.3",
     5: "6.4",
     6: "6.5",
+    7: "6.6",
 }
 
 
@@ -79,6 +80,13 @@ class ComputeAPI:
       clean_shutdown), unrescue_instance(instance),
       soft_delete_instance(instance), restore_instance(instance) (casts);
       set_admin_password(instance, new_pass) (call).
+    * 6.6 - the image actions (casts): rebuild_instance(instance, image,
+      injected_files, new_pass, preserve_ephemeral),
+      snapshot_instance(instance, image_id), backup_instance(instance,
+      image_id, backup_type, rotation), shelve_instance(instance, image_id,
+      clean_shutdown), shelve_offload_instance(instance, clean_shutdown),
+      unshelve_instance(instance, image, node) (sent by the conductor to
+      the host it chose, or to the instance's host).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -176,13 +184,18 @@ class ComputeAPI:
         return self._call_new_method(ctxt, instance, "get_vnc_console", "6.2",
                                      console_type=console_type)
 
-    def _prepare_for(self, ctxt, instance, method, version):
-        """A call context to the instance's host; ComputeHostTooOld above the cap."""
+    def _client_for(self, ctxt, method, version):
+        """The RPC client of ``ctxt``'s cell; ComputeHostTooOld above the cap."""
         client = self.router.client(ctxt)
         if not client.can_send_version(version):
             raise exception.ComputeHostTooOld(
                 method=method, version=version, version_cap=client.version_cap)
-        return client.prepare(server=instance.host, version=version)
+        return client
+
+    def _prepare_for(self, ctxt, instance, method, version):
+        """A call context to the instance's host; ComputeHostTooOld above the cap."""
+        return self._client_for(ctxt, method, version).prepare(
+            server=instance.host, version=version)
 
     def _call_new_method(self, ctxt, instance, method, version, **kwargs):
         """Call ``method`` on the instance's host; ComputeHostTooOld above the cap."""
@@ -226,16 +239,29 @@ class ComputeAPI:
 
     # -- server actions (6.3+) ----------------------------------------------------
 
-    def send_action(self, ctxt, instance, row, **kwargs):
+    def send_action(self, ctxt, instance, row, host=None, **kwargs):
         """Send the compute RPC of a server action row to the instance's host.
 
         :param row: a nova.compute.server_actions.ServerAction with ``rpc``.
+        :param host: the host to send it to when not ``instance.host`` (the
+            host the conductor chose for an unshelve).
         :param kwargs: the method's arguments besides ``instance``.
         :returns: the host's answer for a call, None for a cast.
         :raises ComputeHostTooOld: the compute RPC cap is below the row's
             version (an older nova-compute still runs); nothing is sent.
         :raises oslo_messaging.MessagingTimeout: a call was not answered.
         """
-        cctxt = self._prepare_for(ctxt, instance, row.rpc.method, row.rpc.version)
+        cctxt = self._client_for(ctxt, row.rpc.method, row.rpc.version).prepare(
+            server=host or instance.host, version=row.rpc.version)
         send = cctxt.call if row.rpc.call else cctxt.cast
         return send(ctxt, row.rpc.method, instance=instance, **kwargs)
+
+    def check_can_send(self, ctxt, row):
+        """Refuse a row whose RPC version is above the compute cap.
+
+        The compute API checks this before it changes anything, so a
+        refused action leaves no task_state behind.
+
+        :raises ComputeHostTooOld: an older nova-compute caps the version.
+        """
+        self._client_for(ctxt, row.rpc.method, row.rpc.version)

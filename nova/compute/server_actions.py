@@ -68,11 +68,17 @@ class Rpc:
     :param method: the ComputeManager method (compute RPC API).
     :param version: the compute RPC version that added it ("6.3").
     :param call: True to wait for the answer (RPC call), False to cast.
+    :param conductor: for actions that need a host chosen first (unshelve
+        of an offloaded server), the conductor's compute-task API method
+        the compute API casts instead; the conductor schedules and then
+        sends ``method`` to the chosen host. None: the compute API sends
+        ``method`` to the instance's host itself.
     """
 
     method: str
     version: str
     call: bool = False
+    conductor: str | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +99,9 @@ class ServerAction:
         tuple means "no task"); ANY for no check.
     :param task_state: the task_state the API sets (compare-and-swap)
         before the RPC; None leaves the task_state alone.
+    :param host_task_states: the task_states the operation moves through
+        on the host after ``task_state`` (a snapshot's image_uploading);
+        start-up recovery treats a server left in one as in the row's.
     :param power_states: power_states the guest must be in; ANY for no check.
     :param rpc: the compute RPC, or None for actions done by the API alone.
     :param min_version: lowest microversion that serves it ("2.N").
@@ -122,6 +131,7 @@ class ServerAction:
     vm_states: tuple | None = ANY
     task_states: tuple | None = (None,)
     task_state: str | None = None
+    host_task_states: tuple = ()
     power_states: tuple | None = ANY
     rpc: Rpc | None = None
     min_version: str = "2.1"
@@ -171,7 +181,14 @@ READER = policy_base.PROJECT_READER_OR_ADMIN
 ADMIN = policy_base.ADMIN
 
 _V63 = "6.3"
+_V66 = "6.6"
 _V65 = "6.5"
+
+#: vm_states whose guest can be snapshotted, backed up or shelved (upstream's).
+_IMAGE_STATES = (vm_states.ACTIVE, vm_states.STOPPED, vm_states.PAUSED,
+                 vm_states.SUSPENDED)
+#: A snapshot's task_states on the host, while its disk is copied and uploaded.
+_UPLOAD_STATES = (task_states.IMAGE_PENDING_UPLOAD, task_states.IMAGE_UPLOADING)
 
 ROWS = (
     # -- power ------------------------------------------------------------
@@ -243,6 +260,48 @@ ROWS = (
         rpc=Rpc("trigger_crash_dump", _V63), min_version="2.17",
         capability="supports_trigger_crash_dump", on_restart=NOTHING,
         notification="trigger_crash_dump"),
+    # -- images: rebuild, snapshot, backup, shelve (compute RPC 6.6) -----------
+    ServerAction(
+        "rebuild", "rebuild", _servers("rebuild"), MEMBER,
+        "Rebuild a server: a fresh root disk from the same or another image.",
+        vm_states=(vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR),
+        task_state=task_states.REBUILDING,
+        host_task_states=(task_states.REBUILD_BLOCK_DEVICE_MAPPING,
+                          task_states.REBUILD_SPAWNING),
+        rpc=Rpc("rebuild_instance", _V66),
+        on_error=ERROR, on_restart=ERROR, notification="rebuild"),
+    ServerAction(
+        "createImage", "createImage", _servers("create_image"), MEMBER,
+        "Create an image (a snapshot of the server's disk) in the Image service.",
+        vm_states=_IMAGE_STATES, task_state=task_states.IMAGE_SNAPSHOT,
+        host_task_states=_UPLOAD_STATES,
+        rpc=Rpc("snapshot_instance", _V66), notification="snapshot"),
+    ServerAction(
+        "createBackup", "createBackup", "os_compute_api:os-create-backup", MEMBER,
+        "Create a backup image of a server, keeping only the newest ones.",
+        vm_states=_IMAGE_STATES, task_state=task_states.IMAGE_BACKUP,
+        host_task_states=_UPLOAD_STATES,
+        rpc=Rpc("backup_instance", _V66), notification="snapshot"),
+    ServerAction(
+        "shelve", "shelve", "os_compute_api:os-shelve:shelve", MEMBER,
+        "Shelve a server: snapshot it to the Image service and power it off.",
+        vm_states=_IMAGE_STATES, task_state=task_states.SHELVING,
+        host_task_states=(task_states.SHELVING_IMAGE_PENDING_UPLOAD,
+                          task_states.SHELVING_IMAGE_UPLOADING),
+        rpc=Rpc("shelve_instance", _V66), notification="shelve"),
+    ServerAction(
+        "shelveOffload", "shelveOffload", "os_compute_api:os-shelve:shelve_offload",
+        ADMIN, "Offload a shelved server: free its host (administrators).",
+        vm_states=(vm_states.SHELVED,), task_state=task_states.SHELVING_OFFLOADING,
+        rpc=Rpc("shelve_offload_instance", _V66), on_restart=RETRY,
+        notification="shelve_offload"),
+    ServerAction(
+        "unshelve", "unshelve", "os_compute_api:os-shelve:unshelve", MEMBER,
+        "Unshelve a server: power it on, or boot it again on a host chosen anew.",
+        vm_states=(vm_states.SHELVED, vm_states.SHELVED_OFFLOADED),
+        task_state=task_states.UNSHELVING,
+        rpc=Rpc("unshelve_instance", _V66, conductor="unshelve_instance"),
+        on_restart=ERROR, notification="unshelve"),
     # -- rescue ---------------------------------------------------------------
     ServerAction(
         "rescue", "rescue", "os_compute_api:os-rescue", MEMBER,
@@ -373,8 +432,9 @@ def action_keys():
 
 
 def rows_for_task_state(task_state):
-    """Return the rows that set ``task_state`` (for start-up recovery)."""
-    return [row for row in ROWS if row.task_state == task_state]
+    """Return the rows that set ``task_state`` or pass through it (for start-up recovery)."""
+    return [row for row in ROWS
+            if row.task_state == task_state or task_state in row.host_task_states]
 
 
 def check_lock(context, instance, row):
@@ -425,6 +485,14 @@ def _states(values):
     return ", ".join("(none)" if v is None else str(v) for v in values)
 
 
+def _task_states(row):
+    if not row.task_state:
+        return "(unchanged)"
+    if row.host_task_states:
+        return f"{row.task_state} (then {', '.join(row.host_task_states)})"
+    return row.task_state
+
+
 def as_rst():
     """Return the table as a reStructuredText list table (for the docs page).
 
@@ -449,13 +517,15 @@ def as_rst():
         rpc = f"``{row.rpc.method}`` {row.rpc.version}" if row.rpc else "(API only)"
         if row.rpc and row.rpc.call:
             rpc += " call"
+        if row.rpc and row.rpc.conductor:
+            rpc += f" via the conductor's ``{row.rpc.conductor}``"
         if row.capability:
             rpc += f", needs ``{row.capability}``"
         lines += [
             f"   * - ``{row.name}``",
             f"     - {versions}",
             f"     - {_states(row.vm_states)} / {_states(row.task_states)}",
-            f"     - {row.task_state or '(unchanged)'}",
+            f"     - {_task_states(row)}",
             f"     - {rpc}",
             f"     - ``{row.policy}``",
             f"     - {row.on_error} / {row.on_restart or 'nothing'}",

@@ -4,23 +4,24 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor import compute_task_rpcapi
-from nova.conductor.tasks import build
+from nova.conductor.tasks import build, unshelve
 
 LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    """RPC endpoint (namespace ``compute_task``, API 1.0; see ComputeTaskAPI).
+    """RPC endpoint (namespace ``compute_task``, API 1.1; see ComputeTaskAPI).
 
     :param scheduler_api: SchedulerAPI client.
     :param compute_api: compute ComputeAPI client.
     :param reportclient: SchedulerReportClient.
     """
 
-    target = messaging.Target(namespace=compute_task_rpcapi.NAMESPACE, version="1.0")
+    target = messaging.Target(namespace=compute_task_rpcapi.NAMESPACE, version="1.1")
 
     def __init__(self, scheduler_api, compute_api, reportclient):
         self._build = build.BuildTask(scheduler_api, compute_api, reportclient)
+        self._unshelve = unshelve.UnshelveTask(scheduler_api, compute_api, reportclient)
 
     def schedule_and_build_instances(self, context, build_requests, request_specs,
                                      image, admin_password=None, injected_files=None):
@@ -33,6 +34,9 @@ class ComputeTaskManager:
         self._build.build_instances(
             context, instances, image, filter_properties, admin_password,
             injected_files, request_spec, host_lists)
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        self._unshelve.unshelve_instance(context, instance, request_spec)
 
     def _recover_stale_builds(self, context):
         """Carry on builds whose messages were lost (the conductor's periodic task).

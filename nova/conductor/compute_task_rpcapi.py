@@ -8,7 +8,7 @@ upstream keeps them, so each evolves and is capped on its own.
 import oslo_messaging as messaging
 
 from nova import conf as nova_conf
-from nova import rpc
+from nova import exception, rpc
 from nova.conductor import rpcapi as conductor_rpcapi
 
 CONF = nova_conf.CONF
@@ -26,8 +26,11 @@ class ComputeTaskAPI:
       filter_properties, admin_password, injected_files, request_spec,
       host_lists) for reschedules. Numbered on its own, like upstream's
       compute task API.
+    * 1.1 - unshelve_instance(instance, request_spec): power a SHELVED
+      server on, or schedule a SHELVED_OFFLOADED one and boot it on the
+      chosen host.
 
-    Both are casts: the API answers 202 and compute hosts report back through
+    All are casts: the API answers 202 and compute hosts report back through
     instance state, never through a reply. The cap is
     ``[upgrade_levels] conductor``: a release name caps each conductor API
     at that release's version; an explicit version caps only the API of its
@@ -67,3 +70,30 @@ class ComputeTaskAPI:
                    filter_properties=filter_properties, admin_password=admin_password,
                    injected_files=injected_files, request_spec=request_spec,
                    host_lists=host_lists)
+
+    #: The version each method needs (those added after 1.0).
+    METHOD_VERSIONS = {"unshelve_instance": "1.1"}
+
+    def check_can_send(self, method):
+        """Refuse ``method`` when the cap is below its version.
+
+        The compute API checks this before it changes anything.
+
+        :raises ConductorTooOld: (409) an older conductor caps the version.
+        """
+        version = self.METHOD_VERSIONS.get(method, "1.0")
+        if not self.client.can_send_version(version):
+            raise exception.ConductorTooOld(method=method, version=version,
+                                            version_cap=self.client.version_cap)
+
+    def unshelve_instance(self, context, instance, request_spec=None):
+        """Cast an unshelve of ``instance`` (task_state unshelving).
+
+        :param request_spec: its RequestSpec, with the zone or destination
+            the user asked for; read from the API database when None.
+        :raises ConductorTooOld: the cap is below 1.1.
+        """
+        self.check_can_send("unshelve_instance")
+        cctxt = self.client.prepare(version="1.1")
+        cctxt.cast(context, "unshelve_instance", instance=instance,
+                   request_spec=request_spec)

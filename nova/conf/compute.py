@@ -245,6 +245,27 @@ Possible values:
 * -1: never offload.
 * 0: offload at once when shelved.
 * A positive integer number of seconds.
+
+Related options:
+* shelved_poll_interval
+""",
+    ),
+    cfg.IntOpt(
+        "shelved_poll_interval",
+        default=3600,
+        help="""
+Seconds between two runs of the periodic task that offloads the servers
+shelved longer than shelved_offload_time (when that is positive).
+
+Default: 3600
+
+Possible values:
+* 0: at the default periodic task spacing (60 seconds).
+* A positive integer number of seconds.
+* A negative integer: never.
+
+Related options:
+* shelved_offload_time
 """,
     ),
 ]

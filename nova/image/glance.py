@@ -57,9 +57,12 @@ IGNORED_ATTRIBUTES = ("self", "file", "schema", "stores", "locations", "direct_u
 #: Attributes Glance sets itself; create() never sends them.
 READ_ONLY_ATTRIBUTES = (
     "id", "status", "size", "virtual_size", "checksum", "os_hash_algo",
-    "os_hash_value", "created_at", "updated_at", "owner", "deleted",
+    "os_hash_value", "created_at", "updated_at", "deleted",
     "deleted_at", "is_public",
 )
+
+#: Content type of Glance v2's JSON patch (PATCH /v2/images/{id}).
+JSON_PATCH_TYPE = "application/openstack-images-v2.1-json-patch"
 
 
 def get_glance_adapter(conf=CONF):
@@ -104,7 +107,8 @@ def translate_to_glance(image_meta):
     """Turn nova's image metadata into the body of POST /v2/images.
 
     Properties become top-level attributes (Glance v2 has no nesting);
-    read-only and None values are dropped.
+    read-only and None values are dropped. ``owner`` is sent when given
+    (a snapshot belongs to the server's project, as upstream).
     """
     body = {key: value for key, value in image_meta.items()
             if key != "properties" and key not in READ_ONLY_ATTRIBUTES
@@ -134,7 +138,7 @@ def _hasher_for(image):
 
 
 class GlanceImageService:
-    """Glance API v2 client: show, detail, download, create, upload, delete.
+    """Glance API v2 client: show, detail, download, create, update, upload, delete.
 
     :param adapter: a keystoneauth1 Adapter for the image service, e.g.
         ``Adapter(Session(), service_type="image",
@@ -348,6 +352,33 @@ class GlanceImageService:
         else:
             self._request(context, "PUT", f"/v2/images/{image_id}/file", image_id,
                           headers=headers, data=data)
+        return self.show(context, image_id)
+
+    def update(self, context, image_id, image_meta, data=None):
+        """Set attributes of an image and, when ``data`` is given, upload its data.
+
+        PATCH /v2/images/{image_id} (a JSON patch: "replace" for attributes
+        the image has, "add" for new properties), then upload(). Snapshots
+        use it: nova-api creates the image queued, without formats, and
+        nova-compute sets disk_format and container_format with the data,
+        as Glance needs both before it accepts data.
+
+        :param image_meta: attributes and "properties" to set (as create()).
+        :param data: None, a file path or a binary file object.
+        :returns: the image metadata afterwards (as show()).
+        :raises ImageNotFound: no such image.
+        :raises ImageBadRequest: Glance refused a value (400).
+        """
+        changes = translate_to_glance(image_meta)
+        if changes:
+            current = self._request(context, "GET", f"/v2/images/{image_id}",
+                                    image_id).json()
+            patch = [{"op": "replace" if key in current else "add", "path": f"/{key}",
+                      "value": value} for key, value in changes.items()]
+            self._request(context, "PATCH", f"/v2/images/{image_id}", image_id,
+                          headers={"Content-Type": JSON_PATCH_TYPE}, json=patch)
+        if data is not None:
+            return self.upload(context, image_id, data)
         return self.show(context, image_id)
 
     def delete(self, context, image_id):

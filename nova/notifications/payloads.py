@@ -170,3 +170,34 @@ class InstanceActionPayload(base.NovaObject):
         for name, value in extra.items():
             setattr(payload, name, value)
         return payload
+
+
+@base.NovaObjectRegistry.register
+class InstanceActionRebuildPayload(InstanceActionPayload):
+    """An instance during a rebuild (instance.rebuild.*), upstream's name.
+
+    ``trusted_image_certificates`` is always None here: this cloud does
+    not verify image signatures.
+    """
+
+    # Version 1.0: initial version
+    VERSION = "1.0"
+
+    fields = dict(InstanceActionPayload.fields, **{
+        "trusted_image_certificates": fields.ListOfStringsField(nullable=True),
+    })
+
+
+@base.NovaObjectRegistry.register
+class InstanceActionSnapshotPayload(InstanceActionPayload):
+    """An instance during a snapshot or backup (instance.snapshot.*), upstream's name.
+
+    ``snapshot_image_id`` is the Glance image being made.
+    """
+
+    # Version 1.0: initial version
+    VERSION = "1.0"
+
+    fields = dict(InstanceActionPayload.fields, **{
+        "snapshot_image_id": fields.UUIDField(),
+    })

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 6
+SERVICE_VERSION = 7
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -52,6 +52,9 @@ SERVICE_VERSION_HISTORY = (
     # 6: compute RPC 6.5 (rescue, unrescue, soft delete, restore,
     #    set_admin_password).
     {"description": "compute RPC 6.5: rescue, soft delete, password"},
+    # 7: compute RPC 6.6 (rebuild, snapshot, backup, shelve, shelve offload,
+    #    unshelve).
+    {"description": "compute RPC 6.6: image actions"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

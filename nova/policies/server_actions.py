@@ -12,6 +12,7 @@ from nova.compute import server_actions
 from nova.policies import base
 
 UNLOCK_OVERRIDE = "os_compute_api:os-lock-server:unlock:unlock_override"
+UNSHELVE_TO_HOST = "os_compute_api:os-shelve:unshelve_to_host"
 
 
 def _operations(rows):
@@ -42,6 +43,11 @@ rules = _table_rules() + [
         name=UNLOCK_OVERRIDE, check_str=base.ADMIN,
         description="Unlock a server that an administrator locked.",
         operations=[{"method": "POST", "path": "/servers/{server_id}/action (unlock)"}],
+        scope_types=base.PROJECT_SCOPE),
+    policy.DocumentedRuleDefault(
+        name=UNSHELVE_TO_HOST, check_str=base.ADMIN,
+        description="Unshelve a server to a host named in the request (2.91).",
+        operations=[{"method": "POST", "path": "/servers/{server_id}/action (unshelve)"}],
         scope_types=base.PROJECT_SCOPE),
 ]
 

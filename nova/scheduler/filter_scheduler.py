@@ -49,6 +49,12 @@ class FilterScheduler:
             kept = [h for h in kept if h.host in force]
         if force_nodes:
             kept = [h for h in kept if h.nodename in force_nodes]
+        # An admin's target host (unshelve 2.91): only it, filters still apply.
+        destination = utils.get_field(spec_obj, "requested_destination")
+        if destination is not None:
+            kept = [h for h in kept if h.host == destination.host and (
+                not destination.obj_attr_is_set("node") or not destination.node
+                or h.nodename == destination.node)]
         return kept
 
     @staticmethod

@@ -192,6 +192,37 @@ class ComputeDriver(abc.ABC):
         """
         raise NotImplementedError()
 
+    def rebuild(self, context, instance, image_meta, injected_files, admin_password,
+                allocations, preserve_ephemeral=False):
+        """Give the guest a fresh root disk from ``image_meta`` and boot it.
+
+        The instance keeps its identity (uuid, domain, flavor); its disk,
+        kernel and ramdisk are the new image's. By default the guest and
+        its disks are destroyed and spawned again, as upstream's default
+        rebuild; a driver with ephemeral disks keeps them when
+        ``preserve_ephemeral`` (none here has any).
+
+        :param image_meta: the new image's Glance metadata dict.
+        :param allocations: the instance's Placement allocations (as spawn).
+        Returns when the guest runs.
+        """
+        self.destroy(context, instance, destroy_disks=True)
+        self.spawn(context, instance, image_meta, injected_files, admin_password,
+                   allocations)
+
+    def snapshot(self, context, instance, work_dir):
+        """Write a standalone copy of the guest's root disk into ``work_dir``.
+
+        The disk is read while the guest is paused or off (a crash-consistent
+        "cold" snapshot); the guest is left in the power state it was in.
+
+        :param work_dir: an existing, empty directory the caller removes.
+        :returns: (path of the image file, its Glance disk_format, e.g.
+            "qcow2" or "raw").
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        """
+        raise NotImplementedError()
+
     def get_vnc_console(self, context, instance):
         """Return nova.virt.hardware.ConsoleVNC for the guest's VNC server."""
         raise exception.ConsoleTypeUnavailable(console_type="novnc")

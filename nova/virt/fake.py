@@ -7,6 +7,7 @@ driver's, so a restarted fake compute is the same resource provider.
 Subclasses model failures for tests of rescheduling and fault recording.
 """
 
+import os
 import threading
 
 from nova import conf as nova_conf
@@ -88,7 +89,8 @@ class FakeDriver(driver.ComputeDriver):
         with self._lock:
             self._guests[instance.uuid] = power_state.RUNNING
             self._console[instance.uuid] = (
-                f"fake guest {instance.uuid} booted\n".encode())
+                f"fake guest {instance.uuid} booted from image "
+                f"{(image_meta or {}).get('id')}\n".encode())
 
     def destroy(self, context, instance, network_info=None,
                 block_device_info=None, destroy_disks=True):
@@ -166,6 +168,13 @@ class FakeDriver(driver.ComputeDriver):
         self.get_info(instance)
         return hardware.ConsoleSerial(host=CONF.my_ip, port=10000)
 
+    def snapshot(self, context, instance, work_dir):
+        self.get_info(instance)
+        path = os.path.join(work_dir, "snapshot.raw")
+        with open(path, "wb") as handle:
+            handle.write(f"fake snapshot of {instance.uuid}\n".encode())
+        return path, "raw"
+
     def _set_state(self, instance, state):
         with self._lock:
             if instance.uuid not in self._guests:
@@ -207,3 +216,19 @@ class FailingActionsFakeDriver(FakeDriver):
 
     def pause(self, instance):
         raise exception.NovaException(f"fake pause failure for instance {instance.uuid}")
+
+
+class FailingImagesFakeDriver(FakeDriver):
+    """Rebuilds and snapshots fail: drives the image actions' failure tests.
+
+    A failed rebuild leaves the server in ERROR with a fault; a failed
+    snapshot (createImage, createBackup, shelve) reverts the server and
+    deletes the image it was making.
+    """
+
+    def rebuild(self, context, instance, image_meta, injected_files, admin_password,
+                allocations, preserve_ephemeral=False):
+        raise exception.NovaException(f"fake rebuild failure for instance {instance.uuid}")
+
+    def snapshot(self, context, instance, work_dir):
+        raise exception.NovaException(f"fake snapshot failure for instance {instance.uuid}")

@@ -181,6 +181,27 @@ def test_queued_image_cannot_be_downloaded_then_upload(images, ctx, image_file, 
         images.show(ctx, queued["id"])
 
 
+def test_snapshot_image_gets_its_formats_with_its_data(images, ctx, image_file):
+    # nova-api creates a snapshot's image without formats, owned by the
+    # server's project; nova-compute sets them with the data (PATCH + PUT).
+    queued = images.create(ctx, {"name": "snap", "visibility": "private", "owner": "p1",
+                                 "properties": {"image_type": "snapshot"}})
+    assert (queued["status"], queued["disk_format"], queued["owner"]) == (
+        "queued", None, "p1")
+    active = images.update(ctx, queued["id"], {
+        "disk_format": "raw", "container_format": "bare",
+        "properties": {"instance_uuid": "i-1"}}, data=str(image_file))
+    assert (active["status"], active["disk_format"], active["container_format"]) == (
+        "active", "raw", "bare")
+    assert active["properties"]["image_type"] == "snapshot"
+    assert active["properties"]["instance_uuid"] == "i-1"
+    assert active["size"] == image_file.stat().st_size
+    found = images.detail(ctx, sort_key="created_at", sort_dir="desc",
+                          instance_uuid="i-1", image_type="snapshot")
+    assert [image["id"] for image in found] == [queued["id"]]
+    images.delete(ctx, queued["id"])
+
+
 def test_bad_request_is_reported(images, ctx):
     with pytest.raises(exception.ImageBadRequest):
         images.create(ctx, {"name": "bad", "disk_format": "no-such-format",

@@ -1,4 +1,4 @@
-"""Everyday server actions on a real QEMU guest, driven with the ``openstack`` CLI.
+"""Server actions on a real QEMU guest, driven with the ``openstack`` CLI.
 
 One server of a private quickstart (MariaDB) goes through stop, start,
 soft and hard reboot, pause, suspend, lock, rename, rescue and unrescue. After each action
@@ -6,6 +6,18 @@ libvirt's view of the domain and the guest's own console log (appended
 across boots) show its effect: a graceful stop prints the guest's ACPI
 power-off line, each boot prints the boot marker again, a resumed guest
 does not boot again. ``openstack server event list`` shows the history.
+
+Then the image actions, on the same cloud and server (the test guest boots
+its kernel directly, kernel and ramdisk being images of their own):
+
+* rebuild: the same libvirt domain (uuid = server id) is started afresh
+  (a new domain id) and the guest boots again from the image;
+* ``openstack server image create``: the snapshot is a standalone image in
+  Glance that carries the kernel and ramdisk, and a new server booted from
+  it boots the guest;
+* shelve: with the default shelved_offload_time 0 the server ends
+  SHELVED_OFFLOADED, its libvirt domain and Placement allocation gone;
+  unshelve boots it again from the shelved snapshot, which is then deleted.
 """
 
 import secrets
@@ -20,7 +32,9 @@ from tests.integration.quickstart import (
     IMAGE,
     MARKER,
     deploy,
+    domain_exists,
     nic_args,
+    wait_for_console_marker,
     wait_for_status,
 )
 
@@ -57,7 +71,10 @@ def console(deployment, server_id):
     the last 100 KiB only, which a few boots of this guest fill.
     """
     path = deployment.state / "instances" / server_id / "console.log"
-    return path.read_text(errors="replace")
+    try:
+        return path.read_text(errors="replace")
+    except FileNotFoundError:  # no guest on this host (shelved, rebuilt)
+        return ""
 
 
 def wait_for_console_count(deployment, server_id, line, count):
@@ -167,3 +184,90 @@ def test_event_list_shows_the_history(deployment, server):
                                       stop["Request ID"])
     assert [e["event"] for e in shown["events"]] == ["compute_stop_instance"]
     assert shown["events"][0]["result"] == "Success"
+
+
+# -- image actions -------------------------------------------------------------
+
+
+def wait_for_boot_after(deployment, server_id, before):
+    """Wait for the marker of a boot later than the console log ``before``.
+
+    The log may have grown (same file, appended) or been replaced (the
+    guest's disk and log made afresh); either way only what is new counts.
+    """
+    deadline = time.monotonic() + CONSOLE_TIMEOUT
+    new = ""
+    while time.monotonic() < deadline:
+        text = console(deployment, server_id)
+        new = text[len(before):] if text.startswith(before) else text
+        if MARKER in new:
+            return new
+        time.sleep(2)
+    pytest.fail(f"no new {MARKER} in the console log after {CONSOLE_TIMEOUT}s; "
+                f"what is new ends:\n{new[-3000:]}\n{deployment.log_tails()}",
+                pytrace=False)
+
+
+def domain_id(server_id):
+    """The running domain's numeric id: it changes each time the domain starts."""
+    conn = libvirt.open("qemu:///system")
+    try:
+        return conn.lookupByUUIDString(server_id).ID()
+    finally:
+        conn.close()
+
+
+def test_rebuild_boots_the_same_domain_afresh(deployment, server):
+    before, before_id = console(deployment, server), domain_id(server)
+    deployment.openstack("server", "rebuild", "--image", IMAGE, server)
+    rebuilt = wait_for_status(deployment, server, "ACTIVE")
+    assert rebuilt["id"] == server
+    assert domain_id(server) != before_id
+    wait_for_boot_after(deployment, server, before)
+    events = deployment.openstack_json("server", "event", "list", server)
+    assert events[0]["Action"] == "rebuild", events
+
+
+def test_image_create_makes_a_snapshot_that_boots(deployment, server):
+    name = f"actions-snap-{secrets.token_hex(3)}"
+    deployment.openstack("server", "image", "create", "--name", name, "--wait", server,
+                         timeout=300)
+    image = deployment.openstack_json("image", "show", name)
+    assert image["status"] == "active", image
+    properties = image["properties"]
+    assert properties["image_type"] == "snapshot", properties
+    assert properties["instance_uuid"] == server, properties
+    # The direct-kernel-boot guest's kernel and ramdisk come along.
+    base = deployment.openstack_json("image", "show", IMAGE)["properties"]
+    assert (properties["kernel_id"], properties["ramdisk_id"]) == (
+        base["kernel_id"], base["ramdisk_id"])
+    assert wait_for_status(deployment, server, "ACTIVE")["OS-EXT-STS:task_state"] is None
+
+    created = deployment.openstack_json(
+        "server", "create", "--flavor", FLAVOR, "--image", image["id"],
+        *nic_args(deployment), f"actions-from-{secrets.token_hex(3)}")
+    wait_for_status(deployment, created["id"], "ACTIVE")
+    wait_for_console_marker(deployment, created["id"])
+    deployment.openstack("server", "delete", "--wait", created["id"], timeout=150)
+    deployment.openstack("image", "delete", image["id"])
+
+
+def test_shelve_offloads_and_unshelve_boots_again(deployment, server):
+    deployment.openstack("server", "shelve", server)
+    offloaded = wait_for_status(deployment, server, "SHELVED_OFFLOADED")
+    assert not domain_exists(server)
+    assert deployment.placement(f"/allocations/{server}")["allocations"] == {}
+    assert offloaded["OS-EXT-SRV-ATTR:host"] is None, offloaded
+    shelved_images = deployment.openstack_json(
+        "image", "list", "--property", f"instance_uuid={server}")
+    assert [i["Status"] for i in shelved_images] == ["active"], shelved_images
+    before = console(deployment, server)
+
+    deployment.openstack("server", "unshelve", server)
+    wait_for_status(deployment, server, "ACTIVE")
+    assert domain_exists(server)
+    allocations = deployment.placement(f"/allocations/{server}")["allocations"]
+    assert [a["resources"]["MEMORY_MB"] for a in allocations.values()] == [128]
+    wait_for_boot_after(deployment, server, before)
+    assert deployment.openstack_json(
+        "image", "list", "--property", f"instance_uuid={server}") == []

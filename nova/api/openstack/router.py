@@ -45,17 +45,19 @@ class Router:
         with the microversion headers (the /v2.1 API); False for
         unversioned apps (the root version list).
     :param min_version: lowest microversion served ("2.N").
-    :param max_version: highest microversion served ("2.N"); tests may raise
-        it to exercise handlers with variants above MAX_API_VERSION.
+    :param max_version: highest microversion served ("2.N"),
+        api_version_request.MAX_API_VERSION (read when the app is built)
+        when None; tests may raise it to exercise handlers with variants
+        above MAX_API_VERSION.
     """
 
     def __init__(self, route_table, versioned=True,
                  min_version=api_version_request.MIN_API_VERSION,
-                 max_version=api_version_request.MAX_API_VERSION):
+                 max_version=None):
         self.route_table = dict(route_table)
         self.versioned = versioned
         self.min_version = min_version
-        self.max_version = max_version
+        self.max_version = max_version or api_version_request.MAX_API_VERSION
         self._mapper = routes.Mapper()
         for template, methods in self.route_table.items():
             for method, handler in methods.items():

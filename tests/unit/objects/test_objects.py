@@ -44,6 +44,8 @@ object_data = {
     "InstanceActionEventList": "1.0-13d92fb953030cdbfee56481756e02be",
     "InstanceActionList": "1.0-a2b2fb6006b47c27076d3a1d48baa759",
     "InstanceActionPayload": "1.0-cc12b4511a0f230f576624415a6d1551",
+    "InstanceActionRebuildPayload": "1.0-2a166759ff2cd5e9b4b32768c97e4ef3",
+    "InstanceActionSnapshotPayload": "1.0-7779654273e68c0e954561496cef0627",
     "InstanceFault": "1.0-7ef01f16f1084ad1304a513d6d410a38",
     "InstanceFaultList": "1.0-6bb72de2872fe49ded5eb937a93f2451",
     "InstanceGroup": "1.0-4723f60fd5e287f959fbbb4749595fe1",

@@ -3,10 +3,13 @@
 ``handlers()`` gives the router one handler per action key of
 nova.compute.server_actions. Actions whose body carries nothing use the
 generic handler; those with arguments (reboot, lock, os-resetState, ...)
-have a method here that reads the body and calls the same ``_act``. Every
-handler answers 202 with no body, as upstream, once the action is
-recorded and handed to the host; its outcome shows in the server's state
-and in ``GET /servers/{id}/os-instance-actions``.
+or with work of the API's own (shelve creates its image) have a method
+here that reads the body and calls the compute API. Handlers answer as
+upstream once the action is recorded and handed on: 202 with no body for
+most; rebuild answers the server, createImage and createBackup the image
+(Location before 2.45, its id from 2.45), rescue its password. The
+outcome shows in the server's state and in ``GET
+/servers/{id}/os-instance-actions``.
 
 Errors: 404 unknown (or another project's) server; 403 policy; 409 locked
 server, a state the action is not allowed from, a concurrent action, or a
@@ -14,15 +17,18 @@ host too old for the action; 404 for an action outside its microversion
 range.
 """
 
+import base64
 import contextlib
 
 import webob.exc
+from oslo_utils import strutils
 
 from nova import conf as nova_conf
 from nova import exception
 from nova.api import validation
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import server_actions as schemas
+from nova.api.openstack.compute.servers import _last_segment
 from nova.compute import server_actions
 from nova.policy import authorize
 
@@ -30,6 +36,8 @@ CONF = nova_conf.CONF
 
 #: Rule letting a non-admin unlock a server an admin locked (upstream's).
 UNLOCK_OVERRIDE = "os_compute_api:os-lock-server:unlock:unlock_override"
+#: Rule for unshelving to a named host (2.91, upstream's).
+UNSHELVE_TO_HOST = "os_compute_api:os-shelve:unshelve_to_host"
 
 
 class ServerActionsController:
@@ -66,6 +74,11 @@ class ServerActionsController:
             "rescue": self.rescue,
             "changePassword": self.change_password,
             "forceDelete": self.force_delete,
+            "rebuild": self.rebuild,
+            "createImage": self.create_image,
+            "createBackup": self.create_backup,
+            "shelve": self.shelve,
+            "unshelve": self.unshelve,
         }
         return {key: custom.get(key) or self._generic(key)
                 for key in server_actions.action_keys()}
@@ -84,9 +97,9 @@ class ServerActionsController:
         handler.__doc__ = f"{key}: {row.description}"
         return wsgi.api_version(row.min_version, row.max_version)(handler)
 
-    def _server(self, req, id, row):
+    def _server(self, req, id, row, expected_attrs=None):
         """Look the server up and authorize ``row``'s policy on it."""
-        instance = self._servers._get_server(req, id)
+        instance = self._servers._get_server(req, id, expected_attrs)
         authorize(req.context, row.policy, {"project_id": instance.project_id})
         return instance
 
@@ -198,6 +211,183 @@ class ServerActionsController:
             server_actions.check_lock(req.context, instance, row)
             self.compute_api.delete(req.context, instance, force=True)
 
+    # -- image actions: rebuild, createImage, createBackup, shelve, unshelve -----
+
+    @wsgi.response(202)
+    @validation.schema(schemas.rebuild, "2.1", "2.18")
+    @validation.schema(schemas.rebuild_v219, "2.19", "2.53")
+    @validation.schema(schemas.rebuild_v254, "2.54", "2.56")
+    @validation.schema(schemas.rebuild_v257, "2.57", "2.89")
+    @validation.schema(schemas.rebuild_v290, "2.90")
+    def rebuild(self, req, id, body):
+        """rebuild: 202 with the server as upstream answers it (REBUILD).
+
+        ``adminPass`` (the one given, or a generated one) is in the answer
+        when [api] enable_instance_password is set.
+        """
+        args = body["rebuild"]
+        row = server_actions.get("rebuild")
+        instance = self._server(req, id, row, ["flavor", "metadata", "tags"])
+        changes = {attr: args[key] for key, attr in _REBUILD_FIELDS if key in args}
+        if "OS-DCF:diskConfig" in args:
+            changes["auto_disk_config"] = args["OS-DCF:diskConfig"] == "AUTO"
+        password = args.get("adminPass") or common.generate_password()
+        with translate_errors(row.key, id), _bad_request_errors(
+                "Cannot find image for rebuild"):
+            instance = self.compute_api.rebuild(
+                req.context, instance, _last_segment(args["imageRef"]), password,
+                injected_files=_injected_files(args.get("personality")),
+                preserve_ephemeral=strutils.bool_from_string(
+                    args.get("preserve_ephemeral", False)),
+                **changes)
+        server = self._servers._view.rebuild(req, instance)
+        if CONF.api.enable_instance_password:
+            server["adminPass"] = password
+        return {"server": server}
+
+    @wsgi.response(202)
+    @validation.schema(schemas.create_image)
+    def create_image(self, req, id, body):
+        """createImage: 202; the image's URL in Location (before 2.45), its id (2.45)."""
+        args = body["createImage"]
+        row = server_actions.get("createImage")
+        instance = self._server(req, id, row)
+        with translate_errors(row.key, id), _bad_request_errors():
+            image = self.compute_api.snapshot(req.context, instance, args["name"],
+                                              args.get("metadata"))
+        return _image_answer(req, image["id"])
+
+    @wsgi.response(202)
+    @validation.schema(schemas.create_backup)
+    def create_backup(self, req, id, body):
+        """createBackup: as createImage; no Location when rotation is 0 (before 2.45)."""
+        args = body["createBackup"]
+        row = server_actions.get("createBackup")
+        instance = self._server(req, id, row)
+        rotation = int(args["rotation"])
+        with translate_errors(row.key, id), _bad_request_errors():
+            image = self.compute_api.backup(req.context, instance, args["name"],
+                                            args["backup_type"], rotation,
+                                            args.get("metadata"))
+        return _image_answer(req, image["id"], location=rotation > 0)
+
+    @wsgi.response(202)
+    @validation.schema(schemas.no_argument("shelve"))
+    def shelve(self, req, id, body):
+        """shelve: the host snapshots the server to Glance and powers it off."""
+        row = server_actions.get("shelve")
+        instance = self._server(req, id, row)
+        with translate_errors(row.key, id), _bad_request_errors():
+            self.compute_api.shelve(req.context, instance)
+
+    @wsgi.api_version("2.1", "2.76")
+    @wsgi.response(202)
+    @validation.schema(schemas.no_argument("unshelve"))
+    def unshelve(self, req, id, body):
+        """unshelve (no arguments before 2.77)."""
+        self._unshelve(req, id)
+
+    @unshelve.add_version("2.77", "2.90")
+    @wsgi.response(202)
+    @validation.schema(schemas.unshelve_v277)
+    def unshelve(self, req, id, body):  # noqa: F811  (the 2.77 variant)
+        """unshelve, into an availability zone (2.77; offloaded servers only)."""
+        args = body["unshelve"] or {}
+        self._unshelve(req, id, **args)
+
+    @unshelve.add_version("2.91")
+    @wsgi.response(202)
+    @validation.schema(schemas.unshelve_v291)
+    def unshelve(self, req, id, body):  # noqa: F811  (the 2.91 variant)
+        """unshelve, to a zone (null: any zone) or a host (administrators) (2.91)."""
+        args = body["unshelve"] or {}
+        if args.get("host"):
+            authorize(req.context, UNSHELVE_TO_HOST)
+        self._unshelve(req, id, **args)
+
+    def _unshelve(self, req, id, **args):
+        row = server_actions.get("unshelve")
+        instance = self._server(req, id, row)
+        with translate_errors(row.key, id), _bad_request_errors():
+            try:
+                self.compute_api.unshelve(req.context, instance, **args)
+            except exception.UnshelveInstanceInvalidState as exc:
+                raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+
+
+#: rebuild's body keys -> instance fields (each microversion's schema says
+#: which keys it accepts).
+_REBUILD_FIELDS = (
+    ("name", "display_name"), ("description", "display_description"),
+    ("metadata", "metadata"), ("accessIPv4", "access_ip_v4"),
+    ("accessIPv6", "access_ip_v6"), ("key_name", "key_name"),
+    ("user_data", "user_data"), ("hostname", "hostname"),
+)
+
+
+def _injected_files(personality):
+    """[(path, base64 contents)] of rebuild's personality (before 2.57).
+
+    The contents stay base64 text (they cross RPC as JSON); drivers that
+    inject files decode them. No driver here does.
+
+    :raises webob.exc.HTTPBadRequest: contents that are not base64.
+    """
+    files = []
+    for item in personality or []:
+        contents = item.get("contents", "")
+        try:
+            base64.b64decode(contents, validate=True)
+        except (ValueError, TypeError) as exc:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"Personality content for {item.get('path')} cannot be "
+                            f"decoded") from exc
+        files.append((item.get("path"), contents))
+    return files
+
+
+def _image_answer(req, image_id, location=True):
+    """The answer of createImage/createBackup (api-ref "Create Image").
+
+    Before 2.45: 202 with no body and the image's URL in Location (none
+    for a backup with rotation 0). From 2.45: {"image_id": ...}.
+    """
+    if req.api_version_request.matches("2.45"):
+        return {"image_id": image_id}
+    headers = {}
+    if location:
+        headers["Location"] = f"{common.application_url(req)}/images/{image_id}"
+    return wsgi.ResponseObject(None, code=202, headers=headers)
+
+
+@contextlib.contextmanager
+def _bad_request_errors(image_not_found=None):
+    """Turn what the image actions refuse in the request into 400 (quota: 403).
+
+    :param image_not_found: the message for ImageNotFound (upstream's
+        wording differs per action); its own message when None.
+    """
+    try:
+        yield
+    except exception.ImageNotFound as exc:
+        raise webob.exc.HTTPBadRequest(
+            explanation=image_not_found or exc.format_message()) from exc
+    except exception.KeypairNotFound as exc:
+        raise webob.exc.HTTPBadRequest(explanation="Invalid key_name provided.") from exc
+    except exception.QuotaError as exc:
+        raise webob.exc.HTTPForbidden(explanation=exc.format_message()) from exc
+    except _BAD_REQUESTS as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+
+
+#: Refusals of the image actions' input that are the user's to fix (400).
+_BAD_REQUESTS = (
+    exception.ImageNotActive, exception.ImageBadRequest, exception.FlavorMemoryTooSmall,
+    exception.FlavorDiskSmallerThanMinDisk, exception.InstanceUserDataMalformed,
+    exception.InstanceUserDataTooLarge, exception.InvalidRequest,
+    exception.ComputeHostNotFound,
+)
+
 
 @contextlib.contextmanager
 def translate_errors(action, server_id):
@@ -213,7 +403,7 @@ def translate_errors(action, server_id):
     except exception.InstanceInvalidState as exc:
         raise common.conflict_for_invalid_state(exc, action, server_id) from exc
     except (exception.UnexpectedTaskStateError, exception.ComputeHostTooOld,
-            exception.InstanceNotRunning) as exc:
+            exception.ConductorTooOld, exception.InstanceNotRunning) as exc:
         raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
     except exception.InstanceNotFound as exc:
         raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc

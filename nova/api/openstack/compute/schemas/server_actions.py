@@ -4,6 +4,7 @@ Bodies of actions that take no argument are ``{"<action>": null}``; upstream
 does not check their value, and neither do these schemas.
 """
 
+from nova.api.validation import parameter_types
 
 #: reboot: type SOFT or HARD, in any of upstream's spellings.
 reboot = {
@@ -103,6 +104,116 @@ change_password = {
         },
     },
     "required": ["changePassword"],
+    "additionalProperties": False,
+}
+
+
+def _action(key, body, required=()):
+    """The schema of an action ``key`` whose value is the object ``body``."""
+    return {
+        "type": "object",
+        "properties": {
+            key: {"type": "object", "properties": body,
+                  "required": list(required), "additionalProperties": False},
+        },
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
+_personality = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"path": {"type": "string"}, "contents": {"type": "string"}},
+        "additionalProperties": False,
+    },
+}
+
+_rebuild_base = {
+    "name": parameter_types.name,
+    "imageRef": parameter_types.image_ref,
+    "adminPass": parameter_types.admin_password,
+    "metadata": parameter_types.metadata,
+    "preserve_ephemeral": parameter_types.boolean,
+    "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+    "accessIPv4": parameter_types.ipv4,
+    "accessIPv6": parameter_types.ipv6,
+    "personality": _personality,
+}
+_rebuild_v219 = dict(_rebuild_base, description=parameter_types.description)
+_rebuild_v254 = dict(_rebuild_v219, key_name={
+    "oneOf": [parameter_types.name_with_leading_trailing_spaces, {"type": "null"}]})
+_rebuild_v257 = {key: value for key, value in _rebuild_v254.items() if key != "personality"}
+_rebuild_v257["user_data"] = {"type": ["string", "null"], "maxLength": 65535}
+_rebuild_v290 = dict(_rebuild_v257, hostname=parameter_types.hostname)
+
+#: rebuild 2.1-2.18: imageRef (required), name, adminPass, metadata,
+#: preserve_ephemeral, OS-DCF:diskConfig, accessIPv4/6, personality.
+rebuild = _action("rebuild", _rebuild_base, ["imageRef"])
+#: rebuild 2.19-2.53: and a description.
+rebuild_v219 = _action("rebuild", _rebuild_v219, ["imageRef"])
+#: rebuild 2.54-2.56: and key_name (null removes the server's key).
+rebuild_v254 = _action("rebuild", _rebuild_v254, ["imageRef"])
+#: rebuild 2.57-2.89: user_data (null removes it) instead of personality.
+rebuild_v257 = _action("rebuild", _rebuild_v257, ["imageRef"])
+#: rebuild from 2.90: and a hostname.
+rebuild_v290 = _action("rebuild", _rebuild_v290, ["imageRef"])
+
+#: createImage: name (required) and metadata (image properties).
+create_image = _action("createImage", {
+    "name": parameter_types.name,
+    "metadata": parameter_types.metadata,
+}, ["name"])
+
+#: createBackup: name, backup_type and rotation (>= 0) required; metadata.
+create_backup = _action("createBackup", {
+    "name": parameter_types.name,
+    "backup_type": {"type": "string"},
+    "rotation": parameter_types.non_negative_integer,
+    "metadata": parameter_types.metadata,
+}, ["name", "backup_type", "rotation"])
+
+#: unshelve 2.77-2.90: null, or {"availability_zone": name}.
+unshelve_v277 = {
+    "type": "object",
+    "properties": {
+        "unshelve": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {"availability_zone": parameter_types.name},
+                    "required": ["availability_zone"],
+                    "additionalProperties": False,
+                },
+            ],
+        },
+    },
+    "required": ["unshelve"],
+    "additionalProperties": False,
+}
+
+#: unshelve from 2.91: null, or {"availability_zone": name or null, "host": name}.
+unshelve_v291 = {
+    "type": "object",
+    "properties": {
+        "unshelve": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "availability_zone": {
+                            "oneOf": [{"type": "null"}, parameter_types.name]},
+                        "host": parameter_types.hostname,
+                    },
+                    "additionalProperties": False,
+                },
+            ],
+        },
+    },
+    "required": ["unshelve"],
     "additionalProperties": False,
 }
 

@@ -227,6 +227,30 @@ class ViewBuilder:
             server["tags"] = [t.tag for t in tags] if tags else []
         return server
 
+    def rebuild(self, req, instance):
+        """Return the server body of a rebuild's 202 answer.
+
+        Before 2.75 upstream answers a rebuild with fewer fields than GET:
+        no OS-EXT-* attributes, zone, config drive, usage dates, volumes or
+        host status, and key_name only from 2.54 (api-ref "Rebuild
+        Server"); user_data from 2.57; from 2.75 the same body as GET.
+        """
+        version = req.api_version_request
+        server = self.show(req, instance)
+        if version.matches("2.57"):
+            server["user_data"] = _get(instance, "user_data")
+        if version.matches("2.75"):
+            return server
+        dropped = _NOT_IN_REBUILD if version.matches("2.54") else \
+            (*_NOT_IN_REBUILD, "key_name")
+        return {key: value for key, value in server.items()
+                if not key.startswith(_NOT_IN_REBUILD_PREFIXES) and key not in dropped}
+
+
+#: Server fields a rebuild's answer leaves out before 2.75.
+_NOT_IN_REBUILD_PREFIXES = ("OS-EXT-", "OS-SRV-USG:", "os-extended-volumes:")
+_NOT_IN_REBUILD = ("config_drive", "host_status", "security_groups")
+
 
 def _text(value):
     """str() of an optional value; "" for None (access IPs)."""
