@@ -161,7 +161,8 @@ COMPUTE_LOGS=("$LOG/nova-compute.log")
 if [ "$HOSTS" -gt 0 ] && [ "$ACTION" != stop ]; then
     # The controller daemons stay on the machine; tools/hosts.sh runs
     # nova-compute in each host.
-    DAEMONS=(nova-conductor nova-scheduler nova-api)
+    DAEMONS=(nova-conductor nova-scheduler nova-api
+             nova-novncproxy nova-serialproxy nova-spicehtml5proxy)
     COMPUTE_HOSTS=()
     COMPUTE_LOGS=()
     for ((i = 1; i <= HOSTS; i++)); do

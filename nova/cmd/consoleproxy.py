@@ -43,6 +43,7 @@ def main(kind, argv=None, default_web=None):
     # command line too, so proxies sharing one nova.conf can differ.
     CONF.register_cli_opts(novnc.novnc_opts)
     config.parse_args(argv or sys.argv)
+    config.log_option_values()
     objects.register_all()
     if CONF.ssl_only and not os.path.exists(CONF.cert):
         _exit_with_error(f"SSL only and {CONF.cert} not found.")
