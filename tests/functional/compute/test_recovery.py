@@ -19,6 +19,11 @@ def server(nova_cloud):
     nova_cloud.create_flavor(flavor_id="1", ram=128)
     created = nova_cloud.create_server("1", images.IMAGE_ID, name="vm1")
     nova_cloud.wait_for_server_status(created["id"], "ACTIVE")
+    # ACTIVE shows before the build's operation ends on the host; the power
+    # sync skips an instance whose operation still runs.
+    svc = nova_cloud.plane.computes["compute1"].manager.svc
+    nova_cloud.wait_for(lambda: not svc.is_running(created["id"]),
+                        message="the build operation to end")
     return created["id"]
 
 
