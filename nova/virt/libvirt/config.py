@@ -66,6 +66,7 @@ class GuestSerialTCP:
     guest writes to ``log_path`` (libvirt's chardev ``<log>``), so
     os-getConsoleOutput keeps working while nova-serialproxy relays the
     port. ``<console>`` names the same port, as for a file serial port.
+    The log is appended to across boots, as GuestSerialLog's file.
     """
 
     host: str
@@ -77,7 +78,7 @@ class GuestSerialTCP:
         ET.SubElement(element, "source", mode="bind", host=self.host, service=str(self.port))
         ET.SubElement(element, "protocol", type="raw")
         if with_log:
-            ET.SubElement(element, "log", file=self.log_path, append="off")
+            ET.SubElement(element, "log", file=self.log_path, append="on")
         ET.SubElement(element, "target", target_attrs)
         return element
 
