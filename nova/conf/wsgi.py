@@ -65,20 +65,25 @@ Related options:
     cfg.IntOpt(
         "max_header_line",
         default=16384,
-        min=1,
+        min=256,
         help="""
-Longest HTTP header line accepted, in bytes. Raise it when large Keystone
-tokens (for example with many roles) are rejected.
+Longest HTTP header line (or request line) accepted, in bytes; a longer
+one is answered with 400 badRequest, and so is a request head (request
+line and all headers) longer than four times this. Raise it when large
+Keystone tokens (for example with many roles) are rejected.
 
 Default: 16384
+
+Related options:
+* request_read_timeout
 """,
     ),
     cfg.BoolOpt(
         "keep_alive",
         default=True,
         help="""
-Keep client connections open between requests (HTTP keep-alive). When False
-the server closes the connection after each response.
+Keep client connections open between requests (HTTP/1.1 keep-alive). When
+False the server closes the connection after each response.
 
 Default: True
 
@@ -88,19 +93,46 @@ Related options:
     ),
     cfg.IntOpt(
         "client_socket_timeout",
-        default=900,
-        min=0,
+        default=60,
+        min=1,
         help="""
-Seconds an idle client connection is kept open before the server closes it.
+Seconds a kept-alive client connection may stay idle between requests
+before the server closes it; also the longest a single write to a client
+may block. Idle connections cost no worker thread (a worker takes a
+connection only once a whole request head has arrived) but each holds a
+file descriptor, so this is a minute rather than upstream's 900 s, long
+enough for a client reusing its connection across the calls of one
+command. There is no "wait forever": that is what let idle clients pile
+up.
 
-Default: 900
+Default: 60
 
 Possible values:
-* 0: wait forever.
 * A positive integer number of seconds.
 
 Related options:
-* keep_alive
+* keep_alive, request_read_timeout
+""",
+    ),
+    cfg.IntOpt(
+        "request_read_timeout",
+        default=10,
+        min=1,
+        help="""
+Seconds within which a request's head (request line and headers) must
+arrive, counted from the connection's opening or, on a kept-alive
+connection, from the request's first byte; and then, counted again, the
+seconds within which its body must arrive. A client slower than this gets
+408 and its connection is closed, so slow clients (slowloris) cannot hold
+the server's workers.
+
+Default: 10
+
+Possible values:
+* A positive integer number of seconds.
+
+Related options:
+* client_socket_timeout, max_header_line
 """,
     ),
     cfg.IntOpt(
@@ -108,19 +140,15 @@ Related options:
         default=600,
         min=0,
         help="""
-Seconds of idleness before the kernel sends TCP keepalive probes on a server
-socket (TCP_KEEPIDLE; ignored where the platform lacks it).
+Seconds of idleness before the kernel sends TCP keepalive probes on a
+client connection (TCP_KEEPIDLE), so that connections of vanished clients
+are found; ignored where the platform lacks it.
 
 Default: 600
-""",
-    ),
-    cfg.StrOpt(
-        "secure_proxy_ssl_header",
-        help="""
-Name of the header a TLS-terminating proxy sets to the original scheme
-(e.g. X-Forwarded-Proto); its value replaces the scheme of generated links.
 
-Default: unset
+Possible values:
+* 0: no TCP keepalive.
+* A positive integer number of seconds.
 """,
     ),
     cfg.StrOpt(

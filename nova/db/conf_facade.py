@@ -14,6 +14,7 @@ from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 
 from nova.conf import CONF
+from nova.db import sqlite
 
 #: Options of an oslo.db group that the enginefacade factory understands.
 _FACTORY_OPTIONS = (
@@ -58,7 +59,16 @@ def facade_options(group, connection=None):
     return options
 
 
-class GroupConfiguredFactory(enginefacade._TransactionFactory):
+class TunedFactory(enginefacade._TransactionFactory):
+    """A transaction factory whose SQLite engines are ``sqlite.tune_engine``d."""
+
+    def _setup_for_connection(self, sql_connection, engine_kwargs, maker_kwargs):
+        engine, maker = super()._setup_for_connection(
+            sql_connection, engine_kwargs, maker_kwargs)
+        return sqlite.tune_engine(engine), maker
+
+
+class GroupConfiguredFactory(TunedFactory):
     """A transaction factory that reads a CONF group when it first starts.
 
     Raises oslo_db.exception.CantStartEngineError at first use when the
@@ -121,5 +131,6 @@ def url_context_manager(connection_url):
     :param connection_url: a SQLAlchemy URL (str).
     """
     manager = enginefacade.transaction_context()
+    manager.patch_factory(TunedFactory())
     manager.configure(**facade_options(CONF.database, connection=connection_url))
     return manager

@@ -24,6 +24,8 @@ CONF = nova.conf.CONF
 #: roles into real tokens, so policy defaults behave alike in both modes.
 NOAUTH_ADMIN_ROLES = ("admin", "member", "reader")
 NOAUTH_USER_ROLES = ("member", "reader")
+#: Longest user or project id (the database columns' length).
+MAX_ID_LENGTH = 255
 
 #: Catalog entries kept on the context: those nova calls on the user's behalf
 #: (the rest only makes every RPC message carrying the context longer).
@@ -57,6 +59,7 @@ class NoAuthMiddleware(middleware.Middleware):
     * ``X-Auth-Token: admin:p1`` -> user admin in p1, roles admin, member,
       reader (is_admin).
     * ``X-Auth-Token: bob`` (no colon) -> user bob in project bob.
+    * a user or project longer than MAX_ID_LENGTH -> 401 unauthorized.
     * no token -> 204 with ``X-Auth-Token: <X-Auth-User>:<X-Auth-Project-Id>``
       (defaults admin:admin) and ``X-Server-Management-Url``, the old
       "auth" handshake upstream's noauth2 answers.
@@ -75,6 +78,10 @@ class NoAuthMiddleware(middleware.Middleware):
             return resp(environ, start_response)
         user_id, _, project_id = token.partition(":")
         project_id = project_id or user_id
+        if len(user_id) > MAX_ID_LENGTH or len(project_id) > MAX_ID_LENGTH:
+            raise webob.exc.HTTPUnauthorized(
+                explanation=f"Invalid noauth2 token: user and project ids are at most "
+                            f"{MAX_ID_LENGTH} characters.")
         is_admin = user_id == "admin"
         roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_USER_ROLES
         environ[wsgi.ENV_CONTEXT] = context.RequestContext(

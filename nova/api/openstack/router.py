@@ -32,6 +32,10 @@ from nova.api.openstack import api_version_request, wsgi
 BODY_METHODS = frozenset(("POST", "PUT", "PATCH"))
 #: Content types accepted for request bodies (upstream accepts both).
 JSON_CONTENT_TYPES = frozenset(("application/json", "application/vnd.openstack.compute+json"))
+#: Deepest nesting of arrays and objects accepted in a JSON body; no
+#: request of the API nests beyond a handful of levels, and validating a
+#: deeper document would exhaust the interpreter's recursion limit.
+MAX_BODY_DEPTH = 32
 
 _ROUTE_KEY = "nova.route"
 
@@ -155,19 +159,52 @@ def parse_body(req):
 
     :raises nova.exception.InvalidContentType: body with a non-JSON
         Content-Type (415).
-    :raises nova.exception.MalformedRequestBody: undecodable JSON (400).
+    :raises nova.exception.MalformedRequestBody: undecodable JSON, JSON
+        nested deeper than MAX_BODY_DEPTH, or a body that is not valid
+        chunked transfer coding when the request says it is (400).
+    :raises webob.exc.HTTPRequestTimeout: the body did not arrive in time
+        ([wsgi] request_read_timeout) (408).
     :raises webob.exc.HTTPRequestEntityTooLarge: chunked body over the size
         limit (raised while reading).
     """
-    raw = req.body
+    try:
+        raw = req.body
+    except TimeoutError as exc:
+        raise webob.exc.HTTPRequestTimeout(
+            explanation="The request body did not arrive in time.") from exc
+    except ValueError as exc:
+        # The HTTP server's chunked decoder rejects a body that is not
+        # chunked although Transfer-Encoding says so.
+        raise exception.MalformedRequestBody(reason=str(exc)) from exc
     if not raw:
         return None
     if req.content_type and req.content_type not in JSON_CONTENT_TYPES:
         raise exception.InvalidContentType(content_type=req.content_type)
     try:
-        return jsonutils.loads(raw)
-    except ValueError as exc:
+        body = jsonutils.loads(raw)
+    except (ValueError, RecursionError) as exc:
         raise exception.MalformedRequestBody(reason=str(exc)) from exc
+    if _depth_exceeds(body, MAX_BODY_DEPTH):
+        raise exception.MalformedRequestBody(
+            reason=f"JSON nested deeper than {MAX_BODY_DEPTH} levels")
+    return body
+
+
+def _depth_exceeds(document, limit):
+    """True when arrays/objects in ``document`` nest deeper than ``limit``."""
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, dict):
+            children = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
 
 
 def to_response(result, default_code=None):

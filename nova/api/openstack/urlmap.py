@@ -12,9 +12,35 @@ The matched prefix moves from PATH_INFO to SCRIPT_NAME, so each app sees
 paths relative to its own root and builds links from
 ``req.application_url``. Version discovery so works without a token, as
 keystoneauth expects, while the API itself is authenticated.
+
+Being the outermost app, it also turns away, with 400 badRequest, a path or
+query string whose percent-escapes do not decode as UTF-8: WebOb, Routes
+and the handlers all expect text, and would fail deeper down.
 """
 
+import urllib.parse
+
 from nova.api.openstack import faults
+
+
+def undecodable_part(environ):
+    """Return "path" or "query" when that part of the URL is not UTF-8, else None.
+
+    PATH_INFO arrives percent-decoded as latin-1 text (PEP 3333), the query
+    string still percent-encoded.
+
+    :param environ: the WSGI environ.
+    """
+    try:
+        environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return "path"
+    try:
+        query = environ.get("QUERY_STRING", "").encode("latin-1")
+        urllib.parse.unquote_to_bytes(query.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeError:
+        return "query"
+    return None
 
 
 class URLMap:
@@ -47,6 +73,11 @@ class URLMap:
         return None, None
 
     def __call__(self, environ, start_response):
+        bad_part = undecodable_part(environ)
+        if bad_part is not None:
+            resp = faults.fault_response(
+                400, f"The request {bad_part} is not valid UTF-8 once percent-decoded.")
+            return resp(environ, start_response)
         path = environ.get("PATH_INFO", "")
         prefix, app = self._find(path)
         if app is None:
