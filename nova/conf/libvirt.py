@@ -85,16 +85,15 @@ Related options:
         choices=[
             ("host-model", "A CPU model close to the host's, migratable."),
             ("host-passthrough", "The host CPU as is; fastest, least migratable."),
-            ("custom", "The named models in cpu_models."),
-            ("none", "Libvirt's default model for the virt type."),
+            ("none", "Libvirt's default model for the virt type (no <cpu> element)."),
         ],
         help="""
-The CPU model guests see.
+The CPU model guests see. host-model and host-passthrough need hardware
+acceleration (virt_type kvm).
 
-Default: unset, meaning host-model for kvm and qemu, none otherwise.
+Default: unset, meaning host-model for kvm, none otherwise.
 
 Related options:
-* cpu_models
 * virt_type
 """,
     ),
