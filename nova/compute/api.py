@@ -34,9 +34,6 @@ from nova.notifications import instance as notify
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
 
-#: Upstream's [DEFAULT] multi_instance_display_name_template default.
-MULTI_NAME_TEMPLATE = "%(name)s-%(count)d"
-
 #: Size limit of user_data after base64 decoding (bytes), as upstream's column.
 MAX_USER_DATA_BYTES = 65535
 
@@ -129,12 +126,14 @@ class API:
 
         instances, build_requests, request_specs = [], [], []
         for index in range(count):
+            uuid = uuidutils.generate_uuid()
             name = display_name or ""
             if count > 1:
-                name = MULTI_NAME_TEMPLATE % {"name": display_name, "count": index + 1}
+                name = CONF.multi_instance_display_name_template % {
+                    "name": display_name, "count": index + 1, "uuid": uuid}
             instance = objects.Instance(
                 context,
-                uuid=uuidutils.generate_uuid(),
+                uuid=uuid,
                 project_id=context.project_id,
                 user_id=context.user_id,
                 display_name=name,

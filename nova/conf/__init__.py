@@ -18,7 +18,6 @@ _MODULES = (
     "availability_zone",
     "compute",
     "conductor",
-    "configdrive",
     "console",
     "consoleauth",
     "database",

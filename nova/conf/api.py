@@ -87,63 +87,6 @@ Related options:
 * compute_link_prefix
 """,
     ),
-    cfg.BoolOpt(
-        "instance_list_per_project_cells",
-        default=False,
-        help="""
-List servers only from the cells where the requesting project has instances
-(known from the instance mappings) instead of querying every cell.
-
-Faster for many cells with projects confined to a few of them; costs one more
-API database query per request.
-
-Default: False
-""",
-    ),
-    cfg.StrOpt(
-        "instance_list_cells_batch_strategy",
-        default="distributed",
-        choices=[
-            ("distributed", "Divide the page size among the cells queried."),
-            ("fixed", "Fetch instance_list_cells_batch_fixed_size per cell."),
-        ],
-        help="""
-How many records nova-api asks each cell for at a time when it merges a
-server list across cells.
-
-Default: distributed
-
-Related options:
-* instance_list_cells_batch_fixed_size
-""",
-    ),
-    cfg.IntOpt(
-        "instance_list_cells_batch_fixed_size",
-        default=100,
-        min=10,
-        help="""
-Batch size per cell when instance_list_cells_batch_strategy is ``fixed``.
-
-Default: 100
-
-Possible values:
-* An integer of at least 10.
-
-Related options:
-* instance_list_cells_batch_strategy
-""",
-    ),
-    cfg.BoolOpt(
-        "list_records_by_skipping_down_cells",
-        default=True,
-        help="""
-When a cell does not answer, list the records of the other cells instead of
-failing the whole request with 500. (From microversion 2.69 down cells'
-servers are shown with partial records instead.)
-
-Default: True
-""",
-    ),
     cfg.StrOpt(
         "dhcp_domain",
         default="novalocal",
@@ -210,18 +153,6 @@ Default: empty
 
 Related options:
 * vendordata_providers
-""",
-    ),
-    cfg.StrOpt(
-        "config_drive_skip_versions",
-        default=(
-            "1.0 2007-01-19 2007-03-01 2007-08-29 2007-10-10 2007-12-15 2008-02-01 2008-09-01"
-        ),
-        help="""
-EC2 metadata versions left out of config drives (still served by the
-metadata service), keeping the drive small. Space-separated, as upstream.
-
-Default: 1.0 and the EC2 versions from 2007-01-19 to 2008-09-01.
 """,
     ),
     cfg.IntOpt(

@@ -1,14 +1,8 @@
-"""Options of nova-compute: the virt driver, where instances live, how much of
-the host is offered to guests ([DEFAULT]), and the [compute] group.
+"""[DEFAULT] options of nova-compute: the virt driver, where instances live,
+and how much of the host is offered to guests.
 """
 
 from oslo_config import cfg
-
-compute_group = cfg.OptGroup(
-    "compute",
-    title="Compute service options",
-    help="Options that tune the nova-compute service and its resource tracker.",
-)
 
 host_opts = [
     cfg.StrOpt(
@@ -114,31 +108,6 @@ Related options:
 * instance_name_template
 """,
     ),
-    cfg.BoolOpt(
-        "allow_resize_to_same_host",
-        default=False,
-        help="""
-Let a resize choose the host the server already runs on. Needed on
-single-host clouds; otherwise the scheduler excludes the current host.
-
-Default: False
-""",
-    ),
-    cfg.IntOpt(
-        "max_local_block_devices",
-        default=3,
-        help="""
-Most local disks (image-backed root, ephemeral and swap) one server may
-request through block_device_mapping_v2; the API answers 400 above it.
-
-Default: 3
-
-Possible values:
-* A negative number: no limit.
-* 0: servers must boot from volume.
-* A positive integer.
-""",
-    ),
     cfg.IntOpt(
         "password_length",
         default=12,
@@ -167,16 +136,6 @@ Possible values:
 * 0: power off at once, without asking the guest.
 * A positive integer number of seconds. An image may set its own with
   the os_shutdown_timeout property.
-""",
-    ),
-    cfg.BoolOpt(
-        "resume_guests_state_on_host_boot",
-        default=False,
-        help="""
-When nova-compute starts after a host reboot, start again the guests that
-were running before.
-
-Default: False
 """,
     ),
 ]
@@ -209,27 +168,6 @@ Default: 0
 Possible values:
 * 0 or less: delete at once (no soft delete).
 * A positive integer number of seconds.
-""",
-    ),
-    cfg.IntOpt(
-        "resize_confirm_window",
-        default=0,
-        min=0,
-        help="""
-Seconds after which a resize or cold migration left in VERIFY_RESIZE is
-confirmed automatically.
-
-Default: 0 (never; the user confirms or reverts).
-""",
-    ),
-    cfg.IntOpt(
-        "instance_build_timeout",
-        default=0,
-        min=0,
-        help="""
-Seconds a server may stay in BUILD on this host before it is set to ERROR.
-
-Default: 0 (no timeout).
 """,
     ),
     cfg.IntOpt(
@@ -422,73 +360,16 @@ Possible values:
     ),
 ]
 
-compute_group_opts = [
-    cfg.IntOpt(
-        "resource_provider_association_refresh",
-        default=300,
-        min=0,
-        mutable=True,
-        help="""
-Seconds after which nova-compute drops its cached view of the aggregates,
-traits and sharing providers of its resource providers and reads them from
-placement again.
-
-Default: 300
-
-Possible values:
-* 0: never refresh (only at start-up and after a SIGHUP).
-* A positive integer number of seconds.
-""",
-    ),
-    cfg.IntOpt(
-        "consecutive_build_service_disable_threshold",
-        default=10,
-        min=0,
-        help="""
-Number of builds in a row that must fail on this host before nova-compute
-disables its own service, so the scheduler stops choosing a broken host.
-
-Default: 10
-
-Possible values:
-* 0: never disable the service.
-* A positive integer.
-
-Related options:
-* [filter_scheduler] build_failure_weight_multiplier
-""",
-    ),
-    cfg.IntOpt(
-        "shutdown_retry_interval",
-        default=10,
-        min=1,
-        help="""
-Seconds between two checks that a guest asked to shut down cleanly has
-stopped.
-
-Default: 10
-
-Possible values:
-* A positive integer number of seconds.
-""",
-    ),
-]
-
 _DEFAULT_OPTS = (
     host_opts + instance_opts + interval_opts + allocation_ratio_opts + resource_tracker_opts
 )
 
 
 def register_opts(conf):
-    """Register the [DEFAULT] compute options and the [compute] group on ``conf``."""
+    """Register the [DEFAULT] compute options on ``conf``."""
     conf.register_opts(_DEFAULT_OPTS)
-    conf.register_group(compute_group)
-    conf.register_opts(compute_group_opts, group=compute_group)
 
 
 def list_opts():
-    """Return {group: [options]} for the config generator."""
-    return {
-        "DEFAULT": _DEFAULT_OPTS,
-        compute_group: compute_group_opts,
-    }
+    """Return {"DEFAULT": [options]} for the config generator."""
+    return {"DEFAULT": _DEFAULT_OPTS}

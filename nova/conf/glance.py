@@ -35,25 +35,6 @@ Possible values:
 * A positive integer.
 """,
     ),
-    cfg.BoolOpt(
-        "verify_glance_signatures",
-        default=False,
-        help="""
-Verify the signature of an image (img_signature* properties) before a
-compute host uses it, refusing unsigned or badly signed images.
-
-Default: False
-""",
-    ),
-    cfg.BoolOpt(
-        "debug",
-        default=False,
-        help="""
-Log every request to and response from the Image service at DEBUG level.
-
-Default: False
-""",
-    ),
 ]
 
 glance_adapter_opts = ksa.adapter_opts(DEFAULT_SERVICE_TYPE)

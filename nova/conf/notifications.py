@@ -14,35 +14,6 @@ notifications_group = cfg.OptGroup(
 
 notification_opts = [
     cfg.StrOpt(
-        "notify_on_state_change",
-        choices=[
-            (None, "No notifications on state changes."),
-            ("vm_state", "Notify when an instance's vm_state changes."),
-            ("vm_and_task_state", "Notify when vm_state or task_state changes."),
-        ],
-        help="""
-Send an instance.update notification when an instance's state changes.
-
-Default: unset (no state-change notifications).
-""",
-    ),
-    cfg.StrOpt(
-        "default_level",
-        default="INFO",
-        choices=[
-            ("DEBUG", "Debugging detail."),
-            ("INFO", "Normal operations."),
-            ("WARN", "Something unusual that nova handled."),
-            ("ERROR", "An operation failed."),
-            ("CRITICAL", "The service cannot go on."),
-        ],
-        help="""
-Priority of notifications that do not set one.
-
-Default: INFO
-""",
-    ),
-    cfg.StrOpt(
         "notification_format",
         default="unversioned",
         choices=[
@@ -71,16 +42,6 @@ Default: versioned_notifications
 
 Related options:
 * notification_format
-""",
-    ),
-    cfg.BoolOpt(
-        "bdms_in_notifications",
-        default=False,
-        help="""
-Include the instance's block device mappings in versioned instance
-notifications.
-
-Default: False
 """,
     ),
 ]

@@ -71,26 +71,6 @@ Where limits come from and whether they are enforced.
 Default: nova.quota.DbQuotaDriver
 """,
     ),
-    cfg.BoolOpt(
-        "recheck_quota",
-        default=True,
-        help="""
-Count usage a second time after creating resources and undo the creation if
-two racing requests together went over the limit.
-
-Default: True
-""",
-    ),
-    cfg.BoolOpt(
-        "count_usage_from_placement",
-        default=False,
-        help="""
-Count cores and ram usage from Placement allocations instead of the cell
-databases (needed when cells may be down).
-
-Default: False
-""",
-    ),
 ]
 
 

@@ -113,32 +113,6 @@ Related options:
   check in the scheduler when this is False)
 """,
     ),
-    cfg.BoolOpt(
-        "limit_tenants_to_placement_aggregate",
-        default=False,
-        help="""
-Restrict a project to the aggregates whose metadata has a
-``filter_tenant_id*`` key naming it.
-
-Default: False
-
-Related options:
-* placement_aggregate_required_for_tenants
-""",
-    ),
-    cfg.BoolOpt(
-        "placement_aggregate_required_for_tenants",
-        default=False,
-        help="""
-With limit_tenants_to_placement_aggregate, refuse to schedule a project that
-no aggregate names, instead of letting it use any host.
-
-Default: False
-
-Related options:
-* limit_tenants_to_placement_aggregate
-""",
-    ),
 ]
 
 filter_scheduler_opts = [
@@ -156,51 +130,6 @@ Possible values:
 * A positive integer.
 """,
     ),
-    cfg.IntOpt(
-        "max_instances_per_host",
-        default=50,
-        min=1,
-        help="""
-Most instances a host may hold, for NumInstancesFilter.
-
-Default: 50
-""",
-    ),
-    cfg.IntOpt(
-        "max_io_ops_per_host",
-        default=8,
-        min=0,
-        help="""
-Most concurrent I/O-heavy tasks (builds, resizes, snapshots, ...) a host may
-run, for IoOpsFilter.
-
-Default: 8
-""",
-    ),
-    cfg.BoolOpt(
-        "track_instance_changes",
-        default=True,
-        help="""
-Have compute hosts send the scheduler their instance lists so that affinity
-filters need not query the database on every request.
-
-Default: True
-""",
-    ),
-    cfg.MultiStrOpt(
-        "available_filters",
-        default=["nova.scheduler.filters.all_filters"],
-        help="""
-Filter classes the scheduler may use, as full Python paths; may be given
-several times. ``nova.scheduler.filters.all_filters`` stands for every
-filter shipped with nova.
-
-Default: nova.scheduler.filters.all_filters
-
-Related options:
-* enabled_filters
-""",
-    ),
     cfg.ListOpt(
         "enabled_filters",
         default=[
@@ -211,17 +140,17 @@ Related options:
             "ServerGroupAffinityFilter",
         ],
         help="""
-Filters applied to each request, by class name, in this order; each must be
-in available_filters. Cheap filters that drop many hosts belong first.
+Filters applied to each request, by class name, in this order. Cheap
+filters that drop many hosts belong first. Nova ships AvailabilityZoneFilter,
+ComputeCapabilitiesFilter, ComputeFilter, ImagePropertiesFilter,
+ServerGroupAffinityFilter and ServerGroupAntiAffinityFilter; another name
+makes scheduling fail with an error naming it.
 
 Default: ComputeFilter, ComputeCapabilitiesFilter, ImagePropertiesFilter,
 ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter.
 Availability zones are enforced by Placement (see
 [scheduler] query_placement_for_availability_zone); add
 AvailabilityZoneFilter only when that is off.
-
-Related options:
-* available_filters
 """,
     ),
     cfg.ListOpt(
@@ -266,64 +195,6 @@ Default: 1.0
 Weight of free disk in the ranking. Positive spreads, negative stacks.
 
 Default: 1.0
-""",
-    ),
-    cfg.FloatOpt(
-        "io_ops_weight_multiplier",
-        default=-1.0,
-        mutable=True,
-        help="""
-Weight of the number of running I/O-heavy tasks. Negative prefers idle
-hosts.
-
-Default: -1.0
-""",
-    ),
-    cfg.FloatOpt(
-        "build_failure_weight_multiplier",
-        default=1000000.0,
-        mutable=True,
-        help="""
-Penalty per recent failed build on a host; the large default moves hosts
-that keep failing builds to the end of the ranking.
-
-Default: 1000000.0
-
-Related options:
-* [compute] consecutive_build_service_disable_threshold
-""",
-    ),
-    cfg.FloatOpt(
-        "soft_affinity_weight_multiplier",
-        default=1.0,
-        min=0.0,
-        mutable=True,
-        help="""
-Weight of hosting members of the server's ``soft-affinity`` group.
-
-Default: 1.0
-""",
-    ),
-    cfg.FloatOpt(
-        "soft_anti_affinity_weight_multiplier",
-        default=1.0,
-        min=0.0,
-        mutable=True,
-        help="""
-Weight of not hosting members of the server's ``soft-anti-affinity`` group.
-
-Default: 1.0
-""",
-    ),
-    cfg.BoolOpt(
-        "shuffle_best_same_weighed_hosts",
-        default=False,
-        mutable=True,
-        help="""
-Shuffle the hosts that share the best weight, so that equal hosts (e.g.
-empty ones) fill evenly instead of in name order.
-
-Default: False
 """,
     ),
 ]

@@ -28,7 +28,6 @@ PROJECT_SCOPE = ["project"]
 rules = [
     policy.RuleDefault("context_is_admin", "role:admin",
                        "Decides what is an administrator (also is_admin of contexts)."),
-    policy.RuleDefault("admin_api", "role:admin", "Default rule for administrator-only APIs."),
     policy.RuleDefault("project_member_api", "role:member and project_id:%(project_id)s",
                        "A member of the resource's project."),
     policy.RuleDefault("project_reader_api", "role:reader and project_id:%(project_id)s",

@@ -14,8 +14,6 @@ def _rule(name, check_str, description, operations):
         scope_types=base.PROJECT_SCOPE)
 
 
-_ACTION = "/servers/{server_id}/action"
-
 rules = [
     _rule("index", base.PROJECT_READER_OR_ADMIN, "List servers.",
           [("GET", "/servers")]),
@@ -37,18 +35,6 @@ rules = [
     _rule("create:forced_host", base.ADMIN,
           "Create a server on a given host or node (availability_zone "
           "'zone:host:node'), bypassing the scheduler's filters.",
-          [("POST", "/servers")]),
-    _rule("create:requested_destination", base.ADMIN,
-          "Create a server on a given host or node (host/hypervisor_hostname, 2.74), "
-          "still checked by the scheduler.",
-          [("POST", "/servers")]),
-    _rule("create:attach_volume", base.PROJECT_MEMBER_OR_ADMIN,
-          "Create a server with block device mappings.", [("POST", "/servers")]),
-    _rule("create:attach_network", base.PROJECT_MEMBER_OR_ADMIN,
-          "Create a server with requested networks or ports.", [("POST", "/servers")]),
-    _rule("create:zero_disk_flavor", base.ADMIN,
-          "Boot from an image with a flavor of root_gb 0 (the disk then grows to "
-          "the image's size, unbounded by the flavor).",
           [("POST", "/servers")]),
 ]
 

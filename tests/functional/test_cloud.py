@@ -271,6 +271,21 @@ def test_several_servers_in_one_request_all_become_active(nova_cloud):
     assert nova_cloud.usages(provider) == {"VCPU": 0, "MEMORY_MB": 0, "DISK_GB": 0}
 
 
+def test_several_servers_are_named_by_the_configured_template(nova_cloud, conf_fixture):
+    conf_fixture.config(multi_instance_display_name_template="%(name)s.%(count)d.%(uuid)s")
+    flavor = nova_cloud.create_flavor(ram=256, vcpus=1, disk=1)
+    nova_cloud.create_server(flavor["id"], name="web", min_count=2, max_count=2)
+    listed = nova_cloud.api.get("/v2.1/servers").json()["servers"]
+    names = {s["id"]: s["name"] for s in listed}
+    counts = sorted(name.split(".")[1] for name in names.values())
+    assert counts == ["1", "2"]
+    for server_id, name in names.items():
+        assert name == f"web.{name.split('.')[1]}.{server_id}"
+    for item in listed:
+        nova_cloud.wait_for_server_status(item["id"], "ACTIVE")
+        nova_cloud.delete_server(item["id"])
+
+
 def test_no_host_big_enough_buries_the_server_in_cell0(bare_nova_cloud):
     cloud = bare_nova_cloud
     cloud.start_compute("small", driver="fake.SmallFakeDriver")

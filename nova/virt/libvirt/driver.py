@@ -58,6 +58,19 @@ def domain_name(instance):
     return name if name else f"instance-{instance.uuid}"
 
 
+def _cpu_mode():
+    """Return the guest CPU mode for the domain XML: [libvirt] cpu_mode.
+
+    :returns: "host-model" or "host-passthrough", or None for no ``<cpu>``
+        element (cpu_mode ``none``, or unset under a virt_type other than
+        kvm: a host CPU model needs hardware acceleration).
+    """
+    mode = CONF.libvirt.cpu_mode
+    if mode is None:
+        return "host-model" if CONF.libvirt.virt_type == "kvm" else None
+    return None if mode == "none" else mode
+
+
 class LibvirtDriver(driver.ComputeDriver):
     """ComputeDriver on libvirt; see the module docstring for the disk layout.
 
@@ -217,7 +230,7 @@ class LibvirtDriver(driver.ComputeDriver):
                 project_id=instance.project_id,
                 user_id=instance.user_id,
             ),
-            cpu_mode="host-model" if CONF.libvirt.virt_type == "kvm" else None,
+            cpu_mode=_cpu_mode(),
         )
 
     def spawn(self, context, instance, image_meta, injected_files,

@@ -83,7 +83,6 @@ def test_sample_config_has_every_group_of_the_generator_namespaces():
         "DEFAULT",
         "api",
         "api_database",
-        "compute",
         "conductor",
         "database",
         "filter_scheduler",

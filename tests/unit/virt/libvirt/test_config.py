@@ -48,6 +48,26 @@ def test_virt_type_qemu_is_kept(qemu_conf, instance):
     assert dom.find("devices/controller[@type='usb']").get("model") == "none"
 
 
+@pytest.mark.parametrize(
+    ("virt_type", "cpu_mode", "expected"),
+    [
+        ("kvm", None, "host-model"),
+        ("kvm", "host-passthrough", "host-passthrough"),
+        ("kvm", "none", None),
+        ("qemu", None, None),
+        ("qemu", "host-model", "host-model"),
+    ],
+)
+def test_cpu_mode_follows_the_option(qemu_conf, instance, virt_type, cpu_mode, expected):
+    CONF.set_override("virt_type", virt_type, group="libvirt")
+    CONF.set_override("cpu_mode", cpu_mode, group="libvirt")
+    try:
+        cpu = _build(instance).find("cpu")
+    finally:
+        CONF.clear_override("cpu_mode", group="libvirt")
+    assert (cpu.get("mode") if cpu is not None else None) == expected
+
+
 def test_direct_kernel_boot(qemu_conf, instance):
     dom = _build(instance, kernel="/b/k", initrd="/b/i", cmdline="console=ttyS0")
     assert dom.findtext("os/kernel") == "/b/k"
