@@ -392,13 +392,13 @@ class WSGIServer(oslo_service.ServiceBase):
 
         :raises OSError: the address cannot be bound.
         """
-        wsgi_conf = self._conf.wsgi
+        conf = self._conf
         server = _Server(
             self._bind, self._app, numthreads=self._threads,
-            server_name=self.binary, timeout=wsgi_conf.client_socket_timeout,
-            request_read_timeout=wsgi_conf.request_read_timeout,
-            max_header_line=wsgi_conf.max_header_line,
-            keep_alive=wsgi_conf.keep_alive, tcp_keepidle=wsgi_conf.tcp_keepidle,
+            server_name=self.binary, timeout=conf.wsgi.client_socket_timeout,
+            request_read_timeout=conf.wsgi.request_read_timeout,
+            max_header_line=conf.wsgi.max_header_line,
+            keep_alive=conf.wsgi.keep_alive, tcp_keepidle=conf.wsgi.tcp_keepidle,
             shutdown_timeout=self._conf.graceful_shutdown_timeout or 60,
             reuse_port=self._reuse_port,
             # cheroot's default listen backlog of 5 overflows when a burst

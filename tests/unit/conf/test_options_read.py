@@ -31,15 +31,6 @@ from nova.conf import ksa, opts
 
 NOVA = pathlib.Path(__file__).resolve().parents[3] / "nova"
 
-# [wsgi] options the API server does not honour yet: a known defect that
-# another change fixes by wiring them. Empty this set as they are wired.
-UNREAD_WSGI_OPTIONS = {
-    "wsgi.keep_alive",
-    "wsgi.max_header_line",
-    "wsgi.secure_proxy_ssl_header",
-    "wsgi.tcp_keepidle",
-}
-
 
 def _names(options):
     return {opt.dest for opt in options}
@@ -136,18 +127,11 @@ def _unread():
 
 
 def test_every_registered_option_is_read_outside_nova_conf():
-    unexpected = [entry for entry in _unread() if entry not in UNREAD_WSGI_OPTIONS]
+    unexpected = _unread()
     assert unexpected == [], (
         "options registered in nova/conf that no code outside nova/conf reads "
         "(remove them, or add the code that honours them): " + ", ".join(unexpected)
     )
-
-
-def test_the_wsgi_allow_list_names_only_unread_options():
-    # Once an allowed option is read (or gone), its entry must go, or the
-    # list would hide the next regression.
-    stale = sorted(UNREAD_WSGI_OPTIONS - set(_unread()))
-    assert stale == [], "remove from UNREAD_WSGI_OPTIONS: " + ", ".join(stale)
 
 
 def test_the_check_tells_read_from_unread(tmp_path):
