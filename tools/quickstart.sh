@@ -518,7 +518,8 @@ wait_console_proxies() {
         port=${d#*:}
         d=${d%%:*}
         for ((i = 0; i < 100; i++)); do
-            qs_pid_alive "$RUN/$d.pid" || qs_fail "$d exited" "$LOG/$d.log"
+            qs_pid_alive "$RUN/$d.pid" ||
+                qs_fail "$d exited ($(qs_exit_status "$RUN/$d.pid"))" "$LOG/$d.log"
             qs_port_open 127.0.0.1 "$port" && break
             sleep 0.2
         done

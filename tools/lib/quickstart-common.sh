@@ -18,6 +18,15 @@ qs_fail() {
     exit 1
 }
 
+# qs_exit_status PIDFILE: "exit status N" (N > 128: killed by signal N - 128)
+# of a daemon this shell started and that has exited, else nothing.
+qs_exit_status() {
+    local pid rc=0
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    wait "$pid" 2>/dev/null || rc=$?
+    [ "$rc" = 127 ] || echo "exit status $rc"
+}
+
 # qs_port_open HOST PORT: true when something accepts TCP connections there.
 qs_port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
