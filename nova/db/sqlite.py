@@ -34,6 +34,9 @@ milliseconds).
 MariaDB and PostgreSQL engines are left alone.
 """
 
+import sqlite3
+import time
+
 from sqlalchemy import event
 
 #: How long a transaction waits for another's lock before failing (ms).
@@ -42,8 +45,26 @@ BUSY_TIMEOUT_MS = 60000
 
 def _on_connect(dbapi_connection, connection_record):
     dbapi_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    # Answers "memory" for in-memory databases, which cannot use WAL.
-    dbapi_connection.execute("PRAGMA journal_mode = WAL")
+    # WAL is a property of the file: once set it stays. Switching needs an
+    # exclusive lock, which SQLite may refuse at once (without the busy
+    # handler) while other processes open the file, so only the first
+    # connection of a file in rollback mode asks. In-memory databases
+    # answer "memory" and cannot use WAL.
+    mode = dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0]
+    if mode.lower() in ("delete", "truncate", "persist"):
+        _switch_to_wal(dbapi_connection)
+
+
+def _switch_to_wal(dbapi_connection, attempts=50, pause=0.1):
+    """Set WAL, retrying while other connections hold the file (about 5 s)."""
+    for attempt in range(attempts):
+        try:
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(pause)
 
 
 def _begin_immediate(connection, cursor, statement, parameters, context, executemany):
