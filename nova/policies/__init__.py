@@ -24,6 +24,7 @@ _MODULES = (
     "limits",
     "server_actions",
     "server_metadata",
+    "server_tags",
     "servers",
     "services",
 )

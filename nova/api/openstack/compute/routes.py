@@ -22,6 +22,7 @@ from nova.api.openstack.compute import (
     remote_consoles,
     server_actions,
     server_metadata,
+    server_tags,
     servers,
     services,
     versions,
@@ -60,6 +61,7 @@ def route_table(compute_api_factory=default_compute_api):
     actions_ctrl = server_actions.ServerActionsController(servers_ctrl)
     instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
     metadata_ctrl = server_metadata.ServerMetadataController(servers_ctrl)
+    tags_ctrl = server_tags.ServerTagsController(servers_ctrl)
     console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
@@ -93,6 +95,10 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{server_id}/metadata/{key}": {"GET": metadata_ctrl.show,
                                                 "PUT": metadata_ctrl.update,
                                                 "DELETE": metadata_ctrl.delete},
+        "/servers/{server_id}/tags": {"GET": tags_ctrl.index, "PUT": tags_ctrl.update_all,
+                                      "DELETE": tags_ctrl.delete_all},
+        "/servers/{server_id}/tags/{tag}": {"GET": tags_ctrl.show, "PUT": tags_ctrl.update,
+                                            "DELETE": tags_ctrl.delete},
         "/os-console-auth-tokens/{id}": {"GET": console_auth_tokens_ctrl.show},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},
