@@ -9,6 +9,7 @@ metadata_items limit.
 
 import pytest
 
+from nova import policy
 from tests.fixtures import images, services
 
 META = "/v2.1/servers/{}/metadata"
@@ -177,8 +178,6 @@ def test_another_projects_server_does_not_exist(nova_cloud, server):
 
 
 def test_policy_can_forbid_changes(nova_cloud, server, tmp_path, conf_fixture):
-    from nova import policy
-
     rules = tmp_path / "policy.yaml"
     rules.write_text('"os_compute_api:server-metadata:create": "rule:context_is_admin"\n')
     conf_fixture.config(policy_file=str(rules), group="oslo_policy")
