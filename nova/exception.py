@@ -193,6 +193,10 @@ class InstanceTagNotFound(NotFound):
     msg_fmt = "Instance %(instance_id)s has no tag '%(tag)s'"
 
 
+class InstanceMetadataNotFound(NotFound):
+    msg_fmt = "Metadata item was not found"
+
+
 class TooManyInstanceTags(Invalid):
     msg_fmt = "Instance %(instance_id)s can not have more than %(limit)s tags"
 

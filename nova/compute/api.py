@@ -40,6 +40,13 @@ MAX_USER_DATA_BYTES = 65535
 _DELETE = "DELETE /servers/{server_id}"
 _SOFT_DELETE = "DELETE /servers/{server_id}:SOFT"
 
+#: vm_states in which a server's metadata may change (upstream's
+#: update/delete_instance_metadata rule; no task may be running either).
+METADATA_VM_STATES = (vm_states.ACTIVE, vm_states.PAUSED, vm_states.SUSPENDED,
+                      vm_states.STOPPED)
+#: vm_states in which a server's tags may change (upstream's server tags rule).
+TAG_VM_STATES = METADATA_VM_STATES + (vm_states.SHELVED, vm_states.SHELVED_OFFLOADED)
+
 #: "Not given" for arguments whose None means something (unshelve's zone).
 _UNSET = object()
 
@@ -719,6 +726,122 @@ class API:
             notify.notify_about_instance_action(
                 context, instance, CONF.host, row.notification, notify.END,
                 binary="nova-api")
+
+    # -- metadata and tags (/servers/{id}/metadata, /servers/{id}/tags) --------
+
+    @staticmethod
+    def _check_metadata_change(context, instance, method):
+        """Refuse a metadata change as upstream: locked server or wrong state.
+
+        :raises InstanceIsLocked: locked and the caller is no admin (409).
+        :raises InstanceInvalidState: vm_state not in METADATA_VM_STATES or
+            a task running (409); ``method`` names the change in the message.
+        """
+        if instance.locked and not context.is_admin:
+            raise exception.InstanceIsLocked(instance_uuid=instance.uuid)
+        if instance.vm_state not in METADATA_VM_STATES:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="vm_state", state=instance.vm_state,
+                method=method)
+        if instance.task_state is not None:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="task_state",
+                state=instance.task_state, method=method)
+
+    def _save_metadata(self, context, instance, metadata):
+        instance._context = self._cell_context(context, instance)
+        instance.metadata = metadata
+        # No task may have started since the state check.
+        instance.save(expected_task_state=[None])
+        return dict(instance.metadata)
+
+    def update_instance_metadata(self, context, instance, metadata, replace=False):
+        """Merge ``metadata`` into the server's, or replace the server's with it.
+
+        POST /servers/{id}/metadata merges, PUT .../metadata replaces, PUT
+        .../metadata/{key} merges one item (api-ref "Server metadata").
+
+        :param instance: Instance with its metadata loaded.
+        :param metadata: {key: value} (str), already validated by the schema.
+        :param replace: True to drop the keys ``metadata`` lacks.
+        :returns: the server's whole metadata afterwards ({key: value}).
+        :raises: InstanceIsLocked, InstanceInvalidState,
+            UnexpectedTaskStateError (409); MetadataLimitExceeded (403,
+            the server's project's metadata_items limit). Nothing changes
+            when one is raised.
+        """
+        self._check_metadata_change(context, instance, "update metadata")
+        wanted = dict(metadata) if replace else {**instance.metadata, **metadata}
+        quota.check_metadata_items(context, instance.project_id, wanted)
+        return self._save_metadata(context, instance, wanted)
+
+    def delete_instance_metadata(self, context, instance, key):
+        """Remove the metadata item ``key`` (DELETE /servers/{id}/metadata/{key}).
+
+        :raises InstanceMetadataNotFound: the server has no item ``key`` (404).
+        :raises: InstanceIsLocked, InstanceInvalidState,
+            UnexpectedTaskStateError (409).
+        """
+        if key not in instance.metadata:
+            raise exception.InstanceMetadataNotFound(instance_uuid=instance.uuid, key=key)
+        self._check_metadata_change(context, instance, "delete metadata")
+        wanted = {k: v for k, v in instance.metadata.items() if k != key}
+        self._save_metadata(context, instance, wanted)
+
+    @staticmethod
+    def _check_tag_change(instance, method):
+        """Tags change only in TAG_VM_STATES (upstream's rule; locks do not matter).
+
+        :raises InstanceInvalidState: (409) another vm_state.
+        """
+        if instance.vm_state not in TAG_VM_STATES:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="vm_state", state=instance.vm_state,
+                method=method)
+
+    def add_tag(self, context, instance, tag):
+        """Add ``tag`` to the server (PUT /servers/{id}/tags/{tag}).
+
+        :returns: True when the tag is new, False when the server had it.
+        :raises InstanceInvalidState: (409) see _check_tag_change.
+        :raises TooManyInstanceTags: (400) the server has MAX_TAG_COUNT tags.
+        :raises InstanceNotFound: the server went away (404).
+        """
+        self._check_tag_change(instance, "update tag")
+        cctxt = self._cell_context(context, instance)
+        if objects.Tag.exists(cctxt, instance.uuid, tag):
+            return False
+        objects.Tag(context=cctxt, resource_id=instance.uuid, tag=tag).create()
+        return True
+
+    def set_tags(self, context, instance, tags):
+        """Replace the server's tags with ``tags`` (PUT /servers/{id}/tags).
+
+        :param tags: list of str (duplicates count once).
+        :returns: the server's tags afterwards, sorted (list of str).
+        :raises: as add_tag.
+        """
+        self._check_tag_change(instance, "update tags")
+        tag_list = objects.TagList.create(
+            self._cell_context(context, instance), instance.uuid, tags)
+        return [t.tag for t in tag_list]
+
+    def delete_tag(self, context, instance, tag):
+        """Remove ``tag`` from the server (DELETE /servers/{id}/tags/{tag}).
+
+        :raises InstanceTagNotFound: the server has no such tag (404).
+        :raises InstanceInvalidState: (409) see _check_tag_change.
+        """
+        self._check_tag_change(instance, "delete tag")
+        objects.Tag.destroy(self._cell_context(context, instance), instance.uuid, tag)
+
+    def delete_all_tags(self, context, instance):
+        """Remove every tag of the server (DELETE /servers/{id}/tags).
+
+        :raises InstanceInvalidState: (409) see _check_tag_change.
+        """
+        self._check_tag_change(instance, "delete tags")
+        objects.TagList.destroy(self._cell_context(context, instance), instance.uuid)
 
     # -- consoles (rows of nova.compute.server_actions) --------------------------
 

@@ -23,6 +23,8 @@ _MODULES = (
     "keypairs",
     "limits",
     "server_actions",
+    "server_metadata",
+    "server_tags",
     "servers",
     "services",
 )

@@ -21,6 +21,8 @@ from nova.api.openstack.compute import (
     limits,
     remote_consoles,
     server_actions,
+    server_metadata,
+    server_tags,
     servers,
     services,
     versions,
@@ -58,6 +60,8 @@ def route_table(compute_api_factory=default_compute_api):
     remote_consoles_ctrl = remote_consoles.RemoteConsolesController(servers_ctrl)
     actions_ctrl = server_actions.ServerActionsController(servers_ctrl)
     instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
+    metadata_ctrl = server_metadata.ServerMetadataController(servers_ctrl)
+    tags_ctrl = server_tags.ServerTagsController(servers_ctrl)
     console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
@@ -85,6 +89,16 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
+        "/servers/{server_id}/metadata": {"GET": metadata_ctrl.index,
+                                          "POST": metadata_ctrl.create,
+                                          "PUT": metadata_ctrl.update_all},
+        "/servers/{server_id}/metadata/{key}": {"GET": metadata_ctrl.show,
+                                                "PUT": metadata_ctrl.update,
+                                                "DELETE": metadata_ctrl.delete},
+        "/servers/{server_id}/tags": {"GET": tags_ctrl.index, "PUT": tags_ctrl.update_all,
+                                      "DELETE": tags_ctrl.delete_all},
+        "/servers/{server_id}/tags/{tag}": {"GET": tags_ctrl.show, "PUT": tags_ctrl.update,
+                                            "DELETE": tags_ctrl.delete},
         "/os-console-auth-tokens/{id}": {"GET": console_auth_tokens_ctrl.show},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},

@@ -207,14 +207,16 @@ class ServersController:
             body["servers_links"] = links
         return body
 
-    @validation.query_schema(schemas.query_params)
+    @validation.query_schema(schemas.query_params, "2.1", "2.25")
+    @validation.query_schema(schemas.query_params_v226, "2.26")
     def index(self, req):
         """GET /servers: id, name and links of each server."""
         authorize(req.context, "os_compute_api:servers:index")
         servers = self._get_servers(req, expected_attrs=[])
         return self._list_body(req, servers, [self._view.basic(req, s) for s in servers])
 
-    @validation.query_schema(schemas.query_params)
+    @validation.query_schema(schemas.query_params, "2.1", "2.25")
+    @validation.query_schema(schemas.query_params_v226, "2.26")
     def detail(self, req):
         """GET /servers/detail: full bodies of each server."""
         authorize(req.context, "os_compute_api:servers:detail")

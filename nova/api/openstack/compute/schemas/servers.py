@@ -140,13 +140,21 @@ query_params = {
         "marker": _filter,
         "sort_key": _filter,
         "sort_dir": parameter_types.multi_params({"type": "string", "enum": ["asc", "desc"]}),
-        "tags": _filter,
-        "tags-any": _filter,
-        "not-tags": _filter,
-        "not-tags-any": _filter,
     },
     "additionalProperties": True,
 }
+
+#: From 2.26: the tag filters, each a comma-separated list of tags (a
+#: server matches tags when it has all, tags-any when it has one, not-tags
+#: when it lacks one, not-tags-any when it has none). Before 2.26 they are
+#: ignored like any unknown parameter.
+query_params_v226 = copy.deepcopy(query_params)
+query_params_v226["properties"].update({
+    "tags": _filter,
+    "tags-any": _filter,
+    "not-tags": _filter,
+    "not-tags-any": _filter,
+})
 
 _length = {"oneOf": [{"type": "integer", "minimum": -1},
                      {"type": "string", "pattern": "^-?[0-9]+$"},
