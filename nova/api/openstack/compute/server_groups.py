@@ -38,9 +38,13 @@ def check_quota(context):
 
 
 def _page(items, req):
-    """Apply ``offset`` and ``limit`` (capped at [api] max_limit) to ``items``."""
+    """Apply ``offset`` and ``limit`` to ``items``.
+
+    As upstream's paging by offset: a missing or 0 ``limit`` means [api]
+    max_limit, and no page is longer than that.
+    """
     offset = int(req.GET.get("offset", 0))
-    limit = min(int(req.GET.get("limit", CONF.api.max_limit)), CONF.api.max_limit)
+    limit = min(int(req.GET.get("limit", 0)) or CONF.api.max_limit, CONF.api.max_limit)
     return items[offset:offset + limit]
 
 
