@@ -434,10 +434,19 @@ class RescheduledException(NovaException):
     msg_fmt = "Build of instance %(instance_uuid)s was re-scheduled: %(reason)s"
 
 
+class GroupAffinityViolation(NovaException):
+    msg_fmt = "%(policy)s instance group policy was violated"
+
+
 class QuotaError(NovaException):
     msg_fmt = "Quota exceeded: code=%(code)s"
     code = 413
     safe = True
+
+
+class TooManyServerGroupMembers(QuotaError):
+    msg_fmt = "Quota exceeded, too many servers in group"
+    code = 403
 
 
 class TooManyInstances(QuotaError):

@@ -51,6 +51,15 @@ TAG_VM_STATES = METADATA_VM_STATES + (vm_states.SHELVED, vm_states.SHELVED_OFFLO
 _UNSET = object()
 
 
+def _leave_group(context, instance_uuid):
+    """Remove a deleted server from its server group's members, if it has one."""
+    try:
+        group = objects.InstanceGroup.get_by_instance_uuid(context, instance_uuid)
+    except exception.InstanceGroupNotFound:
+        return
+    group.remove_members([instance_uuid])
+
+
 class API:
     """Server operations.
 
@@ -108,11 +117,16 @@ class API:
         :param image_href: Glance image id.
         :param forced_host/forced_node: an admin's "zone:host:node" request;
             the scheduler then considers only that host/node.
+        :param scheduler_hints: dict; ``group`` (a server group uuid) makes
+            the servers members of that group, and the group rides in each
+            request spec so the scheduler applies its policy.
         :returns: (instances, reservation_id); instances are in BUILD
             (vm_state building, task_state scheduling), not yet in any cell.
         :raises: ImageNotFound/ImageNotActive, KeypairNotFound,
             TooManyInstances, MetadataLimitExceeded, FlavorMemoryTooSmall,
-            InstanceUserDataMalformed/TooLarge, InvalidInput. Nothing is
+            InstanceUserDataMalformed/TooLarge, InvalidInput,
+            InstanceGroupNotFound (the ``group`` hint),
+            TooManyServerGroupMembers. Nothing is
             recorded when any of these is raised.
         """
         if flavor.disabled:
@@ -127,6 +141,7 @@ class API:
             key_pair = objects.KeyPair.get_by_name(context, context.user_id, key_name)
         count = quota.allowed_instances(context, context.project_id, flavor,
                                         min_count, max_count)
+        group = self._requested_group(context, scheduler_hints, count)
         reservation_id = "r-" + uuidutils.generate_uuid()[:8]
         props = image.get("properties") or {}
         zone = availability_zone or CONF.default_schedule_zone
@@ -199,6 +214,7 @@ class API:
                 ignore_hosts=[],
                 force_hosts=[forced_host] if forced_host else [],
                 force_nodes=[forced_node] if forced_node else [],
+                instance_group=group,
             )
             instances.append(instance)
             request_specs.append(request_spec)
@@ -219,6 +235,10 @@ class API:
                 mapping.create()
                 created.append(mapping)
                 build_requests.append(build_request)
+            if group is not None:
+                # Members before the cast, so the scheduler counts them.
+                objects.InstanceGroup.add_members(
+                    context, group.uuid, [i.uuid for i in instances])
         except Exception:
             # Bad input must change nothing: remove what this request wrote.
             for record in reversed(created):
@@ -231,6 +251,35 @@ class API:
             context, build_requests=build_requests, request_specs=request_specs,
             image=image)
         return instances, reservation_id
+
+    @staticmethod
+    def _requested_group(context, scheduler_hints, count):
+        """Return the server group the ``group`` scheduler hint names, or None.
+
+        Upstream's rules: the hint is a group uuid (the request schema
+        checks the format); each new member counts against the project's
+        ``server_group_members`` limit, counted over the group's live
+        members the caller owns.
+
+        :param count: how many servers this request creates.
+        :raises InstanceGroupNotFound: no such group (the API answers 400).
+        :raises TooManyServerGroupMembers: (403) the group would exceed the
+            limit.
+        """
+        hint = (scheduler_hints or {}).get("group")
+        if isinstance(hint, list):
+            hint = hint[0] if hint else None
+        if not hint:
+            return None
+        group = objects.InstanceGroup.get_by_uuid(context, hint)
+        limit = quota.get_project_limits(context, context.project_id)["server_group_members"]
+        if limit >= 0:
+            live = list(group.live_member_hosts())
+            mine = [m for m in objects.InstanceMappingList.get_by_instance_uuids(context, live)
+                    if m.user_id == context.user_id]
+            if len(mine) + count > limit:
+                raise exception.TooManyServerGroupMembers()
+        return group
 
     # -- look-ups ---------------------------------------------------------------
 
@@ -323,6 +372,7 @@ class API:
         no host) or on a host whose service is down: deleted here, with
         its allocation. Otherwise task_state becomes deleting (compare-and-
         swap on the task_state we read) and the host is told to terminate.
+        A deleted (not soft-deleted) server leaves its server group.
         """
         server_actions.check_lock(context, instance, server_actions.get(_DELETE))
         mapping = objects.InstanceMapping.get_by_instance_uuid(context, instance.uuid)
@@ -341,6 +391,7 @@ class API:
             self.reportclient.delete_allocation_for_instance(context, instance.uuid)
             mapping.queued_for_delete = True
             mapping.save()
+            _leave_group(context, instance.uuid)
         if mapping.cell_mapping is None:
             return
         if not instance.obj_attr_is_set("id"):
@@ -370,6 +421,7 @@ class API:
                 return  # still a server, until reclaimed or restored
         mapping.queued_for_delete = True
         mapping.save()
+        _leave_group(context, instance.uuid)
 
     @staticmethod
     def _host_is_up(context, host):

@@ -12,9 +12,11 @@ ERROR with a fault, its allocation kept until the user deletes it (delete
 removes it), so nothing is lost and nothing leaks.
 """
 
+import contextlib
 import logging
 import sys
 
+from oslo_concurrency import lockutils
 from oslo_utils import timeutils
 
 from nova import exception, objects
@@ -36,6 +38,9 @@ class InstanceBuilder:
 
     def __init__(self, svc):
         self.svc = svc
+        # One lock per server group: the late policy checks of builds on
+        # this host take turns, so two racing members cannot both pass.
+        self._group_locks = lockutils.Semaphores()
 
     def build_and_run_instance(self, context, instance, image, request_spec,
                                filter_properties, admin_password=None,
@@ -79,9 +84,14 @@ class InstanceBuilder:
     def _build(self, context, instance, image, request_spec, filter_properties,
                admin_password, injected_files, node, host_list):
         with operation.instance_operation(self.svc, context, instance, BUILD) as op:
-            op.save(host=self.svc.host, node=node, launched_on=self.svc.host,
-                    vm_state=vm_states.BUILDING, task_state=task_states.SPAWNING)
+            group_uuid = _group_uuid(request_spec)
+            with self._group_lock(group_uuid):
+                op.save(host=self.svc.host, node=node, launched_on=self.svc.host,
+                        vm_state=vm_states.BUILDING, task_state=task_states.SPAWNING)
+                violation = self._group_policy_violation(context, instance, group_uuid)
             try:
+                if violation:
+                    raise violation
                 self._spawn(context, instance, image, admin_password, injected_files, op)
             except (exception.UnexpectedDeletingTaskStateError,
                     exception.InstanceNotFound):
@@ -103,6 +113,52 @@ class InstanceBuilder:
                                  alternates, exc)
                 raise exception.RescheduledException(
                     instance_uuid=instance.uuid, reason=str(exc)) from exc
+
+    @contextlib.contextmanager
+    def _group_lock(self, group_uuid):
+        if group_uuid is None:
+            yield
+            return
+        with lockutils.internal_lock(f"server-group-{group_uuid}",
+                                     semaphores=self._group_locks):
+            yield
+
+    def _group_policy_violation(self, context, instance, group_uuid):
+        """The late check of a hard group policy on this host, or None.
+
+        The scheduler's view of the group may be stale: another member may
+        have been placed since (two requests racing). Upstream checks again
+        on the host before spawning; so do we, counting the members this
+        host has already taken on (building past scheduling, or built):
+        with "anti-affinity" none may be here, with "affinity" members
+        elsewhere mean this host is wrong. Runs under the group's lock
+        after this instance went to spawning, so of two racing members
+        the second sees the first.
+
+        :returns: a GroupAffinityViolation to fail the build with (the
+            usual reschedule to an alternate, or ERROR), or None.
+        """
+        if group_uuid is None:
+            return None
+        try:
+            group = objects.InstanceGroup.get_by_uuid(context, group_uuid)
+        except exception.InstanceGroupNotFound:
+            return None  # the group went away: no policy left to keep
+        policy = group.policy
+        if policy not in ("affinity", "anti-affinity"):
+            return None
+        others = [uuid for uuid in group.members or [] if uuid != instance.uuid]
+        if not others:
+            return None
+        placed = [i for i in objects.InstanceList.get_by_filters(
+            context, {"uuid": others, "deleted": False}, expected_attrs=[])
+            if i.host and i.task_state != task_states.SCHEDULING]
+        here = [i for i in placed if i.host == self.svc.host]
+        if policy == "anti-affinity" and here:
+            return exception.GroupAffinityViolation(policy="Anti-affinity")
+        if policy == "affinity" and placed and not here:
+            return exception.GroupAffinityViolation(policy="Affinity")
+        return None
 
     def _spawn(self, context, instance, image, admin_password, injected_files, op):
         svc = self.svc
@@ -143,3 +199,11 @@ class InstanceBuilder:
             filter_properties=filter_properties, admin_password=admin_password,
             injected_files=injected_files, request_spec=request_spec,
             host_lists=[alternates])
+
+
+def _group_uuid(request_spec):
+    """The uuid of the request spec's server group, or None."""
+    if request_spec is None or not request_spec.obj_attr_is_set("instance_group"):
+        return None
+    group = request_spec.instance_group
+    return group.uuid if group is not None else None

@@ -197,6 +197,39 @@ Weight of free disk in the ranking. Positive spreads, negative stacks.
 Default: 1.0
 """,
     ),
+    cfg.FloatOpt(
+        "soft_affinity_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of the members of a "soft-affinity" server group already on a host:
+the larger it is against the other multipliers, the more strongly members
+gather on one host. 0 ignores the soft-affinity policy.
+
+Default: 1.0
+
+Related options:
+* soft_anti_affinity_weight_multiplier
+""",
+    ),
+    cfg.FloatOpt(
+        "soft_anti_affinity_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of the members of a "soft-anti-affinity" server group already on a
+host, counted against it: the larger it is against the other multipliers,
+the more strongly members spread over hosts. 0 ignores the
+soft-anti-affinity policy.
+
+Default: 1.0
+
+Related options:
+* soft_affinity_weight_multiplier
+""",
+    ),
 ]
 
 

@@ -10,11 +10,13 @@ from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 from oslo_utils import uuidutils
 
+from nova import context as nova_context
 from nova import exception
 from nova.db.api import api as api_db_api
 from nova.db.api import models as api_models
 from nova.objects import base, fields
 from nova.objects import instance as instance_obj
+from nova.objects import instance_mapping as mapping_obj
 
 
 def _group_query(context):
@@ -270,6 +272,37 @@ class InstanceGroup(base.NovaPersistentObject, base.NovaObject):
         instances = instance_obj.InstanceList.get_by_filters(
             self._context, {"uuid": sorted(uuids), "deleted": False}, expected_attrs=[])
         return sorted({i.host for i in instances if i.host})
+
+    def live_member_hosts(self):
+        """Return {instance uuid: host or None} of the members not deleted.
+
+        Looks members up in every cell through their instance mappings
+        (API database and cells: for nova-api and nova-conductor, not the
+        compute host). A member still waiting for its cell (a build
+        request) is live with host None; a member whose mapping is gone
+        or queued for delete is left out, as is one deleted in its cell.
+        The result follows the order of ``members``.
+        """
+        members = list(self.members or [])
+        if not members:
+            return {}
+        found = {}
+        by_cell = {}
+        for mapping in mapping_obj.InstanceMappingList.get_by_instance_uuids(
+                self._context, members):
+            if mapping.queued_for_delete:
+                continue
+            if mapping.cell_mapping is None:
+                found[mapping.instance_uuid] = None
+                continue
+            cell = mapping.cell_mapping
+            by_cell.setdefault(cell.uuid, (cell, []))[1].append(mapping.instance_uuid)
+        for cell, uuids in by_cell.values():
+            with nova_context.target_cell(self._context, cell) as cctxt:
+                for instance in instance_obj.InstanceList.get_by_filters(
+                        cctxt, {"uuid": uuids, "deleted": False}, expected_attrs=[]):
+                    found[instance.uuid] = instance.host
+        return {uuid: found[uuid] for uuid in members if uuid in found}
 
     @base.remotable
     def count_members_by_user(self, user_id):

@@ -23,6 +23,7 @@ _MODULES = (
     "keypairs",
     "limits",
     "server_actions",
+    "server_groups",
     "server_metadata",
     "server_tags",
     "servers",

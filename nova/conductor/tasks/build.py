@@ -103,6 +103,7 @@ class BuildTask:
             spec = request_specs[0]
             spec.num_instances = len(uuids)
             try:
+                _load_group_hosts(spec, uuids)
                 host_lists = self._select_destinations(context, spec, uuids)
             except Exception as exc:
                 LOG.warning("Scheduling failed for %s: %s", uuids, exc)
@@ -383,6 +384,25 @@ class BuildTask:
     def _is_running(self, uuid):
         with self._lock:
             return uuid in self._in_flight
+
+
+def _load_group_hosts(spec, uuids):
+    """Give the spec's server group its members and the hosts they are on.
+
+    ``hosts`` gets one entry per live member already on a host (so a host
+    with two members is listed twice), leaving out the instances being
+    scheduled; the scheduler's group filters and weighers read it and add
+    each host it picks for this request, so the request's own instances
+    respect the policy among themselves.
+
+    :raises InstanceGroupNotFound: the group was deleted since the API
+        accepted the request (the instances then end in ERROR).
+    """
+    if not spec.obj_attr_is_set("instance_group") or spec.instance_group is None:
+        return
+    group = spec.get_instance_group()
+    hosts = group.live_member_hosts()
+    group.hosts = [host for uuid, host in hosts.items() if host and uuid not in set(uuids)]
 
 
 def _destroy_quietly(instance):

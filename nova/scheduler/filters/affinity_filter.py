@@ -12,7 +12,8 @@ def _group(spec_obj):
     return utils.get_field(spec_obj, "instance_group")
 
 
-def _policy(group):
+def group_policy(group):
+    """Return the policy (str) of a server group object or dict, or None."""
     policy = utils.get_field(group, "policy")
     if policy:
         return policy
@@ -25,7 +26,7 @@ class ServerGroupAffinityFilter(base.BaseHostFilter):
 
     def host_passes(self, host_state, spec_obj):
         group = _group(spec_obj)
-        if not group or _policy(group) != "affinity":
+        if not group or group_policy(group) != "affinity":
             return True
         hosts = utils.get_field(group, "hosts") or []
         return not hosts or host_state.host in hosts
@@ -39,7 +40,7 @@ class ServerGroupAntiAffinityFilter(base.BaseHostFilter):
 
     def host_passes(self, host_state, spec_obj):
         group = _group(spec_obj)
-        if not group or _policy(group) != "anti-affinity":
+        if not group or group_policy(group) != "anti-affinity":
             return True
         hosts = list(utils.get_field(group, "hosts") or [])
         rules = utils.get_field(group, "rules") or {}

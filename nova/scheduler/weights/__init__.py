@@ -6,10 +6,12 @@ across the candidate hosts and multiplied by the weigher's multiplier from
 stacking (negative) per resource. The sum over weighers ranks the hosts.
 """
 
-from nova.scheduler.weights import cpu, disk, ram
+from nova.scheduler.weights import affinity, cpu, disk, ram
 from nova.scheduler.weights.base import BaseHostWeigher, WeighedHost, weigh_hosts
 
-ALL_WEIGHERS = {cls.__name__: cls for cls in (ram.RAMWeigher, cpu.CPUWeigher, disk.DiskWeigher)}
+ALL_WEIGHERS = {cls.__name__: cls for cls in (
+    ram.RAMWeigher, cpu.CPUWeigher, disk.DiskWeigher,
+    affinity.ServerGroupSoftAffinityWeigher, affinity.ServerGroupSoftAntiAffinityWeigher)}
 
 
 def load_weighers(names):

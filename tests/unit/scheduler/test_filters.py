@@ -97,6 +97,50 @@ def test_server_group_filters():
     assert len(anti.filter_all(hosts, _spec(instance_group=group))) == 2
 
 
+def test_server_group_filters_ignore_other_policies_and_empty_groups():
+    affinity = filters.ALL_FILTERS["ServerGroupAffinityFilter"]()
+    anti = filters.ALL_FILTERS["ServerGroupAntiAffinityFilter"]()
+    hosts = [_host("a"), _host("b")]
+    # A new affinity group may start anywhere.
+    group = {"policy": "affinity", "hosts": []}
+    assert len(affinity.filter_all(hosts, _spec(instance_group=group))) == 2
+    # Before 2.64 the object may carry only ``policies``.
+    group = {"policies": ["anti-affinity"], "hosts": ["b"]}
+    assert [h.host for h in anti.filter_all(hosts, _spec(instance_group=group))] == ["a"]
+    for policy in ("soft-affinity", "soft-anti-affinity"):
+        group = {"policy": policy, "hosts": ["a"]}
+        assert len(affinity.filter_all(hosts, _spec(instance_group=group))) == 2
+        assert len(anti.filter_all(hosts, _spec(instance_group=group))) == 2
+    assert len(anti.filter_all(hosts, _spec())) == 2
+
+
+@pytest.mark.parametrize("policy, first", [("soft-affinity", "b"),
+                                           ("soft-anti-affinity", "a")])
+def test_soft_group_weighers(policy, first):
+    hosts = [_host("a"), _host("b"), _host("c")]
+    # "hosts" has one entry per member: b holds two, c one, a none.
+    spec = _spec(instance_group={"policy": policy, "hosts": ["b", "c", "b"]})
+    ranked = weights.weigh_hosts(weights.load_weighers(["nova.scheduler.weights.all_weighers"]),
+                                 hosts, spec)
+    assert ranked[0].host_state.host == first
+    assert ranked[1].host_state.host == "c"
+
+
+def test_soft_group_weighers_ignore_other_groups_and_zero_multiplier():
+    hosts = [_host("a"), _host("b")]
+    spec = _spec(instance_group={"policy": "anti-affinity", "hosts": ["a"]})
+    weighers = [weights.ALL_WEIGHERS["ServerGroupSoftAffinityWeigher"](),
+                weights.ALL_WEIGHERS["ServerGroupSoftAntiAffinityWeigher"]()]
+    assert [w.weight for w in weights.weigh_hosts(weighers, hosts, spec)] == [0.0, 0.0]
+    CONF.set_override("soft_anti_affinity_weight_multiplier", 0.0, group="filter_scheduler")
+    try:
+        spec = _spec(instance_group={"policy": "soft-anti-affinity", "hosts": ["a"]})
+        ranked = weights.weigh_hosts(weighers, hosts, spec)
+        assert [w.host_state.host for w in ranked] == ["a", "b"]
+    finally:
+        CONF.clear_override("soft_anti_affinity_weight_multiplier", group="filter_scheduler")
+
+
 @pytest.fixture
 def multipliers():
     yield

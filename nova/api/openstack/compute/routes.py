@@ -21,6 +21,7 @@ from nova.api.openstack.compute import (
     limits,
     remote_consoles,
     server_actions,
+    server_groups,
     server_metadata,
     server_tags,
     servers,
@@ -69,6 +70,7 @@ def route_table(compute_api_factory=default_compute_api):
     flavor_access_ctrl = flavor_access.FlavorAccessController()
     keypairs_ctrl = keypairs.KeypairController()
     limits_ctrl = limits.LimitsController()
+    server_groups_ctrl = server_groups.ServerGroupController()
     services_ctrl = services.ServiceController(
         report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
@@ -116,6 +118,10 @@ def route_table(compute_api_factory=default_compute_api):
         "/os-keypairs": {"GET": keypairs_ctrl.index, "POST": keypairs_ctrl.create},
         "/os-keypairs/{id}": {"GET": keypairs_ctrl.show, "DELETE": keypairs_ctrl.delete},
         "/limits": {"GET": limits_ctrl.index},
+        "/os-server-groups": {"GET": server_groups_ctrl.index,
+                              "POST": server_groups_ctrl.create},
+        "/os-server-groups/{id}": {"GET": server_groups_ctrl.show,
+                                   "DELETE": server_groups_ctrl.delete},
         "/os-services": {"GET": services_ctrl.index},
         "/os-services/{id}": {"PUT": services_ctrl.update, "DELETE": services_ctrl.delete},
         "/os-hypervisors": {"GET": hypervisors_ctrl.index},

@@ -357,6 +357,8 @@ class ServersController:
         except exception.KeypairNotFound as exc:
             raise webob.exc.HTTPBadRequest(
                 explanation="Invalid key_name provided.") from exc
+        except exception.InstanceGroupNotFound as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except (exception.FlavorNotFound, exception.ImageNotActive, exception.Invalid) as exc:
             raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except exception.QuotaError as exc:

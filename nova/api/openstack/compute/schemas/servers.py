@@ -78,7 +78,9 @@ _server_base = {
     "additionalProperties": False,
 }
 
-_hints = {"type": "object", "additionalProperties": True}
+#: Scheduler hints; ``group`` names a server group by uuid (upstream's format).
+_hints = {"type": "object", "properties": {"group": parameter_types.uuid},
+          "additionalProperties": True}
 
 
 def _create(server):
