@@ -377,6 +377,12 @@ class BuildTask:
             self._fail(cctxt, instance, exception.BuildAbortException(
                 instance_uuid=uuid, reason="its reschedule was lost"))
             return "failed"
+        # A crash may have come between writing the instance and its recheck.
+        try:
+            quota.recheck_instances(context, instance.project_id, instance.user_id)
+        except exception.TooManyInstances as exc:
+            self._refuse_over_quota(context, cctxt, instance, exc)
+            return "failed"
         # Stamp it, so the next round waits another timeout before casting again.
         instance.updated_at = timeutils.utcnow()
         instance.save(expected_task_state=[task_states.SCHEDULING])
