@@ -45,6 +45,11 @@ class InvalidInput(Invalid):
     msg_fmt = "Invalid input received: %(reason)s"
 
 
+class TooManyInstancesPerRequest(Invalid):
+    msg_fmt = ("min_count %(count)d is more than the %(limit)d servers one request "
+               "may create")
+
+
 class Forbidden(NovaException):
     msg_fmt = "Forbidden"
     code = 403

@@ -123,7 +123,9 @@ class API:
         :returns: (instances, reservation_id); instances are in BUILD
             (vm_state building, task_state scheduling), not yet in any cell.
         :raises: ImageNotFound/ImageNotActive, KeypairNotFound,
-            TooManyInstances, MetadataLimitExceeded, FlavorMemoryTooSmall,
+            TooManyInstances, TooManyInstancesPerRequest (min_count above
+            [api] max_instances_per_request; a larger max_count is cut down
+            to it), MetadataLimitExceeded, FlavorMemoryTooSmall,
             InstanceUserDataMalformed/TooLarge, InvalidInput,
             InstanceGroupNotFound (the ``group`` hint),
             TooManyServerGroupMembers. Nothing is
@@ -131,6 +133,10 @@ class API:
         """
         if flavor.disabled:
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
+        per_request = CONF.api.max_instances_per_request
+        if min_count > per_request:
+            raise exception.TooManyInstancesPerRequest(count=min_count, limit=per_request)
+        max_count = min(max_count, per_request)
         image = self._image(context, image_href)
         self._check_flavor_fits_image(flavor, image)
         metadata = dict(metadata or {})
@@ -140,7 +146,7 @@ class API:
         if key_name:
             key_pair = objects.KeyPair.get_by_name(context, context.user_id, key_name)
         count = quota.allowed_instances(context, context.project_id, flavor,
-                                        min_count, max_count)
+                                        min_count, max_count, user_id=context.user_id)
         group = self._requested_group(context, scheduler_hints, count)
         reservation_id = "r-" + uuidutils.generate_uuid()[:8]
         props = image.get("properties") or {}

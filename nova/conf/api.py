@@ -57,6 +57,27 @@ Possible values:
 * A non-negative integer.
 """,
     ),
+    cfg.IntOpt(
+        "max_instances_per_request",
+        default=100,
+        min=1,
+        help="""
+Most servers one POST /servers may create (``min_count``/``max_count``),
+whatever the quota says. Each server is a few rows written while the
+request is answered, so an unlimited quota (-1) must not let one request
+write thousands. A larger ``max_count`` is cut down to this number (as the
+quota cuts it); a larger ``min_count`` is refused with 400 and nothing is
+written.
+
+Default: 100
+
+Possible values:
+* A positive integer.
+
+Related options:
+* [quota] instances
+""",
+    ),
     cfg.StrOpt(
         "compute_link_prefix",
         help="""

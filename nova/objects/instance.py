@@ -47,6 +47,11 @@ INSTANCE_DEFAULT_FIELDS = ("info_cache",)
 #: Default sort of lists: newest first, id breaking ties.
 DEFAULT_SORT_KEYS = ("created_at", "id")
 
+#: System metadata key the conductor sets on an instance whose build the
+#: quota recheck refused (see nova.quota.recheck_instances): such an
+#: instance stays visible in ERROR but is not counted against quota.
+QUOTA_REFUSED_KEY = "quota_refused"
+
 #: Columns a list may sort by.
 SORT_KEYS = (
     "access_ip_v4", "access_ip_v6", "auto_disk_config", "availability_zone",
@@ -299,13 +304,18 @@ def _instance_destroy(context, instance_uuid, require_no_host, hard_delete):
 
 @db_api.pick_context_manager_reader
 def _instance_counts(context, project_id, user_id=None):
+    refused = exists().where(
+        models.InstanceSystemMetadata.instance_uuid == models.Instance.uuid,
+        models.InstanceSystemMetadata.key == QUOTA_REFUSED_KEY,
+        models.InstanceSystemMetadata.deleted == 0)
     query = context.session.query(
         func.count(models.Instance.id),
         func.coalesce(func.sum(models.Instance.vcpus), 0),
         func.coalesce(func.sum(models.Instance.memory_mb), 0),
     ).filter(models.Instance.deleted == 0, models.Instance.project_id == project_id,
              or_(models.Instance.vm_state != vm_states.SOFT_DELETED,
-                 models.Instance.vm_state == null()))
+                 models.Instance.vm_state == null()),
+             ~refused)
     if user_id is not None:
         query = query.filter(models.Instance.user_id == user_id)
     count, cores, ram = query.one()
@@ -1022,7 +1032,8 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
         """Count a project's live instances and sum their vCPUs and RAM (MiB).
 
         One aggregate query, whatever the number of instances (quota checks
-        run on every create). Soft-deleted instances are not counted.
+        run on every create). Soft-deleted instances and those the quota
+        recheck refused (``QUOTA_REFUSED_KEY``) are not counted.
 
         :returns: {"project": {"instances", "cores", "ram"}} and, with
             ``user_id``, a "user" entry of the same shape.

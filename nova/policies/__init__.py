@@ -22,6 +22,8 @@ _MODULES = (
     "instance_actions",
     "keypairs",
     "limits",
+    "quota_class_sets",
+    "quota_sets",
     "server_actions",
     "server_groups",
     "server_metadata",

@@ -7,7 +7,10 @@ schedule_and_build_instances (first build):
     point its InstanceMapping at the chosen cell, create the Instance there
     (with the chosen host), delete the BuildRequest, cast
     build_and_run_instance to the host. When no host fits: bury the
-    instance in cell0 in ERROR with a fault.
+    instance in cell0 in ERROR with a fault. Before the cast, count the
+    project's instances again (nova.quota.recheck_instances): a build that
+    a concurrent request pushed over quota ends in ERROR with a quota
+    fault, without host, allocation or quota usage.
 
     Every prefix of those steps can be shown, deleted and carried on: until
     the instance exists, GET /servers/{id} falls back to the build request;
@@ -39,7 +42,7 @@ from oslo_utils import timeutils
 
 from nova import conf as nova_conf
 from nova import context as nova_context
-from nova import exception, objects
+from nova import exception, objects, quota
 from nova.compute import faults, instance_actions, power_state, task_states, vm_states
 
 LOG = logging.getLogger(__name__)
@@ -166,11 +169,31 @@ class BuildTask:
                 _destroy_quietly(instance)
                 self.reportclient.delete_allocation_for_instance(context, uuid)
                 return
+            try:
+                quota.recheck_instances(context, instance.project_id, instance.user_id)
+            except exception.TooManyInstances as exc:
+                self._refuse_over_quota(context, cctxt, instance, exc)
+                return
             self.compute_api.build_and_run_instance(
                 cctxt, instance, selection.service_host, image, request_spec,
                 filter_properties={"retry": {"num_attempts": 1, "hosts": []}},
                 admin_password=admin_password, injected_files=injected_files,
                 node=selection.nodename, host_list=host_list)
+
+    def _refuse_over_quota(self, context, cctxt, instance, exc):
+        """Leave ``instance`` in ERROR, uncounted, with the quota fault.
+
+        It lost the race the API's count cannot see (nova.quota
+        recheck_instances). It stays visible so its owner learns why and
+        deletes it, but it holds no host, no allocation and no quota.
+        """
+        LOG.warning("Build of %s refused: %s", instance.uuid, exc.format_message())
+        instance.system_metadata = dict(instance.system_metadata,
+                                        **{quota.REFUSED_KEY: "1"})
+        instance.host = instance.node = None
+        faults.fail_instance(cctxt, instance, exc,
+                             expected_task_state=[task_states.SCHEDULING])
+        self.reportclient.delete_allocation_for_instance(context, instance.uuid)
 
     @staticmethod
     def _instance_in_cell(cctxt, build_request, selection):
@@ -354,6 +377,12 @@ class BuildTask:
             self.reportclient.delete_allocation_for_instance(context, uuid)
             self._fail(cctxt, instance, exception.BuildAbortException(
                 instance_uuid=uuid, reason="its reschedule was lost"))
+            return "failed"
+        # A crash may have come between writing the instance and its recheck.
+        try:
+            quota.recheck_instances(context, instance.project_id, instance.user_id)
+        except exception.TooManyInstances as exc:
+            self._refuse_over_quota(context, cctxt, instance, exc)
             return "failed"
         # Stamp it, so the next round waits another timeout before casting again.
         instance.updated_at = timeutils.utcnow()

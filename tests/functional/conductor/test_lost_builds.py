@@ -77,6 +77,24 @@ def test_a_lost_cast_to_the_compute_host_is_sent_again(cloud, monkeypatch):
     cloud.wait_for_server_status(server["id"], "ACTIVE")
 
 
+def test_a_lost_cast_is_rechecked_against_quota_before_it_is_sent_again(
+        cloud, monkeypatch):
+    dropped = _drop(monkeypatch, compute_rpcapi.ComputeAPI, "build_and_run_instance")
+    server = cloud.create_server("1", images.IMAGE_ID)
+    cloud.wait_for(lambda: dropped, message="the build cast")
+    monkeypatch.undo()
+    # Meanwhile the administrator cut the project's quota below its usage.
+    resp = cloud.admin_api.put("/v2.1/os-quota-sets/demo-project",
+                               {"quota_set": {"instances": 0, "force": True}})
+    assert resp.status_code == 200, resp.text
+    assert _recover(cloud) == {server["id"]: "failed"}
+    shown = cloud.wait_for_server_status(server["id"], "ERROR")
+    assert "Quota exceeded for instances" in shown["fault"]["message"]
+    assert cloud.allocations(server["id"]) == {}
+    detail = cloud.api.get("/v2.1/os-quota-sets/demo-project/detail").json()
+    assert detail["quota_set"]["instances"]["in_use"] == 0
+
+
 def test_a_fresh_claim_is_not_taken_over(cloud, monkeypatch):
     _drop(monkeypatch, compute_task_rpcapi.ComputeTaskAPI, "schedule_and_build_instances")
     server = cloud.create_server("1", images.IMAGE_ID)

@@ -37,11 +37,14 @@ def validate_name(name):
 
 
 def check_quota(context, user_id):
-    """Refuse a key pair beyond the ``key_pairs`` limit of the caller's project.
+    """Refuse a key pair beyond the ``key_pairs`` limit of ``user_id``.
+
+    The limit is the user's own (os-quota-sets?user_id=) or else the
+    caller's project's.
 
     :raises webob.exc.HTTPForbidden: "Quota exceeded, too many key pairs."
     """
-    limit = quota.get_project_limits(context, context.project_id)["key_pairs"]
+    limit = quota.get_user_limits(context, context.project_id, user_id)["key_pairs"]
     if limit < 0:
         return
     if objects.KeyPairList.get_count_by_user(context, user_id) + 1 > limit:

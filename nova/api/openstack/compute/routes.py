@@ -19,6 +19,8 @@ from nova.api.openstack.compute import (
     instance_actions,
     keypairs,
     limits,
+    quota_classes,
+    quota_sets,
     remote_consoles,
     server_actions,
     server_groups,
@@ -71,6 +73,8 @@ def route_table(compute_api_factory=default_compute_api):
     keypairs_ctrl = keypairs.KeypairController()
     limits_ctrl = limits.LimitsController()
     server_groups_ctrl = server_groups.ServerGroupController()
+    quota_sets_ctrl = quota_sets.QuotaSetsController()
+    quota_classes_ctrl = quota_classes.QuotaClassSetsController()
     services_ctrl = services.ServiceController(
         report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
@@ -122,6 +126,12 @@ def route_table(compute_api_factory=default_compute_api):
                               "POST": server_groups_ctrl.create},
         "/os-server-groups/{id}": {"GET": server_groups_ctrl.show,
                                    "DELETE": server_groups_ctrl.delete},
+        "/os-quota-sets/{id}": {"GET": quota_sets_ctrl.show, "PUT": quota_sets_ctrl.update,
+                                "DELETE": quota_sets_ctrl.delete},
+        "/os-quota-sets/{id}/detail": {"GET": quota_sets_ctrl.detail},
+        "/os-quota-sets/{id}/defaults": {"GET": quota_sets_ctrl.defaults},
+        "/os-quota-class-sets/{id}": {"GET": quota_classes_ctrl.show,
+                                      "PUT": quota_classes_ctrl.update},
         "/os-services": {"GET": services_ctrl.index},
         "/os-services/{id}": {"PUT": services_ctrl.update, "DELETE": services_ctrl.delete},
         "/os-hypervisors": {"GET": hypervisors_ctrl.index},
