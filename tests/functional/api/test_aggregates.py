@@ -294,3 +294,28 @@ def test_default_schedule_zone(cloud, conf_fixture):
 def test_default_availability_zone_names_hosts_outside_zones(cloud, conf_fixture):
     conf_fixture.config(default_availability_zone="elsewhere")
     assert [z["zoneName"] for z in _zones(cloud)] == ["elsewhere"]
+
+
+def test_zone_is_asked_of_placement(cloud):
+    # [scheduler] query_placement_for_availability_zone: candidates come from
+    # the zone's provider aggregates. A host missing from its Placement
+    # aggregate (a mirror that failed) is not offered for the zone.
+    flavor = cloud.create_flavor()
+    agg = _create(cloud, "agg1", "z1")
+    _add_host(cloud, agg["id"], "compute2")
+    rp = cloud.provider_uuid("compute2")
+    resp = cloud.placement.adapter.get(f"/resource_providers/{rp}/aggregates",
+                                       microversion="1.19")
+    resp = cloud.placement.adapter.put(
+        f"/resource_providers/{rp}/aggregates",
+        json={"aggregates": [], "resource_provider_generation":
+              resp.json()["resource_provider_generation"]}, microversion="1.19")
+    assert resp.status_code == 200, resp.text
+    server = cloud.create_server(flavor["id"], availability_zone="z1")
+    cloud.wait_for_server_status(server["id"], "ERROR")
+    # Mirrored again (remove and add the host): the zone has its host back.
+    assert _action(cloud, agg["id"], "remove_host", {"host": "compute2"}).status_code == 200
+    _add_host(cloud, agg["id"], "compute2")
+    server = cloud.create_server(flavor["id"], availability_zone="z1")
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert server["OS-EXT-SRV-ATTR:host"] == "compute2"
