@@ -309,6 +309,10 @@ class AggregateMetadataNotFound(NotFound):
     msg_fmt = "Aggregate %(aggregate_id)s has no metadata with key %(metadata_key)s."
 
 
+class InvalidAggregateAction(Invalid):
+    msg_fmt = "Cannot %(action)s aggregate %(aggregate_id)s. Reason: %(reason)s."
+
+
 # Placement (nova/scheduler/client/report.py)
 
 

@@ -21,6 +21,7 @@ from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, objects, quota, servicegroup
 from nova.compute import (
+    availability_zones,
     instance_actions,
     instance_list,
     power_state,
@@ -115,6 +116,10 @@ class API:
 
         :param flavor: objects.Flavor.
         :param image_href: Glance image id.
+        :param availability_zone: the zone to build in; None means [DEFAULT]
+            default_schedule_zone (and, when that is unset, any zone). The
+            zone must hold an enabled nova-compute service unless a host is
+            forced.
         :param forced_host/forced_node: an admin's "zone:host:node" request;
             the scheduler then considers only that host/node.
         :param scheduler_hints: dict; ``group`` (a server group uuid) makes
@@ -122,14 +127,14 @@ class API:
             request spec so the scheduler applies its policy.
         :returns: (instances, reservation_id); instances are in BUILD
             (vm_state building, task_state scheduling), not yet in any cell.
-        :raises: ImageNotFound/ImageNotActive, KeypairNotFound,
-            TooManyInstances, TooManyInstancesPerRequest (min_count above
-            [api] max_instances_per_request; a larger max_count is cut down
-            to it), MetadataLimitExceeded, FlavorMemoryTooSmall,
-            InstanceUserDataMalformed/TooLarge, InvalidInput,
-            InstanceGroupNotFound (the ``group`` hint),
-            TooManyServerGroupMembers. Nothing is
-            recorded when any of these is raised.
+        :raises: InvalidRequest (unknown zone), ImageNotFound/ImageNotActive,
+            KeypairNotFound, TooManyInstances, TooManyInstancesPerRequest
+            (min_count above [api] max_instances_per_request; a larger
+            max_count is cut down to it), MetadataLimitExceeded,
+            FlavorMemoryTooSmall, InstanceUserDataMalformed/TooLarge,
+            InvalidInput, InstanceGroupNotFound (the ``group`` hint),
+            TooManyServerGroupMembers. Nothing is recorded when any of these
+            is raised.
         """
         if flavor.disabled:
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
@@ -137,6 +142,12 @@ class API:
         if min_count > per_request:
             raise exception.TooManyInstancesPerRequest(count=min_count, limit=per_request)
         max_count = min(max_count, per_request)
+        zone = availability_zone or CONF.default_schedule_zone
+        # A forced host needs no zone check (upstream's rule).
+        if zone and forced_host is None and \
+                zone not in availability_zones.schedulable_zones(context.elevated()):
+            raise exception.InvalidRequest(
+                reason=f"The requested availability zone {zone} is not available")
         image = self._image(context, image_href)
         self._check_flavor_fits_image(flavor, image)
         metadata = dict(metadata or {})
@@ -150,7 +161,6 @@ class API:
         group = self._requested_group(context, scheduler_hints, count)
         reservation_id = "r-" + uuidutils.generate_uuid()[:8]
         props = image.get("properties") or {}
-        zone = availability_zone or CONF.default_schedule_zone
 
         instances, build_requests, request_specs = [], [], []
         for index in range(count):
@@ -214,7 +224,7 @@ class API:
                 flavor=flavor,
                 image=_request_spec_image(image),
                 num_instances=count,
-                availability_zone=availability_zone,
+                availability_zone=zone,
                 scheduler_hints={k: [str(v)] if not isinstance(v, list) else v
                                  for k, v in (scheduler_hints or {}).items()},
                 ignore_hosts=[],
@@ -927,11 +937,8 @@ class API:
 
 
 def _known_zones(context):
-    """Names of the availability zones compute hosts are in (aggregates' and the default)."""
-    zones = {CONF.default_availability_zone}
-    for aggregate in objects.AggregateList.get_by_metadata_key(context, "availability_zone"):
-        zones.add(aggregate.metadata.get("availability_zone"))
-    return zones
+    """Names of the availability zones with an enabled compute service."""
+    return availability_zones.schedulable_zones(context.elevated())
 
 
 def _hostname(display_name, index):

@@ -11,6 +11,8 @@ import itertools
 
 #: Policy modules, by name under nova.policies.
 _MODULES = (
+    "aggregates",
+    "availability_zone",
     "base",
     "console_auth_tokens",
     "extended_server_attributes",

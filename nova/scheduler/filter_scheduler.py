@@ -58,13 +58,33 @@ class FilterScheduler:
         return kept
 
     @staticmethod
+    def _zone_member_of(context, spec_obj):
+        """Aggregate uuids Placement candidates must be in for the requested zone.
+
+        Upstream's prefilter ([scheduler] query_placement_for_availability_zone):
+        the zone's aggregates are mirrored in Placement (os-aggregates
+        add_host), so asking for providers ``member_of`` them leaves the
+        other zones' hosts out of the candidates. A zone with no aggregate
+        (the default zone) gives no restriction here; _in_requested_zone
+        then keeps its hosts.
+
+        :returns: list of aggregate uuids, or None for no restriction.
+        """
+        zone = utils.get_field(spec_obj, "availability_zone")
+        if not zone or not CONF.scheduler.query_placement_for_availability_zone:
+            return None
+        aggregates = objects.AggregateList.get_by_metadata(
+            context, key="availability_zone", value=zone)
+        return [aggregate.uuid for aggregate in aggregates] or None
+
+    @staticmethod
     def _in_requested_zone(host_states, spec_obj):
         """Keep hosts in the requested zone when zones are enforced up front.
 
-        Upstream enforces zones in Placement when [scheduler]
-        query_placement_for_availability_zone is set (its default), through
-        aggregates mirrored there; we apply the same rule to the host states,
-        which gives the same answer without the mirroring.
+        Placement's member_of (_zone_member_of) cannot express the default
+        zone (hosts in no zone aggregate), and a host joins its provider
+        aggregate a moment after its aggregate; checking the host states
+        too keeps both cases right.
         """
         zone = utils.get_field(spec_obj, "availability_zone")
         if not zone or not CONF.scheduler.query_placement_for_availability_zone:
@@ -87,7 +107,8 @@ class FilterScheduler:
         """
         resources = utils.resources_from_flavor(utils.get_field(spec_obj, "flavor"))
         alloc_reqs, summaries, version = self.placement.get_allocation_candidates(
-            context, resources, limit=CONF.scheduler.max_placement_results)
+            context, resources, limit=CONF.scheduler.max_placement_results,
+            member_of=self._zone_member_of(context, spec_obj))
         if not alloc_reqs:
             raise exception.NoValidHost(
                 reason="There are not enough hosts available.")

@@ -54,6 +54,8 @@ ALLOCATIONS_VERSION = "1.28"
 #: Allocation candidates with nested providers, forbidden traits
 #: ("!TRAIT", 1.22), ``mappings`` (1.34) and ``same_subtree`` (1.36).
 CANDIDATES_VERSION = "1.36"
+#: Provider aggregates with the provider generation in GET and PUT (1.19).
+AGGREGATES_VERSION = "1.19"
 
 #: Attempts for writes that lose a generation race before giving up.
 GENERATION_CONFLICT_RETRIES = 4
@@ -318,6 +320,75 @@ class SchedulerReportClient:
             raise exception.ResourceProviderUpdateFailed(url=url, error=_error_text(resp))
         raise exception.ResourceProviderUpdateConflict(
             uuid=rp_uuid, generation=generation, error="generation conflict persisted")
+
+    # -- provider aggregates ------------------------------------------------
+
+    def get_provider_aggregates(self, context, rp_uuid):
+        """Return (generation, aggregates) of the provider ``rp_uuid``.
+
+        GET /resource_providers/{uuid}/aggregates at 1.19.
+
+        :returns: (int, set of aggregate uuid strings).
+        :raises ResourceProviderRetrievalFailed: unknown provider or any
+            other error.
+        """
+        resp = self.get(context, f"/resource_providers/{rp_uuid}/aggregates",
+                        AGGREGATES_VERSION)
+        if resp.status_code != 200:
+            LOG.error("Failed to get aggregates of resource provider %s: %s",
+                      rp_uuid, _error_text(resp))
+            raise exception.ResourceProviderRetrievalFailed(uuid=rp_uuid)
+        body = resp.json()
+        return body["resource_provider_generation"], set(body["aggregates"])
+
+    def _change_provider_aggregates(self, context, rp_uuid, change):
+        url = f"/resource_providers/{rp_uuid}/aggregates"
+        generation = None
+        for _attempt in range(GENERATION_CONFLICT_RETRIES):
+            generation, current = self.get_provider_aggregates(context, rp_uuid)
+            wanted = change(set(current))
+            if wanted == current:
+                return current
+            body = {"resource_provider_generation": generation,
+                    "aggregates": sorted(wanted)}
+            resp = self.put(context, url, body, AGGREGATES_VERSION)
+            if resp.status_code == 200:
+                return set(resp.json()["aggregates"])
+            if resp.status_code == 409:
+                LOG.info("Aggregates of %s changed under us (generation %s); retrying",
+                         rp_uuid, generation)
+                continue
+            raise exception.ResourceProviderUpdateFailed(url=url, error=_error_text(resp))
+        raise exception.ResourceProviderUpdateConflict(
+            uuid=rp_uuid, generation=generation, error="generation conflict persisted")
+
+    def add_provider_to_aggregate(self, context, rp_uuid, aggregate_uuid):
+        """Make the provider ``rp_uuid`` a member of ``aggregate_uuid`` in Placement.
+
+        The mirror of a host joining a host aggregate (os-aggregates
+        add_host): PUT /resource_providers/{uuid}/aggregates at 1.19 with
+        the provider generation just read, keeping its other aggregates.
+        Losing a race to another writer (409) re-reads and retries, up to
+        GENERATION_CONFLICT_RETRIES times; a provider already a member is
+        left alone.
+
+        :returns: the provider's aggregates afterwards (set of uuids).
+        :raises ResourceProviderRetrievalFailed: unknown provider.
+        :raises ResourceProviderUpdateConflict: still losing races.
+        :raises ResourceProviderUpdateFailed: any other refusal.
+        """
+        return self._change_provider_aggregates(
+            context, rp_uuid, lambda current: current | {aggregate_uuid})
+
+    def remove_provider_from_aggregate(self, context, rp_uuid, aggregate_uuid):
+        """Take the provider ``rp_uuid`` out of ``aggregate_uuid`` in Placement.
+
+        The mirror of os-aggregates remove_host; same request, retries and
+        errors as add_provider_to_aggregate. A provider that is not a
+        member is left alone.
+        """
+        return self._change_provider_aggregates(
+            context, rp_uuid, lambda current: current - {aggregate_uuid})
 
     def get_provider_usages(self, context, rp_uuid):
         """Return the provider's usages: {resource class: amount used}.

@@ -223,3 +223,43 @@ def test_unreachable_placement_raises_connect_failure(ctx):
     client = report.SchedulerReportClient(dead)
     with pytest.raises(exception.PlacementAPIConnectFailure):
         client.get_resource_provider(ctx, str(uuid.uuid4()))
+
+
+def test_provider_aggregates_add_and_remove_keep_others(client, ctx, node):
+    agg_a, agg_b = str(uuid.uuid4()), str(uuid.uuid4())
+    assert client.get_provider_aggregates(ctx, node)[1] == set()
+    assert client.add_provider_to_aggregate(ctx, node, agg_a) == {agg_a}
+    assert client.add_provider_to_aggregate(ctx, node, agg_b) == {agg_a, agg_b}
+    generation, _ = client.get_provider_aggregates(ctx, node)
+    # Adding again writes nothing: the generation stays.
+    client.add_provider_to_aggregate(ctx, node, agg_b)
+    assert client.get_provider_aggregates(ctx, node) == (generation, {agg_a, agg_b})
+    assert client.remove_provider_from_aggregate(ctx, node, agg_a) == {agg_b}
+    assert client.remove_provider_from_aggregate(ctx, node, agg_a) == {agg_b}
+
+
+def test_provider_aggregates_retry_after_generation_race(client, ctx, node, placement_service):
+    # The compute host's inventory update bumps the generation between our
+    # read and our write: the aggregate is still added, nothing is lost.
+    real_get = client.get_provider_aggregates
+    raced = []
+    agg = str(uuid.uuid4())
+
+    def get_then_race(context, rp_uuid):
+        result = real_get(context, rp_uuid)
+        if not raced:
+            raced.append(True)
+            other = report.SchedulerReportClient(placement_service.adapter)
+            other.set_inventory_for_provider(
+                context, rp_uuid, dict(INVENTORY, DISK_GB={"total": 30}))
+        return result
+
+    client.get_provider_aggregates = get_then_race
+    assert client.add_provider_to_aggregate(ctx, node, agg) == {agg}
+    assert raced
+    assert real_get(ctx, node)[1] == {agg}
+
+
+def test_provider_aggregates_of_unknown_provider_fail(client, ctx):
+    with pytest.raises(exception.ResourceProviderRetrievalFailed):
+        client.add_provider_to_aggregate(ctx, str(uuid.uuid4()), str(uuid.uuid4()))

@@ -8,6 +8,8 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 
 from nova.api.openstack import router
 from nova.api.openstack.compute import (
+    aggregates,
+    availability_zone,
     console_auth_tokens,
     console_output,
     flavor_access,
@@ -30,6 +32,7 @@ from nova.api.openstack.compute import (
     services,
     versions,
 )
+from nova.compute import aggregates as compute_aggregates
 from nova.compute import api as compute_api
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import compute_task_rpcapi
@@ -79,6 +82,9 @@ def route_table(compute_api_factory=default_compute_api):
         report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
     images_ctrl = images.ImagesController(glance.GlanceImageService)
+    aggregates_ctrl = aggregates.AggregatesController(
+        lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
+    az_ctrl = availability_zone.AvailabilityZoneController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -144,6 +150,16 @@ def route_table(compute_api_factory=default_compute_api):
         "/images": {"GET": images_ctrl.index},
         "/images/detail": {"GET": images_ctrl.detail},
         "/images/{id}": {"GET": images_ctrl.show, "DELETE": images_ctrl.delete},
+        "/os-aggregates": {"GET": aggregates_ctrl.index, "POST": aggregates_ctrl.create},
+        "/os-aggregates/{id}": {"GET": aggregates_ctrl.show, "PUT": aggregates_ctrl.update,
+                                "DELETE": aggregates_ctrl.delete},
+        "/os-aggregates/{id}/action": {"POST": router.Actions({
+            "add_host": aggregates_ctrl.add_host,
+            "remove_host": aggregates_ctrl.remove_host,
+            "set_metadata": aggregates_ctrl.set_metadata,
+        })},
+        "/os-availability-zone": {"GET": az_ctrl.index},
+        "/os-availability-zone/detail": {"GET": az_ctrl.detail},
     }
 
 
