@@ -70,8 +70,10 @@ def backup_instance(svc, context, instance, image_id, backup_type, rotation):
             snapshot_image_id=image_id) as op:
         upload(svc, context, instance, image_id, op, task_states.IMAGE_PENDING_UPLOAD,
                task_states.IMAGE_UPLOADING)
-        op.finish()
+        # Rotate before the task_state clears: a client that waits for it
+        # then sees the backups that remain.
         rotate_backups(svc, context, instance, backup_type, rotation)
+        op.finish()
     LOG.info("Instance %s backed up to image %s (%s)", instance.uuid, image_id,
              backup_type)
 

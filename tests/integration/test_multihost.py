@@ -10,6 +10,9 @@ move, scheduling and network tests rely on:
   hostnames and libvirt host UUIDs, and reach each other's libvirtd;
 * a server forced onto a host (``--availability-zone nova:<host>`` as
   admin) runs in that host's libvirtd only, and boots;
+* server groups and availability zones steer real guests: anti-affinity
+  puts two on different hosts, affinity two on the same one, and an
+  aggregate's zone takes a boot to the aggregate's host;
 * a guest live-migrates with its disk between the two libvirtds over the
   hosts' private network (libvirt alone, the way nova's libvirt driver will
   drive it: peer to peer, non-shared storage).
@@ -118,6 +121,62 @@ def test_servers_forced_to_each_host_run_in_that_hosts_libvirtd(two_host_cloud):
         wait_until_deleted(cloud, server_id)
         assert not domain_exists(server_id, host["libvirt_uri"])
         assert server_id not in {p.name for p in _instance_dirs(host)}
+
+
+def _server_host(cloud, server_id, hosts):
+    """The host a server is ACTIVE on, checked against the hosts' libvirtds."""
+    server = wait_for_status(cloud, server_id, "ACTIVE")
+    name = server["OS-EXT-SRV-ATTR:host"]
+    running = [h["name"] for h in hosts if domain_exists(server_id, h["libvirt_uri"])]
+    assert running == [name], (server_id, name, running)
+    return name
+
+
+def test_groups_and_zones_steer_real_guests(two_host_cloud):
+    cloud = two_host_cloud
+    hosts = cloud.hosts()
+    suffix = secrets.token_hex(3)
+    groups = {policy: cloud.openstack_json("server", "group", "create", "--policy", policy,
+                                           f"mh-{policy}-{suffix}")["id"]
+              for policy in ("anti-affinity", "affinity")}
+    zone, zone_host = f"z-{suffix}", hosts[1]["name"]
+    aggregate = cloud.openstack_json("aggregate", "create", "--zone", zone, f"mh-agg-{suffix}")
+    cloud.openstack("aggregate", "add", "host", aggregate["name"], zone_host)
+    zone_added = time.monotonic()
+    servers = {}
+    try:
+        listed = cloud.openstack_json("availability", "zone", "list", "--compute")
+        zones = [z["Zone Name"] for z in listed]
+        assert zone in zones, zones
+
+        def boot(label, *args):
+            created = cloud.openstack_json(
+                "server", "create", "--flavor", FLAVOR, "--image", IMAGE, *nic_args(cloud),
+                *args, f"mh-{label}-{suffix}")
+            servers.setdefault(label, []).append(created["id"])
+
+        for policy, group in groups.items():
+            for _ in range(2):
+                boot(policy, "--hint", f"group={group}")
+        # The scheduler caches each host's zone for up to 5 s
+        # (nova/scheduler/host_manager.py); boot into the zone after that.
+        time.sleep(max(0.0, zone_added + 6 - time.monotonic()))
+        boot("zone", "--availability-zone", zone)
+
+        placed = {label: [_server_host(cloud, s, hosts) for s in ids]
+                  for label, ids in servers.items()}
+        assert len(set(placed["anti-affinity"])) == 2, placed
+        assert len(set(placed["affinity"])) == 1, placed
+        assert placed["zone"] == [zone_host], placed
+    finally:
+        every = [server_id for ids in servers.values() for server_id in ids]
+        if every:
+            cloud.openstack("server", "delete", "--wait", *every, check=False, timeout=300)
+        cloud.openstack("aggregate", "remove", "host", aggregate["name"], zone_host,
+                        check=False)
+        cloud.openstack("aggregate", "delete", aggregate["name"], check=False)
+        for group in groups.values():
+            cloud.openstack("server", "group", "delete", group, check=False)
 
 
 def _instance_dirs(host):
