@@ -15,6 +15,7 @@ import base64
 import copy
 import logging
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils, uuidutils
 
 from nova import conf as nova_conf
@@ -225,8 +226,7 @@ class API:
                 image=_request_spec_image(image),
                 num_instances=count,
                 availability_zone=zone,
-                scheduler_hints={k: [str(v)] if not isinstance(v, list) else v
-                                 for k, v in (scheduler_hints or {}).items()},
+                scheduler_hints=_spec_hints(scheduler_hints),
                 ignore_hosts=[],
                 force_hosts=[forced_host] if forced_host else [],
                 force_nodes=[forced_node] if forced_node else [],
@@ -957,6 +957,26 @@ def _image_system_metadata(image):
     for key, value in (image.get("properties") or {}).items():
         sysmeta[f"image_{key}"] = str(value)
     return sysmeta
+
+
+def _spec_hints(hints):
+    """Scheduler hints as the request spec keeps them: {name: [str, ...]}.
+
+    A JSON object or list (the ``query`` hint sent as JSON rather than as
+    text) is kept as its JSON text, so JsonFilter reads it either way.
+    """
+    def text(value):
+        return jsonutils.dumps(value) if isinstance(value, (dict, list)) else str(value)
+
+    spec_hints = {}
+    for name, value in (hints or {}).items():
+        if isinstance(value, dict) or (name == "query" and isinstance(value, list)):
+            spec_hints[name] = [text(value)]
+        elif isinstance(value, list):
+            spec_hints[name] = [text(v) for v in value]
+        else:
+            spec_hints[name] = [text(value)]
+    return spec_hints
 
 
 def _request_spec_image(image):

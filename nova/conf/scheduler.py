@@ -141,16 +141,119 @@ Possible values:
         ],
         help="""
 Filters applied to each request, by class name, in this order. Cheap
-filters that drop many hosts belong first. Nova ships AvailabilityZoneFilter,
-ComputeCapabilitiesFilter, ComputeFilter, ImagePropertiesFilter,
-ServerGroupAffinityFilter and ServerGroupAntiAffinityFilter; another name
-makes scheduling fail with an error naming it.
+filters that drop many hosts belong first. Nova ships
+AggregateImagePropertiesIsolation, AggregateInstanceExtraSpecsFilter,
+AggregateIoOpsFilter, AggregateMultiTenancyIsolation,
+AggregateNumInstancesFilter, AggregateTypeAffinityFilter, AllHostsFilter,
+AvailabilityZoneFilter, ComputeCapabilitiesFilter, ComputeFilter,
+DifferentHostFilter, ImagePropertiesFilter, IoOpsFilter,
+IsolatedHostsFilter, JsonFilter, MetricsFilter, NUMATopologyFilter,
+NumInstancesFilter, PciPassthroughFilter, SameHostFilter,
+ServerGroupAffinityFilter, ServerGroupAntiAffinityFilter and
+SimpleCIDRAffinityFilter; another name makes scheduling fail with an error
+naming it.
 
 Default: ComputeFilter, ComputeCapabilitiesFilter, ImagePropertiesFilter,
 ServerGroupAntiAffinityFilter, ServerGroupAffinityFilter.
 Availability zones are enforced by Placement (see
 [scheduler] query_placement_for_availability_zone); add
 AvailabilityZoneFilter only when that is off.
+""",
+    ),
+    cfg.IntOpt(
+        "max_io_ops_per_host",
+        default=8,
+        min=0,
+        help="""
+IoOpsFilter passes a host only while fewer than this many of its instances
+are in IO-heavy states (building, resize migrating or preparing, rebuilding,
+snapshot or backup, rescuing, unshelving). AggregateIoOpsFilter uses it for
+hosts whose aggregates set no max_io_ops_per_host.
+
+Default: 8
+
+Possible values:
+* 0 or a positive integer.
+""",
+    ),
+    cfg.IntOpt(
+        "max_instances_per_host",
+        default=50,
+        min=1,
+        help="""
+NumInstancesFilter passes a host only while it runs fewer instances than
+this. AggregateNumInstancesFilter uses it for hosts whose aggregates set no
+max_instances_per_host.
+
+Default: 50
+
+Possible values:
+* A positive integer.
+""",
+    ),
+    cfg.ListOpt(
+        "isolated_images",
+        default=[],
+        help="""
+Image UUIDs that IsolatedHostsFilter keeps on the isolated_hosts.
+
+Default: [] (no isolated image)
+
+Related options:
+* isolated_hosts, restrict_isolated_hosts_to_isolated_images
+""",
+    ),
+    cfg.ListOpt(
+        "isolated_hosts",
+        default=[],
+        help="""
+Host names (compute service hosts) that IsolatedHostsFilter reserves for the
+isolated_images: those images build only there.
+
+Default: [] (no isolated host)
+
+Related options:
+* isolated_images, restrict_isolated_hosts_to_isolated_images
+""",
+    ),
+    cfg.BoolOpt(
+        "restrict_isolated_hosts_to_isolated_images",
+        default=True,
+        help="""
+With IsolatedHostsFilter: when True the isolated_hosts take only the
+isolated_images; when False they take any image (the isolated images still
+go only to them).
+
+Default: True
+
+Related options:
+* isolated_images, isolated_hosts
+""",
+    ),
+    cfg.StrOpt(
+        "aggregate_image_properties_isolation_namespace",
+        help="""
+AggregateImagePropertiesIsolation looks only at aggregate metadata keys that
+start with this namespace followed by
+aggregate_image_properties_isolation_separator (e.g. ``isolation.``).
+
+Default: unset (every metadata key is compared with the image properties)
+
+Related options:
+* aggregate_image_properties_isolation_separator
+""",
+    ),
+    cfg.StrOpt(
+        "aggregate_image_properties_isolation_separator",
+        default=".",
+        help="""
+The separator between aggregate_image_properties_isolation_namespace and
+the rest of a metadata key.
+
+Default: "."
+
+Related options:
+* aggregate_image_properties_isolation_namespace
 """,
     ),
     cfg.ListOpt(

@@ -17,7 +17,7 @@ from oslo_db.sqlalchemy import utils as sqlalchemyutils
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils, uuidutils
-from sqlalchemy import and_, exists, false, func, null, or_
+from sqlalchemy import and_, case, exists, false, func, null, or_
 from sqlalchemy.orm import selectinload
 
 import nova.conf
@@ -320,6 +320,27 @@ def _instance_counts(context, project_id, user_id=None):
         query = query.filter(models.Instance.user_id == user_id)
     count, cores, ram = query.one()
     return {"instances": int(count), "cores": int(cores), "ram": int(ram)}
+
+
+#: Task states during which an instance loads its host's disks and network
+#: (upstream's "IO ops": what IoOpsFilter counts), besides vm_state building.
+IO_TASK_STATES = (
+    task_states.RESIZE_MIGRATING, task_states.REBUILDING, task_states.RESIZE_PREP,
+    task_states.IMAGE_SNAPSHOT, task_states.IMAGE_BACKUP, task_states.RESCUING,
+    task_states.UNSHELVING,
+)
+
+
+@db_api.pick_context_manager_reader
+def _instance_load_by_node(context):
+    io_op = case((or_(models.Instance.vm_state == vm_states.BUILDING,
+                      models.Instance.task_state.in_(IO_TASK_STATES)), 1), else_=0)
+    rows = context.session.query(
+        models.Instance.host, models.Instance.node, func.count(models.Instance.id),
+        func.coalesce(func.sum(io_op), 0),
+    ).filter(models.Instance.deleted == 0, models.Instance.host != null()).group_by(
+        models.Instance.host, models.Instance.node).all()
+    return {(host, node): (int(count), int(io_ops)) for host, node, count, io_ops in rows}
 
 
 @db_api.pick_context_manager_reader
@@ -1042,6 +1063,19 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
         if user_id is not None:
             counts["user"] = _instance_counts(context, project_id, user_id)
         return counts
+
+    @classmethod
+    def get_load_by_node(cls, context):
+        """Count the live instances of each (host, node) of the targeted cell.
+
+        One grouped query for the whole cell (the scheduler's host states
+        read it once per request). An instance is an IO op while its
+        vm_state is building or its task_state is one of IO_TASK_STATES.
+
+        :returns: {(host, node): (num_instances, num_io_ops)}; hosts with no
+            instance are absent.
+        """
+        return _instance_load_by_node(context)
 
     @classmethod
     def get_all(cls, context, expected_attrs=None):

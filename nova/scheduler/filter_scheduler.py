@@ -180,6 +180,7 @@ class FilterScheduler:
         host.free_vcpus -= resources.get(utils.VCPU, 0)
         host.free_ram_mb -= resources.get(utils.MEMORY_MB, 0)
         host.free_disk_gb -= resources.get(utils.DISK_GB, 0)
+        host.consume_instance()
         group = utils.get_field(spec_obj, "instance_group")
         hosts = utils.get_field(group, "hosts") if group else None
         if hosts is not None:

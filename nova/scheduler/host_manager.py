@@ -11,6 +11,8 @@ import logging
 import threading
 import time
 
+from oslo_serialization import jsonutils
+
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import objects, servicegroup
@@ -30,16 +32,61 @@ def _capacity(summary, resource_class):
     return resource.get("capacity", 0), resource.get("used", 0)
 
 
+def _metrics(compute_node):
+    """Return the node's metrics as a list of dicts (name, value, source, timestamp)."""
+    raw = compute_node.metrics if compute_node.obj_attr_is_set("metrics") else None
+    if not raw:
+        return []
+    try:
+        metrics = jsonutils.loads(raw)
+    except ValueError:
+        LOG.warning("Compute node %s reports unreadable metrics", compute_node.uuid)
+        return []
+    return [m for m in metrics if isinstance(m, dict) and m.get("name")]
+
+
+class AggregateIndex:
+    """The host aggregates of every host, read on first use (one query).
+
+    Shared by the HostStates of one request so that only requests whose
+    filters look at aggregates pay for reading them.
+    """
+
+    def __init__(self, context):
+        self._context = context
+        self._by_host = None
+        self._lock = threading.Lock()
+
+    def for_host(self, host):
+        """Return the list of objects.Aggregate ``host`` belongs to."""
+        with self._lock:
+            if self._by_host is None:
+                by_host = {}
+                for aggregate in objects.AggregateList.get_all(self._context):
+                    for member in aggregate.hosts or []:
+                        by_host.setdefault(member, []).append(aggregate)
+                self._by_host = by_host
+        return self._by_host.get(host, [])
+
+
 class HostState:
     """One candidate node as the filters and weighers see it.
 
     :ivar uuid: the compute node / resource provider UUID.
     :ivar free_ram_mb: MiB still allocatable; free_vcpus; free_disk_gb (GiB).
     :ivar supported_instances: [(arch, hypervisor_type, vm_mode)].
+    :ivar host_ip: the node's IP address (str) or None.
+    :ivar num_instances: live instances on the node; num_io_ops those of
+        them building, resizing, rebuilding, snapshotting, rescuing or
+        unshelving (objects.instance.IO_TASK_STATES).
+    :ivar metrics: [{"name", "value", "source", "timestamp"}] the node reports.
+    :ivar numa_topology: the node's NUMA topology, None when it reports none;
+        pci_device_pools: its PCI device pools ([] here: no host reports any).
+    :ivar aggregates: list of objects.Aggregate the host is in (read lazily).
     """
 
     def __init__(self, compute_node, service, cell_uuid, provider_summary,
-                 availability_zone):
+                 availability_zone, load=(0, 0), aggregate_index=None):
         self.uuid = compute_node.uuid
         self.host = compute_node.host
         self.nodename = compute_node.hypervisor_hostname
@@ -62,6 +109,31 @@ class HostState:
         self.free_ram_mb = total_ram - used_ram
         self.total_usable_disk_gb = total_disk
         self.free_disk_gb = total_disk - used_disk
+        self.host_ip = str(compute_node.host_ip) if compute_node.obj_attr_is_set(
+            "host_ip") and compute_node.host_ip else None
+        self.num_instances, self.num_io_ops = load
+        self.metrics = _metrics(compute_node)
+        self.numa_topology = (compute_node.numa_topology
+                              if compute_node.obj_attr_is_set("numa_topology") else None)
+        self.pci_device_pools = []
+        self._aggregate_index = aggregate_index
+
+    @property
+    def aggregates(self):
+        """The objects.Aggregate list of this host ([] without an index)."""
+        if self._aggregate_index is None:
+            return []
+        return self._aggregate_index.for_host(self.host)
+
+    @property
+    def free_disk_mb(self):
+        """Free disk in MiB (upstream's name, used in JsonFilter queries)."""
+        return self.free_disk_gb * 1024
+
+    def consume_instance(self):
+        """Count one more instance, building (an IO op), on this host."""
+        self.num_instances += 1
+        self.num_io_ops += 1
 
     def __repr__(self):
         return f"({self.host}, {self.nodename}) ram: {self.free_ram_mb}MB " \
@@ -78,7 +150,10 @@ class HostManager:
             for svc in objects.ServiceList.get_by_binary(
                 cctxt, service_obj.COMPUTE_BINARY, include_disabled=True)
         }
-        return [(node, services.get(node.host)) for node in nodes]
+        load = objects.InstanceList.get_load_by_node(cctxt)
+        return [(node, services.get(node.host),
+                 load.get((node.host, node.hypervisor_hostname), (0, 0)))
+                for node in nodes]
 
     def get_host_states(self, context, provider_summaries, host_zones):
         """Return HostStates for every provider in ``provider_summaries``.
@@ -97,15 +172,17 @@ class HostManager:
             context, [c for c in cells if not c.is_cell0()], CELL_TIMEOUT,
             self._nodes_in_cell, uuids)
         states = []
+        aggregate_index = AggregateIndex(context)
         for cell_uuid, result in results.items():
             if nova_context.is_cell_failure_sentinel(result):
                 LOG.warning("Cell %s did not answer; its hosts are not candidates",
                             cell_uuid)
                 continue
-            for node, service in result:
+            for node, service, load in result:
                 zone = host_zones.get(node.host) or CONF.default_availability_zone
                 states.append(HostState(node, service, cell_uuid,
-                                        provider_summaries[node.uuid], zone))
+                                        provider_summaries[node.uuid], zone,
+                                        load=load, aggregate_index=aggregate_index))
         order = {uuid: index for index, uuid in enumerate(uuids)}
         states.sort(key=lambda state: order[state.uuid])
         return states

@@ -12,10 +12,22 @@ import logging
 from nova import exception
 from nova.scheduler.filters import (
     affinity_filter,
+    aggregate_image_properties_isolation,
+    aggregate_instance_extra_specs,
+    aggregate_multitenancy_isolation,
+    all_hosts_filter,
     availability_zone_filter,
     compute_capabilities_filter,
     compute_filter,
     image_props_filter,
+    io_ops_filter,
+    isolated_hosts_filter,
+    json_filter,
+    metrics_filter,
+    num_instances_filter,
+    numa_topology_filter,
+    pci_passthrough_filter,
+    type_filter,
 )
 from nova.scheduler.filters.base import BaseHostFilter
 
@@ -27,12 +39,29 @@ LOG = logging.getLogger(__name__)
 ALL_FILTERS = {
     cls.__name__: cls
     for cls in (
+        affinity_filter.DifferentHostFilter,
+        affinity_filter.SameHostFilter,
         affinity_filter.ServerGroupAffinityFilter,
         affinity_filter.ServerGroupAntiAffinityFilter,
+        affinity_filter.SimpleCIDRAffinityFilter,
+        aggregate_image_properties_isolation.AggregateImagePropertiesIsolation,
+        aggregate_instance_extra_specs.AggregateInstanceExtraSpecsFilter,
+        aggregate_multitenancy_isolation.AggregateMultiTenancyIsolation,
+        all_hosts_filter.AllHostsFilter,
         availability_zone_filter.AvailabilityZoneFilter,
         compute_capabilities_filter.ComputeCapabilitiesFilter,
         compute_filter.ComputeFilter,
         image_props_filter.ImagePropertiesFilter,
+        io_ops_filter.AggregateIoOpsFilter,
+        io_ops_filter.IoOpsFilter,
+        isolated_hosts_filter.IsolatedHostsFilter,
+        json_filter.JsonFilter,
+        metrics_filter.MetricsFilter,
+        num_instances_filter.AggregateNumInstancesFilter,
+        num_instances_filter.NumInstancesFilter,
+        numa_topology_filter.NUMATopologyFilter,
+        pci_passthrough_filter.PciPassthroughFilter,
+        type_filter.AggregateTypeAffinityFilter,
     )
 }
 

@@ -2,32 +2,15 @@
 
 Extra specs scoped ``capabilities:`` (e.g. ``capabilities:hypervisor_type``)
 must equal the host's attribute of that name; a value may start with an
-operator as upstream documents (``>=``, ``<=``, ``==``, ``s==``, ``<in>``).
+operator as upstream documents (see extra_specs_ops).
 Other scopes (hw:, aggregate_instance_extra_specs:, ...) belong to other
 filters and are ignored here.
 """
 
 from nova.scheduler import utils
-from nova.scheduler.filters import base
+from nova.scheduler.filters import base, extra_specs_ops
 
 _SCOPE = "capabilities:"
-
-
-def _matches(actual, requirement):
-    words = str(requirement).split()
-    if len(words) >= 2 and words[0] in (">=", "<=", "==", "s==", "s!=", "<in>"):
-        op, wanted = words[0], " ".join(words[1:])
-        if op == "<in>":
-            return wanted in str(actual)
-        if op in ("s==", "s!="):
-            return (str(actual) == wanted) == (op == "s==")
-        try:
-            actual_f, wanted_f = float(actual), float(wanted)
-        except (TypeError, ValueError):
-            return False
-        return {">=": actual_f >= wanted_f, "<=": actual_f <= wanted_f,
-                "==": actual_f == wanted_f}[op]
-    return str(actual) == str(requirement)
 
 
 class ComputeCapabilitiesFilter(base.BaseHostFilter):
@@ -43,6 +26,6 @@ class ComputeCapabilitiesFilter(base.BaseHostFilter):
                 continue
             attribute = key[len(_SCOPE):]
             actual = getattr(host_state, attribute, None)
-            if actual is None or not _matches(actual, requirement):
+            if actual is None or not extra_specs_ops.match(actual, requirement):
                 return False
         return True

@@ -319,3 +319,20 @@ def test_info_cache_object(admin_ctx, flavor):
     inst.destroy()
     with pytest.raises(exception.InstanceInfoCacheNotFound):
         objects.InstanceInfoCache.get_by_instance_uuid(admin_ctx, inst.uuid)
+
+
+def test_load_by_node_counts_instances_and_io_ops(admin_ctx, flavor):
+    active = dict(vm_state=vm_states.ACTIVE, task_state=None)
+    _instance(admin_ctx, flavor, host="h1", node="n1", **active)
+    _instance(admin_ctx, flavor, host="h1", node="n1", vm_state=vm_states.BUILDING,
+              task_state=task_states.SPAWNING)
+    _instance(admin_ctx, flavor, host="h1", node="n1", vm_state=vm_states.ACTIVE,
+              task_state=task_states.IMAGE_SNAPSHOT)
+    _instance(admin_ctx, flavor, host="h1", node="n1", vm_state=vm_states.ACTIVE,
+              task_state=task_states.POWERING_OFF)
+    _instance(admin_ctx, flavor, host="h2", node="n2", vm_state=vm_states.ACTIVE,
+              task_state=task_states.RESIZE_MIGRATING)
+    _instance(admin_ctx, flavor, host="h2", node="n2", **active).destroy()
+    _instance(admin_ctx, flavor)  # not on a host yet
+    assert objects.InstanceList.get_load_by_node(admin_ctx) == {
+        ("h1", "n1"): (4, 2), ("h2", "n2"): (1, 1)}

@@ -78,9 +78,25 @@ _server_base = {
     "additionalProperties": False,
 }
 
-#: Scheduler hints; ``group`` names a server group by uuid (upstream's format).
-_hints = {"type": "object", "properties": {"group": parameter_types.uuid},
-          "additionalProperties": True}
+#: Scheduler hints (api-ref "Create Server", os:scheduler_hints): ``group``
+#: a server group uuid; ``same_host`` / ``different_host`` one server uuid or
+#: a list; ``query`` a JsonFilter query (JSON text or the object itself);
+#: ``build_near_host_ip`` an IP address with ``cidr`` a prefix like "/24".
+#: Other hints pass through for out-of-tree filters, as upstream.
+_hints = {
+    "type": "object",
+    "properties": {
+        "group": parameter_types.uuid,
+        "same_host": {"oneOf": [parameter_types.uuid,
+                                {"type": "array", "items": parameter_types.uuid}]},
+        "different_host": {"oneOf": [parameter_types.uuid,
+                                     {"type": "array", "items": parameter_types.uuid}]},
+        "query": {"type": ["string", "object", "array"]},
+        "build_near_host_ip": parameter_types.ip_address,
+        "cidr": {"type": "string", "pattern": "^/[0-9a-fA-F.:]+$"},
+    },
+    "additionalProperties": True,
+}
 
 
 def _create(server):
