@@ -24,6 +24,7 @@ _MODULES = (
     "glance",
     "image_cache",
     "libvirt",
+    "metrics",
     "netconf",
     "neutron",
     "notifications",

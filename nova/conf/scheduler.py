@@ -230,6 +230,115 @@ Related options:
 * soft_affinity_weight_multiplier
 """,
     ),
+    cfg.FloatOpt(
+        "build_failure_weight_multiplier",
+        default=1000000.0,
+        mutable=True,
+        help="""
+Weight of a host's recent build failures, counted against it: each failed
+build on a host adds one, a successful build resets it to zero. The large
+default makes a host whose builds keep failing the last choice whatever the
+other weighers say; 0 ignores build failures.
+
+Default: 1000000.0
+""",
+    ),
+    cfg.FloatOpt(
+        "cross_cell_move_weight_multiplier",
+        default=1000000.0,
+        mutable=True,
+        help="""
+Weight of staying in the instance's own cell during a move (resize, cold
+migration) that may cross cells: hosts of the source cell get it, hosts of
+other cells do not. Positive prefers the source cell, negative prefers
+other cells. Has no effect on new builds or in a cloud with one cell.
+
+Default: 1000000.0
+""",
+    ),
+    cfg.FloatOpt(
+        "hypervisor_version_weight_multiplier",
+        default=1.0,
+        mutable=True,
+        help="""
+Weight of the hypervisor version the compute node reports. Positive
+prefers the newest hypervisors, negative the oldest, 0 ignores versions.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "image_props_weight_multiplier",
+        default=0.0,
+        mutable=True,
+        help="""
+Weight of the instances already on a host that were booted from images
+sharing the requested image's properties. Positive gathers instances with
+like images (e.g. the same os_distro) on the same hosts, negative spreads
+them. 0 (the default) turns the weigher off.
+
+Default: 0.0
+
+Related options:
+* image_props_weight_setting
+""",
+    ),
+    cfg.ListOpt(
+        "image_props_weight_setting",
+        default=[],
+        mutable=True,
+        help="""
+Which image properties count for image_props_weight_multiplier and how
+much, as ``name=ratio`` pairs, e.g. ``os_distro=10, hw_machine_type=1``.
+Empty: every property of the requested image counts with ratio 1.
+A property not listed counts 0; an entry that is not ``name=number`` is
+ignored with a warning.
+
+Default: empty
+
+Related options:
+* image_props_weight_multiplier
+""",
+    ),
+    cfg.FloatOpt(
+        "io_ops_weight_multiplier",
+        default=-1.0,
+        mutable=True,
+        help="""
+Weight of the I/O heavy operations in progress on a host (instances
+building, resizing, migrating, rebuilding, snapshotting, backing up,
+rescuing, unshelving). Negative (the default) prefers quiet hosts,
+positive busy ones.
+
+Default: -1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "num_instances_weight_multiplier",
+        default=0.0,
+        mutable=True,
+        help="""
+Weight of the number of instances on a host. Positive stacks instances on
+the hosts holding the most, negative spreads them; 0 (the default) ignores
+the count.
+
+Default: 0.0
+""",
+    ),
+    cfg.FloatOpt(
+        "pci_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of PCI devices: a request without PCI devices prefers hosts with
+fewer free PCI devices, so hosts with devices stay free for the requests
+that need them; a request with PCI devices prefers hosts with more. 0
+ignores PCI devices; negative values are refused.
+
+Default: 1.0
+""",
+    ),
 ]
 
 

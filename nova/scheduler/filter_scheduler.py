@@ -155,7 +155,7 @@ class FilterScheduler:
                 raise exception.NoValidHost(
                     reason="There are not enough hosts available.")
         weighed = [w.host_state for w in weights.weigh_hosts(
-            self._weighers(), passing, spec_obj)]
+            self._weighers(), passing, spec_obj, context)]
         # host_subset_size > 1 spreads concurrent schedulers over the best few.
         subset = max(1, CONF.filter_scheduler.host_subset_size)
         if subset > 1:

@@ -11,6 +11,8 @@ import logging
 import threading
 import time
 
+from oslo_serialization import jsonutils
+
 from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import objects, servicegroup
@@ -30,12 +32,39 @@ def _capacity(summary, resource_class):
     return resource.get("capacity", 0), resource.get("used", 0)
 
 
+def _int_stat(compute_node, name):
+    """An integer entry of the compute node's stats (0 when absent or bad)."""
+    stats = compute_node.stats if compute_node.obj_attr_is_set("stats") else None
+    try:
+        return int((stats or {}).get(name) or 0)
+    except ValueError:
+        return 0
+
+
+def _metrics(compute_node):
+    """{name: value} from the compute node's metrics JSON list ({} when none)."""
+    raw = compute_node.metrics if compute_node.obj_attr_is_set("metrics") else None
+    if not raw:
+        return {}
+    try:
+        entries = jsonutils.loads(raw)
+    except ValueError:
+        LOG.warning("Compute node %s has unreadable metrics", compute_node.uuid)
+        return {}
+    return {e["name"]: e["value"] for e in entries
+            if isinstance(e, dict) and "name" in e and "value" in e}
+
+
 class HostState:
     """One candidate node as the filters and weighers see it.
 
     :ivar uuid: the compute node / resource provider UUID.
     :ivar free_ram_mb: MiB still allocatable; free_vcpus; free_disk_gb (GiB).
     :ivar supported_instances: [(arch, hypervisor_type, vm_mode)].
+    :ivar failed_builds: consecutive failed builds on the node (its stats).
+    :ivar metrics: {metric name: value} the node reports (MetricsWeigher).
+    :ivar free_pci_devices: PCI devices free for passthrough (none are
+        tracked yet: 0).
     """
 
     def __init__(self, compute_node, service, cell_uuid, provider_summary,
@@ -51,6 +80,9 @@ class HostState:
             (spec.arch, spec.hv_type, spec.vm_mode)
             for spec in (compute_node.supported_hv_specs or [])
         ]
+        self.failed_builds = _int_stat(compute_node, "failed_builds")
+        self.metrics = _metrics(compute_node)
+        self.free_pci_devices = 0
         self.service_disabled = bool(service is None or service.disabled)
         self.service_up = service is not None and servicegroup.is_up(service)
         total_vcpus, used_vcpus = _capacity(provider_summary, utils.VCPU)
