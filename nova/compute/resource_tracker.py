@@ -10,6 +10,7 @@ whether an instance fits: the scheduler's claim is the only admission check.
 
 import logging
 import math
+import threading
 
 from nova import conf as nova_conf
 from nova import exception, objects
@@ -80,6 +81,8 @@ class ResourceTracker:
         self.driver = driver
         self.reportclient = reportclient
         self.compute_nodes = {}  # nodename -> ComputeNode
+        # Build outcomes and the periodic update save the same records.
+        self._lock = threading.Lock()
 
     def _usage(self, context, nodename):
         """Sum the flavors of the live instances on ``nodename``."""
@@ -111,6 +114,34 @@ class ResourceTracker:
             node.mapped = 0
             return node, True
 
+    def _set_failed_builds(self, nodename, new_count):
+        """Save stats["failed_builds"] = new_count(current) when it changes."""
+        with self._lock:
+            node = self.compute_nodes.get(nodename)
+            if node is None:
+                return
+            stats = dict(node.stats or {}) if node.obj_attr_is_set("stats") else {}
+            current = int(stats.get("failed_builds") or 0)
+            count = new_count(current)
+            if count == current:
+                return
+            stats["failed_builds"] = str(count)
+            node.stats = stats
+            node.save()
+
+    def build_failed(self, nodename):
+        """Count one more consecutive failed build on ``nodename``.
+
+        The count is the compute node's stats["failed_builds"]; the
+        scheduler's BuildFailureWeigher ranks the node lower for it.
+        A node this tracker does not know is ignored.
+        """
+        self._set_failed_builds(nodename, lambda current: current + 1)
+
+    def build_succeeded(self, nodename):
+        """Reset ``nodename``'s consecutive failed builds to 0 (saved only if not 0)."""
+        self._set_failed_builds(nodename, lambda current: 0)
+
     def update_available_resource(self, context, nodename, service_id=None):
         """Refresh the node's record and its Placement provider and inventory.
 
@@ -136,6 +167,15 @@ class ResourceTracker:
         node.free_disk_gb = node.local_gb - node.local_gb_used
         node.running_vms = running
         node.current_workload = 0
+        with self._lock:
+            self._save_node(node, is_new, nodename, node_uuid)
+
+        self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
+        self.reportclient.set_inventory_for_provider(
+            context, node_uuid, inventory_from_resources(resources))
+        return node
+
+    def _save_node(self, node, is_new, nodename, node_uuid):
         if is_new:
             node.create()
             LOG.info("Compute node record created for %s:%s with uuid %s",
@@ -143,8 +183,3 @@ class ResourceTracker:
         else:
             node.save()
         self.compute_nodes[nodename] = node
-
-        self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
-        self.reportclient.set_inventory_for_provider(
-            context, node_uuid, inventory_from_resources(resources))
-        return node
