@@ -113,6 +113,63 @@ Related options:
   check in the scheduler when this is False)
 """,
     ),
+    cfg.BoolOpt(
+        "limit_tenants_to_placement_aggregate",
+        default=False,
+        help="""
+Tenant isolation in Placement: a project named in an aggregate's
+``filter_tenant_id`` metadata (or any key starting with it, e.g.
+``filter_tenant_id2``, for more projects) gets candidates only from the
+hosts of such aggregates, through a member_of query. Projects named in no
+aggregate go anywhere, unless placement_aggregate_required_for_tenants.
+Aggregate hosts are mirrored as Placement aggregates by os-aggregates.
+
+Default: False
+
+Related options:
+* placement_aggregate_required_for_tenants
+""",
+    ),
+    cfg.BoolOpt(
+        "placement_aggregate_required_for_tenants",
+        default=False,
+        help="""
+With limit_tenants_to_placement_aggregate, a project named in no
+aggregate's filter_tenant_id metadata gets no host at all (the build fails
+with "No valid host") instead of any host.
+
+Default: False
+
+Related options:
+* limit_tenants_to_placement_aggregate
+""",
+    ),
+    cfg.BoolOpt(
+        "query_placement_for_image_type_support",
+        default=False,
+        help="""
+Ask Placement only for compute nodes whose virt driver supports the image's
+disk format: the request requires the trait COMPUTE_IMAGE_TYPE_<FORMAT>
+(e.g. COMPUTE_IMAGE_TYPE_QCOW2), which every nova-compute reports on its
+node providers for the formats its driver can boot. Leave it off while
+some compute hosts do not report the traits yet.
+
+Default: False
+""",
+    ),
+    cfg.BoolOpt(
+        "enable_isolated_aggregate_filtering",
+        default=False,
+        help="""
+Keep an aggregate's hosts for the requests that ask for its traits: an
+aggregate with metadata ``trait:<TRAIT_NAME>=required`` is left out of the
+candidates (a forbidden member_of query) of every request whose flavor
+extra specs and image properties do not require all of that aggregate's
+traits.
+
+Default: False
+""",
+    ),
 ]
 
 filter_scheduler_opts = [
