@@ -980,10 +980,15 @@ def _spec_hints(hints):
 
 
 def _request_spec_image(image):
-    """The part of the image the scheduler filters look at."""
+    """The part of the image the scheduler filters look at.
+
+    disk_format feeds the image type pre-filter ([scheduler]
+    query_placement_for_image_type_support).
+    """
     return {
         "id": image.get("id"),
         "name": image.get("name"),
+        "disk_format": image.get("disk_format"),
         "properties": {k: str(v) for k, v in (image.get("properties") or {}).items()},
     }
 

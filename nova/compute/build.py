@@ -93,6 +93,7 @@ class InstanceBuilder:
                 if violation:
                     raise violation
                 self._spawn(context, instance, image, admin_password, injected_files, op)
+                self._record_outcome(node, failed=False)
             except (exception.UnexpectedDeletingTaskStateError,
                     exception.InstanceNotFound):
                 LOG.info("Instance %s was deleted while it was building", instance.uuid)
@@ -101,6 +102,8 @@ class InstanceBuilder:
             except Exception as exc:
                 LOG.error("Build of instance %s failed on %s: %s",
                           instance.uuid, self.svc.host, exc)
+                self._record_outcome(node, failed=not isinstance(
+                    exc, exception.GroupAffinityViolation))
                 self._cleanup_guest(context, instance)
                 instance.power_state = power_state.NOSTATE
                 alternates = list(host_list or [])[1:]
@@ -113,6 +116,25 @@ class InstanceBuilder:
                                  alternates, exc)
                 raise exception.RescheduledException(
                     instance_uuid=instance.uuid, reason=str(exc)) from exc
+
+    def _record_outcome(self, node, failed):
+        """Count a failed build on ``node`` or reset its count after a success.
+
+        The count (compute node stats "failed_builds") makes the
+        scheduler's BuildFailureWeigher send builds elsewhere first. A
+        late server group refusal says nothing about the host's health
+        and is not counted. Never raises: the build's outcome matters more.
+        """
+        tracker = getattr(self.svc, "resource_tracker", None)
+        if tracker is None or node is None:
+            return
+        try:
+            if failed:
+                tracker.build_failed(node)
+            else:
+                tracker.build_succeeded(node)
+        except Exception:
+            LOG.exception("Could not record the build outcome of node %s", node)
 
     @contextlib.contextmanager
     def _group_lock(self, group_uuid):

@@ -4,20 +4,28 @@ At start and every periodic run the tracker asks the virt driver what the
 node has, writes the compute_nodes row (through the conductor, as every
 object write from nova-compute), and sets the node's resource provider
 inventory for VCPU, MEMORY_MB and DISK_GB with the allocation ratios and
-reserved amounts from configuration. Placement, not this tracker, decides
+reserved amounts from configuration, and the traits nova owns on it
+(image types the driver boots, COMPUTE_STATUS_DISABLED). Placement, not this tracker, decides
 whether an instance fits: the scheduler's claim is the only admission check.
 """
 
 import logging
 import math
+import threading
+
+import os_traits
 
 from nova import conf as nova_conf
 from nova import exception, objects
 from nova.compute import vm_states
 from nova.scheduler import utils as sched_utils
+from nova.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
+
+#: Traits naming the image disk formats a driver boots.
+IMAGE_TYPE_TRAIT_PREFIX = "COMPUTE_IMAGE_TYPE_"
 
 
 def _ratio(configured, initial):
@@ -80,6 +88,8 @@ class ResourceTracker:
         self.driver = driver
         self.reportclient = reportclient
         self.compute_nodes = {}  # nodename -> ComputeNode
+        # Build outcomes and the periodic update save the same records.
+        self._lock = threading.Lock()
 
     def _usage(self, context, nodename):
         """Sum the flavors of the live instances on ``nodename``."""
@@ -111,6 +121,34 @@ class ResourceTracker:
             node.mapped = 0
             return node, True
 
+    def _set_failed_builds(self, nodename, new_count):
+        """Save stats["failed_builds"] = new_count(current) when it changes."""
+        with self._lock:
+            node = self.compute_nodes.get(nodename)
+            if node is None:
+                return
+            stats = dict(node.stats or {}) if node.obj_attr_is_set("stats") else {}
+            current = int(stats.get("failed_builds") or 0)
+            count = new_count(current)
+            if count == current:
+                return
+            stats["failed_builds"] = str(count)
+            node.stats = stats
+            node.save()
+
+    def build_failed(self, nodename):
+        """Count one more consecutive failed build on ``nodename``.
+
+        The count is the compute node's stats["failed_builds"]; the
+        scheduler's BuildFailureWeigher ranks the node lower for it.
+        A node this tracker does not know is ignored.
+        """
+        self._set_failed_builds(nodename, lambda current: current + 1)
+
+    def build_succeeded(self, nodename):
+        """Reset ``nodename``'s consecutive failed builds to 0 (saved only if not 0)."""
+        self._set_failed_builds(nodename, lambda current: 0)
+
     def update_available_resource(self, context, nodename, service_id=None):
         """Refresh the node's record and its Placement provider and inventory.
 
@@ -136,6 +174,42 @@ class ResourceTracker:
         node.free_disk_gb = node.local_gb - node.local_gb_used
         node.running_vms = running
         node.current_workload = 0
+        with self._lock:
+            self._save_node(node, is_new, nodename, node_uuid)
+
+        self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
+        self.reportclient.set_inventory_for_provider(
+            context, node_uuid, inventory_from_resources(resources))
+        self.update_provider_traits(context, node_uuid)
+        return node
+
+    def _service_disabled(self, context):
+        try:
+            return bool(objects.Service.get_by_compute_host(context, self.host).disabled)
+        except exception.ComputeHostNotFound:
+            return False
+
+    def update_provider_traits(self, context, node_uuid, service_disabled=None):
+        """Set the traits nova owns on the node's provider, keep the others.
+
+        Nova owns COMPUTE_IMAGE_TYPE_* (the disk formats the driver boots,
+        read by the image type pre-filter) and COMPUTE_STATUS_DISABLED
+        (set while the compute service is disabled, so the scheduler's
+        pre-filter leaves the node out). Traits an operator set stay.
+
+        :param service_disabled: the service's disabled flag; None reads it.
+        """
+        if service_disabled is None:
+            service_disabled = self._service_disabled(context)
+        wanted = virt_driver.image_type_traits(self.driver.capabilities)
+        if service_disabled:
+            wanted.add(os_traits.COMPUTE_STATUS_DISABLED)
+        owned = set(os_traits.get_traits(IMAGE_TYPE_TRAIT_PREFIX)) | {
+            os_traits.COMPUTE_STATUS_DISABLED}
+        self.reportclient.update_provider_traits(
+            context, node_uuid, add=wanted, remove=owned - wanted)
+
+    def _save_node(self, node, is_new, nodename, node_uuid):
         if is_new:
             node.create()
             LOG.info("Compute node record created for %s:%s with uuid %s",
@@ -143,8 +217,3 @@ class ResourceTracker:
         else:
             node.save()
         self.compute_nodes[nodename] = node
-
-        self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
-        self.reportclient.set_inventory_for_provider(
-            context, node_uuid, inventory_from_resources(resources))
-        return node

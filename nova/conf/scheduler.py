@@ -113,6 +113,63 @@ Related options:
   check in the scheduler when this is False)
 """,
     ),
+    cfg.BoolOpt(
+        "limit_tenants_to_placement_aggregate",
+        default=False,
+        help="""
+Tenant isolation in Placement: a project named in an aggregate's
+``filter_tenant_id`` metadata (or any key starting with it, e.g.
+``filter_tenant_id2``, for more projects) gets candidates only from the
+hosts of such aggregates, through a member_of query. Projects named in no
+aggregate go anywhere, unless placement_aggregate_required_for_tenants.
+Aggregate hosts are mirrored as Placement aggregates by os-aggregates.
+
+Default: False
+
+Related options:
+* placement_aggregate_required_for_tenants
+""",
+    ),
+    cfg.BoolOpt(
+        "placement_aggregate_required_for_tenants",
+        default=False,
+        help="""
+With limit_tenants_to_placement_aggregate, a project named in no
+aggregate's filter_tenant_id metadata gets no host at all (the build fails
+with "No valid host") instead of any host.
+
+Default: False
+
+Related options:
+* limit_tenants_to_placement_aggregate
+""",
+    ),
+    cfg.BoolOpt(
+        "query_placement_for_image_type_support",
+        default=False,
+        help="""
+Ask Placement only for compute nodes whose virt driver supports the image's
+disk format: the request requires the trait COMPUTE_IMAGE_TYPE_<FORMAT>
+(e.g. COMPUTE_IMAGE_TYPE_QCOW2), which every nova-compute reports on its
+node providers for the formats its driver can boot. Leave it off while
+some compute hosts do not report the traits yet.
+
+Default: False
+""",
+    ),
+    cfg.BoolOpt(
+        "enable_isolated_aggregate_filtering",
+        default=False,
+        help="""
+Keep an aggregate's hosts for the requests that ask for its traits: an
+aggregate with metadata ``trait:<TRAIT_NAME>=required`` is left out of the
+candidates (a forbidden member_of query) of every request whose flavor
+extra specs and image properties do not require all of that aggregate's
+traits.
+
+Default: False
+""",
+    ),
 ]
 
 filter_scheduler_opts = [
@@ -331,6 +388,115 @@ Default: 1.0
 
 Related options:
 * soft_affinity_weight_multiplier
+""",
+    ),
+    cfg.FloatOpt(
+        "build_failure_weight_multiplier",
+        default=1000000.0,
+        mutable=True,
+        help="""
+Weight of a host's recent build failures, counted against it: each failed
+build on a host adds one, a successful build resets it to zero. The large
+default makes a host whose builds keep failing the last choice whatever the
+other weighers say; 0 ignores build failures.
+
+Default: 1000000.0
+""",
+    ),
+    cfg.FloatOpt(
+        "cross_cell_move_weight_multiplier",
+        default=1000000.0,
+        mutable=True,
+        help="""
+Weight of staying in the instance's own cell during a move (resize, cold
+migration) that may cross cells: hosts of the source cell get it, hosts of
+other cells do not. Positive prefers the source cell, negative prefers
+other cells. Has no effect on new builds or in a cloud with one cell.
+
+Default: 1000000.0
+""",
+    ),
+    cfg.FloatOpt(
+        "hypervisor_version_weight_multiplier",
+        default=1.0,
+        mutable=True,
+        help="""
+Weight of the hypervisor version the compute node reports. Positive
+prefers the newest hypervisors, negative the oldest, 0 ignores versions.
+
+Default: 1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "image_props_weight_multiplier",
+        default=0.0,
+        mutable=True,
+        help="""
+Weight of the instances already on a host that were booted from images
+sharing the requested image's properties. Positive gathers instances with
+like images (e.g. the same os_distro) on the same hosts, negative spreads
+them. 0 (the default) turns the weigher off.
+
+Default: 0.0
+
+Related options:
+* image_props_weight_setting
+""",
+    ),
+    cfg.ListOpt(
+        "image_props_weight_setting",
+        default=[],
+        mutable=True,
+        help="""
+Which image properties count for image_props_weight_multiplier and how
+much, as ``name=ratio`` pairs, e.g. ``os_distro=10, hw_machine_type=1``.
+Empty: every property of the requested image counts with ratio 1.
+A property not listed counts 0; an entry that is not ``name=number`` is
+ignored with a warning.
+
+Default: empty
+
+Related options:
+* image_props_weight_multiplier
+""",
+    ),
+    cfg.FloatOpt(
+        "io_ops_weight_multiplier",
+        default=-1.0,
+        mutable=True,
+        help="""
+Weight of the I/O heavy operations in progress on a host (instances
+building, resizing, migrating, rebuilding, snapshotting, backing up,
+rescuing, unshelving). Negative (the default) prefers quiet hosts,
+positive busy ones.
+
+Default: -1.0
+""",
+    ),
+    cfg.FloatOpt(
+        "num_instances_weight_multiplier",
+        default=0.0,
+        mutable=True,
+        help="""
+Weight of the number of instances on a host. Positive stacks instances on
+the hosts holding the most, negative spreads them; 0 (the default) ignores
+the count.
+
+Default: 0.0
+""",
+    ),
+    cfg.FloatOpt(
+        "pci_weight_multiplier",
+        default=1.0,
+        min=0.0,
+        mutable=True,
+        help="""
+Weight of PCI devices: a request without PCI devices prefers hosts with
+fewer free PCI devices, so hosts with devices stay free for the requests
+that need them; a request with PCI devices prefers hosts with more. 0
+ignores PCI devices; negative values are refused.
+
+Default: 1.0
 """,
     ),
 ]

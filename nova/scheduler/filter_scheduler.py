@@ -1,6 +1,8 @@
 """Choosing hosts: Placement candidates -> filters -> weighers -> claim.
 
-Placement answers "who has room" atomically and at scale; the filters then
+Placement answers "who has room" atomically and at scale, narrowed up front
+by the pre-filters (request_filter: zones, tenant isolation, disabled
+computes, image types, isolated aggregates); the filters then
 apply what Placement cannot know (service liveness, zones, image needs,
 server groups), the weighers rank what is left, and the claim writes the
 allocation for the best host that still accepts it. Each instance also gets
@@ -13,7 +15,7 @@ import random
 
 from nova import conf as nova_conf
 from nova import exception, objects
-from nova.scheduler import filters, host_manager, utils, weights
+from nova.scheduler import filters, host_manager, request_filter, utils, weights
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -51,38 +53,19 @@ class FilterScheduler:
             kept = [h for h in kept if h.nodename in force_nodes]
         # An admin's target host (unshelve 2.91): only it, filters still apply.
         destination = utils.get_field(spec_obj, "requested_destination")
-        if destination is not None:
+        if destination is not None and utils.get_field(destination, "host"):
             kept = [h for h in kept if h.host == destination.host and (
                 not destination.obj_attr_is_set("node") or not destination.node
                 or h.nodename == destination.node)]
         return kept
 
     @staticmethod
-    def _zone_member_of(context, spec_obj):
-        """Aggregate uuids Placement candidates must be in for the requested zone.
-
-        Upstream's prefilter ([scheduler] query_placement_for_availability_zone):
-        the zone's aggregates are mirrored in Placement (os-aggregates
-        add_host), so asking for providers ``member_of`` them leaves the
-        other zones' hosts out of the candidates. A zone with no aggregate
-        (the default zone) gives no restriction here; _in_requested_zone
-        then keeps its hosts.
-
-        :returns: list of aggregate uuids, or None for no restriction.
-        """
-        zone = utils.get_field(spec_obj, "availability_zone")
-        if not zone or not CONF.scheduler.query_placement_for_availability_zone:
-            return None
-        aggregates = objects.AggregateList.get_by_metadata(
-            context, key="availability_zone", value=zone)
-        return [aggregate.uuid for aggregate in aggregates] or None
-
-    @staticmethod
     def _in_requested_zone(host_states, spec_obj):
         """Keep hosts in the requested zone when zones are enforced up front.
 
-        Placement's member_of (_zone_member_of) cannot express the default
-        zone (hosts in no zone aggregate), and a host joins its provider
+        Placement's member_of (request_filter.map_az_to_placement_aggregate)
+        cannot express the default zone (hosts in no zone aggregate), and a
+        host joins its provider
         aggregate a moment after its aggregate; checking the host states
         too keeps both cases right.
         """
@@ -106,9 +89,10 @@ class FilterScheduler:
             already made for earlier instances of this request are removed.
         """
         resources = utils.resources_from_flavor(utils.get_field(spec_obj, "flavor"))
+        query = request_filter.build_query(context, spec_obj, resources)
         alloc_reqs, summaries, version = self.placement.get_allocation_candidates(
             context, resources, limit=CONF.scheduler.max_placement_results,
-            member_of=self._zone_member_of(context, spec_obj))
+            **query.candidates_kwargs())
         if not alloc_reqs:
             raise exception.NoValidHost(
                 reason="There are not enough hosts available.")
@@ -155,7 +139,7 @@ class FilterScheduler:
                 raise exception.NoValidHost(
                     reason="There are not enough hosts available.")
         weighed = [w.host_state for w in weights.weigh_hosts(
-            self._weighers(), passing, spec_obj)]
+            self._weighers(), passing, spec_obj, context)]
         # host_subset_size > 1 spreads concurrent schedulers over the best few.
         subset = max(1, CONF.filter_scheduler.host_subset_size)
         if subset > 1:

@@ -32,17 +32,27 @@ def _capacity(summary, resource_class):
     return resource.get("capacity", 0), resource.get("used", 0)
 
 
+def _int_stat(compute_node, name):
+    """An integer entry of the compute node's stats (0 when absent or bad)."""
+    stats = compute_node.stats if compute_node.obj_attr_is_set("stats") else None
+    try:
+        return int((stats or {}).get(name) or 0)
+    except ValueError:
+        return 0
+
+
 def _metrics(compute_node):
-    """Return the node's metrics as a list of dicts (name, value, source, timestamp)."""
+    """{name: value} from the compute node's metrics JSON list ({} when none)."""
     raw = compute_node.metrics if compute_node.obj_attr_is_set("metrics") else None
     if not raw:
-        return []
+        return {}
     try:
-        metrics = jsonutils.loads(raw)
+        entries = jsonutils.loads(raw)
     except ValueError:
-        LOG.warning("Compute node %s reports unreadable metrics", compute_node.uuid)
-        return []
-    return [m for m in metrics if isinstance(m, dict) and m.get("name")]
+        LOG.warning("Compute node %s has unreadable metrics", compute_node.uuid)
+        return {}
+    return {e["name"]: e["value"] for e in entries
+            if isinstance(e, dict) and "name" in e and "value" in e}
 
 
 class AggregateIndex:
@@ -79,10 +89,13 @@ class HostState:
     :ivar num_instances: live instances on the node; num_io_ops those of
         them building, resizing, rebuilding, snapshotting, rescuing or
         unshelving (objects.instance.IO_TASK_STATES).
-    :ivar metrics: [{"name", "value", "source", "timestamp"}] the node reports.
     :ivar numa_topology: the node's NUMA topology, None when it reports none;
         pci_device_pools: its PCI device pools ([] here: no host reports any).
     :ivar aggregates: list of objects.Aggregate the host is in (read lazily).
+    :ivar failed_builds: consecutive failed builds on the node (its stats).
+    :ivar metrics: {metric name: value} the node reports (MetricsWeigher).
+    :ivar free_pci_devices: PCI devices free for passthrough (none are
+        tracked yet: 0).
     """
 
     def __init__(self, compute_node, service, cell_uuid, provider_summary,
@@ -98,6 +111,9 @@ class HostState:
             (spec.arch, spec.hv_type, spec.vm_mode)
             for spec in (compute_node.supported_hv_specs or [])
         ]
+        self.failed_builds = _int_stat(compute_node, "failed_builds")
+        self.metrics = _metrics(compute_node)
+        self.free_pci_devices = 0
         self.service_disabled = bool(service is None or service.disabled)
         self.service_up = service is not None and servicegroup.is_up(service)
         total_vcpus, used_vcpus = _capacity(provider_summary, utils.VCPU)
@@ -112,7 +128,6 @@ class HostState:
         self.host_ip = str(compute_node.host_ip) if compute_node.obj_attr_is_set(
             "host_ip") and compute_node.host_ip else None
         self.num_instances, self.num_io_ops = load
-        self.metrics = _metrics(compute_node)
         self.numa_topology = (compute_node.numa_topology
                               if compute_node.obj_attr_is_set("numa_topology") else None)
         self.pci_device_pools = []

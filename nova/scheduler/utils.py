@@ -7,10 +7,15 @@ DISK_GB = "DISK_GB"
 
 
 def _get(obj, name, default=None):
-    """Read ``name`` from an object or a dict (request specs carry both)."""
+    """Read ``name`` from an object or a dict (request specs carry both).
+
+    A versioned object without that field (e.g. pci_requests, which our
+    RequestSpec does not carry) gives ``default``, as an unset one does.
+    """
     if isinstance(obj, dict):
         return obj.get(name, default)
-    if hasattr(obj, "obj_attr_is_set") and not obj.obj_attr_is_set(name):
+    if hasattr(obj, "obj_attr_is_set") and (
+            name not in getattr(obj, "fields", {}) or not obj.obj_attr_is_set(name)):
         return default
     return getattr(obj, name, default)
 

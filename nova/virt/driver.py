@@ -18,6 +18,21 @@ from nova import exception
 LOG = logging.getLogger(__name__)
 
 
+#: Glance disk formats with a standard Placement trait (COMPUTE_IMAGE_TYPE_*).
+IMAGE_TYPES = ("aki", "ami", "ari", "iso", "qcow2", "raw", "vdi", "vhd", "vhdx",
+               "vmdk", "ploop")
+
+
+def image_type_traits(capabilities):
+    """Return the COMPUTE_IMAGE_TYPE_<FORMAT> traits a driver's capabilities claim.
+
+    :param capabilities: a driver's ``capabilities`` dict.
+    :returns: set of trait names, e.g. {"COMPUTE_IMAGE_TYPE_QCOW2"}.
+    """
+    return {f"COMPUTE_IMAGE_TYPE_{disk_format.upper()}" for disk_format in IMAGE_TYPES
+            if capabilities.get(f"supports_image_type_{disk_format}")}
+
+
 class ComputeDriver(abc.ABC):
     """What every virt driver implements.
 
@@ -28,6 +43,8 @@ class ComputeDriver(abc.ABC):
     """
 
     #: Feature flags the compute manager and scheduler may consult.
+    #: ``supports_image_type_<disk_format>`` (see IMAGE_TYPES) become the
+    #: node providers' COMPUTE_IMAGE_TYPE_<FORMAT> traits in Placement.
     capabilities = {
         "has_imagecache": False,
         "supports_console_output": True,
@@ -38,6 +55,7 @@ class ComputeDriver(abc.ABC):
         "supports_rescue": False,
         "supports_spice_console": False,
         "supports_serial_console": False,
+        **{f"supports_image_type_{disk_format}": False for disk_format in IMAGE_TYPES},
     }
 
     def __init__(self, virtapi=None):

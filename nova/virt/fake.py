@@ -32,7 +32,10 @@ class FakeDriver(driver.ComputeDriver):
     capabilities = dict(driver.ComputeDriver.capabilities, supports_vnc_console=True,
                         supports_pause=True, supports_suspend=True,
                         supports_trigger_crash_dump=True, supports_rescue=True,
-                        supports_spice_console=True, supports_serial_console=True)
+                        supports_spice_console=True, supports_serial_console=True,
+                        # Guests are not real: any disk format "boots".
+                        **{f"supports_image_type_{disk_format}": True
+                           for disk_format in driver.IMAGE_TYPES})
 
     vcpus = 1000
     memory_mb = 800000
@@ -201,6 +204,14 @@ class SmallFakeDriver(FakeDriver):
     vcpus = 2
     memory_mb = 2048
     local_gb = 20
+
+
+class RawOnlyFakeDriver(FakeDriver):
+    """A host whose hypervisor boots raw images only: drives image type tests."""
+
+    capabilities = dict(FakeDriver.capabilities, **{
+        f"supports_image_type_{disk_format}": disk_format == "raw"
+        for disk_format in driver.IMAGE_TYPES})
 
 
 class FailingActionsFakeDriver(FakeDriver):

@@ -56,6 +56,8 @@ ALLOCATIONS_VERSION = "1.28"
 CANDIDATES_VERSION = "1.36"
 #: Provider aggregates with the provider generation in GET and PUT (1.19).
 AGGREGATES_VERSION = "1.19"
+#: Provider traits, GET and PUT with the provider generation (1.6).
+TRAITS_VERSION = "1.6"
 
 #: Attempts for writes that lose a generation race before giving up.
 GENERATION_CONFLICT_RETRIES = 4
@@ -114,6 +116,23 @@ def _format_traits(required, forbidden):
     """Return the value of the ``required`` query parameter, or None."""
     names = sorted(required or ()) + [f"!{t}" for t in sorted(forbidden or ())]
     return ",".join(names) or None
+
+
+def _member_of_params(member_of, forbidden_aggregates):
+    """Return the ``member_of`` query parameters (repeated: all must hold).
+
+    :param member_of: aggregate uuids (one group: any of them), or a list of
+        such groups (the provider must be in one aggregate of every group).
+    :param forbidden_aggregates: aggregate uuids the provider must be in
+        none of ("!in:", microversion 1.32).
+    """
+    groups = list(member_of or [])
+    if groups and all(isinstance(group, str) for group in groups):
+        groups = [groups]
+    params = [("member_of", "in:" + ",".join(sorted(group))) for group in groups if group]
+    if forbidden_aggregates:
+        params.append(("member_of", "!in:" + ",".join(sorted(forbidden_aggregates))))
+    return params
 
 
 def _format_resources(resources):
@@ -321,6 +340,61 @@ class SchedulerReportClient:
         raise exception.ResourceProviderUpdateConflict(
             uuid=rp_uuid, generation=generation, error="generation conflict persisted")
 
+    # -- provider traits -----------------------------------------------------
+
+    def get_provider_traits(self, context, rp_uuid):
+        """Return (generation, traits) of the provider ``rp_uuid``.
+
+        GET /resource_providers/{uuid}/traits at 1.6.
+
+        :returns: (int, set of trait names).
+        :raises ResourceProviderRetrievalFailed: unknown provider or any
+            other error.
+        """
+        resp = self.get(context, f"/resource_providers/{rp_uuid}/traits", TRAITS_VERSION)
+        if resp.status_code != 200:
+            LOG.error("Failed to get traits of resource provider %s: %s",
+                      rp_uuid, _error_text(resp))
+            raise exception.ResourceProviderRetrievalFailed(uuid=rp_uuid)
+        body = resp.json()
+        return body["resource_provider_generation"], set(body["traits"])
+
+    def update_provider_traits(self, context, rp_uuid, add=(), remove=()):
+        """Add and remove traits of the provider ``rp_uuid``, keeping the others.
+
+        Traits an operator set on the provider stay. PUT
+        /resource_providers/{uuid}/traits at 1.6 with the generation just
+        read; a lost race (409) re-reads and retries up to
+        GENERATION_CONFLICT_RETRIES times; nothing is written when the
+        traits are already right. Every trait must exist in Placement
+        (the standard os-traits names do).
+
+        :param add: trait names the provider must have.
+        :param remove: trait names it must not have (``add`` wins).
+        :returns: the provider's traits afterwards (set of names).
+        :raises ResourceProviderRetrievalFailed: unknown provider.
+        :raises ResourceProviderUpdateConflict: still losing races.
+        :raises ResourceProviderUpdateFailed: any other refusal.
+        """
+        url = f"/resource_providers/{rp_uuid}/traits"
+        generation = None
+        for _attempt in range(GENERATION_CONFLICT_RETRIES):
+            generation, current = self.get_provider_traits(context, rp_uuid)
+            wanted = (current - set(remove)) | set(add)
+            if wanted == current:
+                return current
+            body = {"resource_provider_generation": generation, "traits": sorted(wanted)}
+            resp = self.put(context, url, body, TRAITS_VERSION)
+            if resp.status_code == 200:
+                return set(resp.json()["traits"])
+            if resp.status_code == 409:
+                LOG.info("Traits of %s changed under us (generation %s); retrying",
+                         rp_uuid, generation)
+                continue
+            raise exception.ResourceProviderUpdateFailed(url=url, error=_error_text(resp))
+        raise exception.ResourceProviderUpdateConflict(
+            uuid=rp_uuid, generation=generation, error="generation conflict persisted")
+
     # -- provider aggregates ------------------------------------------------
 
     def get_provider_aggregates(self, context, rp_uuid):
@@ -420,7 +494,7 @@ class SchedulerReportClient:
 
     def get_allocation_candidates(self, context, resources, limit=None,
                                   required_traits=None, forbidden_traits=None,
-                                  member_of=None, in_tree=None):
+                                  member_of=None, in_tree=None, forbidden_aggregates=None):
         """Ask Placement which providers can hold ``resources`` together.
 
         GET /allocation_candidates at 1.36 (CANDIDATES_VERSION).
@@ -432,7 +506,11 @@ class SchedulerReportClient:
             [scheduler] max_placement_results); None: no limit.
         :param required_traits: trait names every chosen provider tree must have.
         :param forbidden_traits: trait names it must not have.
-        :param member_of: aggregate uuids; the provider must be in one of them.
+        :param member_of: aggregate uuids, the provider must be in one of
+            them; or a list of such lists, each of which must hold (one
+            ``member_of`` parameter per list).
+        :param forbidden_aggregates: aggregate uuids the provider must be in
+            none of.
         :param in_tree: only the tree rooted at this provider uuid (used to
             target one host).
         :returns: (allocation_requests, provider_summaries, version) where
@@ -451,8 +529,7 @@ class SchedulerReportClient:
         traits = _format_traits(required_traits, forbidden_traits)
         if traits:
             params.append(("required", traits))
-        if member_of:
-            params.append(("member_of", "in:" + ",".join(sorted(member_of))))
+        params += _member_of_params(member_of, forbidden_aggregates)
         if in_tree:
             params.append(("in_tree", in_tree))
         url = "/allocation_candidates?" + urllib.parse.urlencode(params, safe=",:!")

@@ -41,7 +41,7 @@ class MetricsFilter(base.BaseHostFilter):
         wanted = metric_names(CONF.metrics.weight_setting)
         if not wanted:
             return True
-        reported = {m.get("name") for m in host_state.metrics or []}
+        reported = set(host_state.metrics or {})
         missing = wanted - reported
         if missing:
             LOG.debug("%s does not report metrics %s", host_state, sorted(missing))

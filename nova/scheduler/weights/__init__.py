@@ -6,12 +6,29 @@ across the candidate hosts and multiplied by the weigher's multiplier from
 stacking (negative) per resource. The sum over weighers ranks the hosts.
 """
 
-from nova.scheduler.weights import affinity, cpu, disk, ram
+from nova.scheduler.weights import (
+    affinity,
+    build_failure,
+    cpu,
+    cross_cell,
+    disk,
+    hypervisor_version,
+    image_props,
+    io_ops,
+    metrics,
+    num_instances,
+    pci,
+    ram,
+)
 from nova.scheduler.weights.base import BaseHostWeigher, WeighedHost, weigh_hosts
 
 ALL_WEIGHERS = {cls.__name__: cls for cls in (
     ram.RAMWeigher, cpu.CPUWeigher, disk.DiskWeigher,
-    affinity.ServerGroupSoftAffinityWeigher, affinity.ServerGroupSoftAntiAffinityWeigher)}
+    affinity.ServerGroupSoftAffinityWeigher, affinity.ServerGroupSoftAntiAffinityWeigher,
+    build_failure.BuildFailureWeigher, cross_cell.CrossCellWeigher,
+    hypervisor_version.HypervisorVersionWeigher, image_props.ImagePropertiesWeigher,
+    io_ops.IoOpsWeigher, metrics.MetricsWeigher, num_instances.NumInstancesWeigher,
+    pci.PCIWeigher)}
 
 
 def load_weighers(names):

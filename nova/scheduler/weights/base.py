@@ -1,10 +1,35 @@
 """The weigher base class and the ranking of hosts."""
 
 import dataclasses
+import logging
 
 from nova import conf as nova_conf
 
+LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
+
+
+def parse_weight_setting(entries, option):
+    """Parse ``name=ratio`` entries ([metrics] weight_setting and the like).
+
+    :param entries: list of strings, e.g. ["cpu.percent=-1.0", "os_distro=10"].
+    :param option: the option's name, for the warning.
+    :returns: [(name, float ratio)] in the given order; an entry that is not
+        ``name=number`` is left out with a warning.
+    """
+    parsed = []
+    for entry in entries or []:
+        name, sep, ratio = entry.partition("=")
+        name = name.strip()
+        try:
+            value = float(ratio)
+        except ValueError:
+            value = None
+        if not sep or not name or value is None:
+            LOG.warning("Ignoring %r in %s: expected name=number", entry, option)
+            continue
+        parsed.append((name, value))
+    return parsed
 
 
 @dataclasses.dataclass
@@ -25,6 +50,18 @@ class BaseHostWeigher:
         """Return the multiplier from [filter_scheduler] (read each time: mutable)."""
         return getattr(CONF.filter_scheduler, self.multiplier_option)
 
+    def prepare(self, context, host_states, spec_obj):
+        """Load what ``weigh`` needs for all hosts at once (default: nothing).
+
+        Called once per ranking, before ``weigh``, and only when the
+        multiplier is not 0, so a weigher switched off costs no query.
+        Weighers are built afresh for each ranking: what this stores on
+        ``self`` never outlives one request.
+
+        :param context: the request's RequestContext, or None in callers
+            that have none (weighers then see only the host states).
+        """
+
     def weigh(self, host_state, spec_obj):
         """Return the raw score of ``host_state`` (larger means more of the resource)."""
         raise NotImplementedError()
@@ -37,8 +74,11 @@ def _normalize(values):
     return [(value - low) / (high - low) for value in values]
 
 
-def weigh_hosts(weighers, host_states, spec_obj):
+def weigh_hosts(weighers, host_states, spec_obj, context=None):
     """Return WeighedHost list, best first.
+
+    :param context: RequestContext for weighers that read the databases
+        (instances on the hosts); see BaseHostWeigher.prepare.
 
     Ties keep the incoming order, so equal hosts come out in the order
     Placement listed them.
@@ -50,6 +90,7 @@ def weigh_hosts(weighers, host_states, spec_obj):
         multiplier = weigher.weight_multiplier()
         if not multiplier:
             continue
+        weigher.prepare(context, [w.host_state for w in weighed], spec_obj)
         scores = _normalize([weigher.weigh(w.host_state, spec_obj) for w in weighed])
         for item, score in zip(weighed, scores, strict=True):
             item.weight += multiplier * score

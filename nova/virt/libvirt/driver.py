@@ -88,6 +88,10 @@ class LibvirtDriver(driver.ComputeDriver):
         supports_rescue=True,
         supports_spice_console=True,
         supports_serial_console=True,
+        # Instance disks are qcow2 overlays on the cached image, which
+        # qemu reads as raw or qcow2.
+        supports_image_type_raw=True,
+        supports_image_type_qcow2=True,
     )
 
     def __init__(self, virtapi=None, image_api=None):

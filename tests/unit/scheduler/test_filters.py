@@ -16,7 +16,9 @@ def _host(name, **kw):
     values = dict(host=name, nodename=name, uuid=name, cell_uuid="c1",
                   service_disabled=False, service_up=True, availability_zone="nova",
                   supported_instances=[("x86_64", "qemu", "hvm")], hypervisor_type="QEMU",
-                  free_ram_mb=1000, free_vcpus=4, free_disk_gb=10)
+                  hypervisor_version=8000000, failed_builds=0, metrics={},
+                  num_instances=0, num_io_ops=0, free_pci_devices=0, free_ram_mb=1000,
+                  free_vcpus=4, free_disk_gb=10)
     values.update(kw)
     return types.SimpleNamespace(**values)
 

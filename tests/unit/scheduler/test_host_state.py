@@ -28,7 +28,7 @@ def test_load_ip_metrics_and_disk_in_mib():
     state = _state(_node(metrics=json.dumps(metrics)), load=(3, 1))
     assert (state.num_instances, state.num_io_ops) == (3, 1)
     assert state.host_ip == "192.0.2.5"
-    assert state.metrics == metrics
+    assert state.metrics == {"cpu.percent": 5}
     assert state.free_disk_mb == 6 * 1024
     assert state.numa_topology is None and state.pci_device_pools == []
     state.consume_instance()
@@ -36,8 +36,8 @@ def test_load_ip_metrics_and_disk_in_mib():
 
 
 def test_unreadable_metrics_are_none():
-    assert _state(_node(metrics="{not json")).metrics == []
-    assert _state(_node()).metrics == []
+    assert _state(_node(metrics="{not json")).metrics == {}
+    assert _state(_node()).metrics == {}
 
 
 def test_aggregates_are_read_once_and_only_when_asked():

@@ -19,7 +19,7 @@ def _host(name, aggregates=(), **kw):
     values = dict(host=name, nodename=name, uuid=name, cell_uuid="c1",
                   free_ram_mb=1000, free_disk_gb=10, free_vcpus=4, vcpus_total=8,
                   hypervisor_type="QEMU", host_ip="192.0.2.10", num_instances=0,
-                  num_io_ops=0, metrics=[], numa_topology=None, pci_device_pools=[],
+                  num_io_ops=0, metrics={}, numa_topology=None, pci_device_pools=[],
                   aggregates=[types.SimpleNamespace(metadata=dict(md)) for md in aggregates])
     values.update(kw)
     values.setdefault("free_disk_mb", values["free_disk_gb"] * 1024)
@@ -269,9 +269,8 @@ def test_json_filter_without_query_keeps_all():
 # -- MetricsFilter -----------------------------------------------------------------
 
 def test_metrics_filter(conf_fixture):
-    hosts = [_host("both", metrics=[{"name": "cpu.frequency", "value": 1},
-                                    {"name": "cpu.percent", "value": 2}]),
-             _host("one", metrics=[{"name": "cpu.frequency", "value": 1}]),
+    hosts = [_host("both", metrics={"cpu.frequency": 1, "cpu.percent": 2}),
+             _host("one", metrics={"cpu.frequency": 1}),
              _host("none")]
     assert _passing("MetricsFilter", hosts, _spec()) == ["both", "one", "none"]
     conf_fixture.config(weight_setting=["cpu.frequency=1.0", "cpu.percent=-1"],

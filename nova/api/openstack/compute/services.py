@@ -8,6 +8,7 @@ upstream) or by host and binary.
 
 import logging
 
+import os_traits
 import webob.exc
 from oslo_utils import strutils
 
@@ -103,7 +104,8 @@ class ServiceController:
     :param report_client_factory: callable returning a Placement client
         (nova.scheduler.client.report.SchedulerReportClient); called on the
         first compute service delete, whose nodes' resource providers are
-        removed. None leaves Placement alone.
+        removed, or enable/disable, which sets or removes the nodes'
+        COMPUTE_STATUS_DISABLED trait. None leaves Placement alone.
     """
 
     def __init__(self, servicegroup_api=None, report_client_factory=None):
@@ -152,13 +154,42 @@ class ServiceController:
                 f"Updating a {binary} service is not supported. Only nova-compute "
                 "services can be updated."))
         try:
-            _cell, service = find_in_cells(context, _service_by_host_and_binary, host, binary)
+            cell, service = find_in_cells(context, _service_by_host_and_binary, host, binary)
         except exception.NotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
         for key, value in values.items():
             setattr(service, key, value)
         service.save()
+        if "disabled" in values:
+            with nova_context.target_cell(context, cell) as cctxt:
+                self._set_disabled_trait(cctxt, host, values["disabled"])
         return {"host": host, "binary": binary}
+
+    def _set_disabled_trait(self, cctxt, host, disabled):
+        """Mirror the service's disabled flag as COMPUTE_STATUS_DISABLED.
+
+        Upstream's scheduler pre-filter forbids the trait, so a disabled
+        host's nodes stop being candidates at once. When Placement cannot
+        be reached the service change stands (logged); nova-compute sets
+        the trait from the service record at its next resource update.
+        """
+        if self._report_client_factory is None:
+            return
+        try:
+            nodes = objects.ComputeNodeList.get_by_host(cctxt, host)
+        except exception.ComputeHostNotFound:
+            return
+        if self._report_client is None:
+            self._report_client = self._report_client_factory()
+        trait = os_traits.COMPUTE_STATUS_DISABLED
+        for node in nodes:
+            try:
+                self._report_client.update_provider_traits(
+                    cctxt, node.uuid, add={trait} if disabled else (),
+                    remove=() if disabled else {trait})
+            except exception.NovaException as exc:
+                LOG.warning("Could not %s %s on the resource provider %s of host %s: %s",
+                            "set" if disabled else "remove", trait, node.uuid, host, exc)
 
     def _enable(self, context, body):
         result = self._update(context, body, {"disabled": False, "disabled_reason": None})
