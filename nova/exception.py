@@ -600,3 +600,28 @@ class UnshelveInstanceInvalidState(Invalid):
 
 class InvalidRequest(Invalid):
     msg_fmt = "The request is invalid: %(reason)s"
+
+
+class ServiceUnavailable(NovaException):
+    """A service this request needs is unreachable for now: 503 with Retry-After.
+
+    Raised (or mapped to, by the API's fault layer) when the database or the
+    message broker cannot be reached; the request changed nothing, and the
+    same request may be sent again after ``RETRY_AFTER`` seconds.
+    """
+
+    msg_fmt = "The service is unavailable for now: %(reason)s. Try again later."
+    code = 503
+    safe = True
+    #: Seconds a client should wait before sending the request again.
+    RETRY_AFTER = 3
+    headers = {"Retry-After": str(RETRY_AFTER)}
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    msg_fmt = "The database is unreachable; nothing was changed. Try again later."
+
+
+class MessagingUnavailable(ServiceUnavailable):
+    msg_fmt = ("The message queue is unreachable; nothing was changed. "
+               "Try again later.")

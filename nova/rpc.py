@@ -212,29 +212,52 @@ _SEND_RETRY_INTERVAL = 1.0
 _NOT_SENT = (messaging.MessageDeliveryFailure, kombu_exceptions.OperationalError)
 
 
-class _BoundedCallContext:
-    """A prepared call context whose ``call`` fails only with MessagingTimeout.
+#: Seconds nova-api gives a message to reach the broker before it gives up
+#: (and answers 503): short, since a user waits on the answer.
+API_SEND_TIMEOUT = 1.0
 
-    While the message cannot be handed to the broker (it is down, or refuses
-    connections), the call tries again every _SEND_RETRY_INTERVAL seconds
-    until its timeout has passed, then raises MessagingTimeout: for a caller
-    that is the same as no answer in time. Retrying is safe because nothing
-    was sent. Everything else is delegated.
+#: Seconds between two attempts of a send with a ``send_timeout``.
+_FAST_SEND_INTERVAL = 0.2
+
+
+class _BoundedCallContext:
+    """A prepared call context whose sends give up instead of waiting for the broker.
+
+    Without ``send_timeout``: while the message cannot be handed to the
+    broker (it is down, or refuses connections), a ``call`` tries again
+    every _SEND_RETRY_INTERVAL seconds until its timeout has passed, then
+    raises MessagingTimeout: for a caller that is the same as no answer in
+    time. A ``cast`` is one send with the client's ``retry``.
+
+    With ``send_timeout`` (seconds; nova-api's clients): both try again
+    every _FAST_SEND_INTERVAL seconds, each attempt without reconnect
+    back-off (the client's ``retry`` is 0), and raise
+    MessageDeliveryFailure once ``send_timeout`` has passed: the message was
+    not sent, and the caller can say so at once. A second attempt also
+    covers a pooled connection the broker cut while it was idle.
+
+    Retrying is safe because nothing was sent. Everything else is delegated.
     """
 
-    def __init__(self, call_context):
+    def __init__(self, call_context, send_timeout=None):
         self._call_context = call_context
+        self._send_timeout = send_timeout
 
     def __getattr__(self, name):
         return getattr(self._call_context, name)
 
     def prepare(self, *args, **kwargs):
-        return _BoundedCallContext(self._call_context.prepare(*args, **kwargs))
+        return _BoundedCallContext(self._call_context.prepare(*args, **kwargs),
+                                   self._send_timeout)
 
     def cast(self, ctxt, method, **kwargs):
-        return self._call_context.cast(ctxt, method, **kwargs)
+        if self._send_timeout is None:
+            return self._call_context.cast(ctxt, method, **kwargs)
+        return self._send_fast(self._call_context.cast, ctxt, method, kwargs)
 
     def call(self, ctxt, method, **kwargs):
+        if self._send_timeout is not None:
+            return self._send_fast(self._call_context.call, ctxt, method, kwargs)
         timeout = getattr(self._call_context, "timeout", None) or _conf_timeout(
             self._call_context.transport.conf)
         deadline = time.monotonic() + timeout
@@ -251,17 +274,77 @@ class _BoundedCallContext:
                             method, exc, remaining)
                 time.sleep(min(_SEND_RETRY_INTERVAL, remaining))
 
+    def _send_fast(self, send, ctxt, method, kwargs):
+        deadline = time.monotonic() + self._send_timeout
+        if send == self._call_context.call and not _reply_queue_ready(
+                self._call_context.transport, self._send_timeout):
+            raise messaging.MessageDeliveryFailure(
+                f"{method} was not sent: no reply queue on the broker within "
+                f"{self._send_timeout} s")
+        while True:
+            try:
+                return send(ctxt, method, **kwargs)
+            except _NOT_SENT as exc:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise messaging.MessageDeliveryFailure(
+                        f"{method} could not be sent within {self._send_timeout} s: "
+                        f"{exc}") from exc
+                time.sleep(min(_FAST_SEND_INTERVAL, remaining))
+
+
+def _reply_queue_ready(transport, timeout):
+    """Return True once ``transport`` can receive replies to calls.
+
+    The AMQP driver creates its reply queue on the first call, retrying
+    the broker for as long as it takes; a process whose first call comes
+    during an outage would wait there. This starts that creation once, in
+    a thread of its own, and waits for it at most ``timeout`` seconds.
+    Drivers without a reply queue (fake://) are always ready.
+    """
+    driver = getattr(transport, "_driver", None)
+    get_reply_q = getattr(driver, "_get_reply_q", None)
+    if get_reply_q is None or getattr(driver, "_reply_q", None) is not None:
+        return True
+    with _REPLY_QUEUE_LOCK:
+        ready = _REPLY_QUEUES.get(id(driver))
+        if ready is None:
+            ready = _REPLY_QUEUES[id(driver)] = threading.Event()
+
+            def create():
+                try:
+                    get_reply_q()
+                except Exception:
+                    LOG.exception("Could not create the RPC reply queue")
+                    with _REPLY_QUEUE_LOCK:
+                        _REPLY_QUEUES.pop(id(driver), None)
+                ready.set()
+
+            threading.Thread(target=create, daemon=True, name="rpc-reply-queue").start()
+    return ready.wait(timeout) and getattr(driver, "_reply_q", None) is not None
+
+
+#: Reply queue creations started by _reply_queue_ready, by id(driver).
+_REPLY_QUEUES = {}
+_REPLY_QUEUE_LOCK = threading.Lock()
+
 
 class BoundedRPCClient(messaging.RPCClient):
     """An RPCClient whose sends give up instead of waiting for the broker forever.
 
     Build it with ``get_client``, which also gives it a finite ``retry``; a
     ``call`` then ends with its answer or MessagingTimeout, a ``cast`` with
-    success or MessageDeliveryFailure.
+    success or MessageDeliveryFailure. With ``send_timeout`` both raise
+    MessageDeliveryFailure when the message could not be sent within that
+    many seconds (see _BoundedCallContext).
     """
 
+    def __init__(self, *args, send_timeout=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.send_timeout = send_timeout
+
     def prepare(self, *args, **kwargs):
-        return _BoundedCallContext(super().prepare(*args, **kwargs))
+        return _BoundedCallContext(super().prepare(*args, **kwargs), self.send_timeout)
 
     def call(self, ctxt, method, **kwargs):
         return self.prepare().call(ctxt, method, **kwargs)
@@ -295,7 +378,7 @@ def _serializer(base):
 
 
 def get_client(target, version_cap=None, serializer=None, timeout=None,
-               transport=None, retry=None):
+               transport=None, retry=None, send_timeout=None):
     """Return a BoundedRPCClient (an oslo.messaging RPCClient) for ``target``.
 
     :param target: an oslo_messaging.Target with topic and version (the
@@ -312,13 +395,19 @@ def get_client(target, version_cap=None, serializer=None, timeout=None,
         ``send_retries(timeout)``, so that while the broker is unreachable a
         ``call`` raises MessagingTimeout (and a ``cast``
         MessageDeliveryFailure) instead of blocking until it is back.
+    :param send_timeout: seconds a send may spend reaching the broker
+        before it raises MessageDeliveryFailure (nova-api passes
+        API_SEND_TIMEOUT); ``retry`` is then 0 by default. None: no such
+        bound, a send waits as ``retry`` says.
     """
     transport = transport or get_transport()
     if retry is None:
-        retry = send_retries(timeout or _conf_timeout(transport.conf))
+        retry = 0 if send_timeout is not None else send_retries(
+            timeout or _conf_timeout(transport.conf))
     return messaging.get_rpc_client(
         transport, target, client_cls=BoundedRPCClient, version_cap=version_cap,
-        serializer=_serializer(serializer), timeout=timeout, retry=retry)
+        serializer=_serializer(serializer), timeout=timeout, retry=retry,
+        send_timeout=send_timeout)
 
 
 def _conf_timeout(conf):
@@ -390,7 +479,8 @@ class ClientRouter:
                 client = messaging.get_rpc_client(
                     transport, base.target, client_cls=BoundedRPCClient,
                     version_cap=base.version_cap, serializer=base.serializer,
-                    timeout=base.timeout, retry=base.retry)
+                    timeout=base.timeout, retry=base.retry,
+                    send_timeout=getattr(base, "send_timeout", None))
                 self._clients[id(transport)] = client
             return client
 

@@ -16,6 +16,7 @@ from nova import conf as nova_conf
 from nova.api import wsgi_server
 from nova.api.openstack import paste_app
 from nova.cmd import common
+from nova.db import conf_facade
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -36,6 +37,7 @@ def build_server(conf=CONF):
 def main(argv=None):
     """Run nova-api until SIGTERM; exit with its status."""
     common.init(argv or sys.argv)
+    conf_facade.set_api_defaults(CONF)
     if "metadata" in CONF.enabled_apis:
         LOG.info("enabled_apis lists metadata: run nova-api-metadata to serve it")
     server, workers = build_server()

@@ -9,12 +9,21 @@ for (console output).
 Where a server lives: its InstanceMapping names its cell; until the
 conductor has scheduled it, it exists only as a BuildRequest in the API
 database. Every look-up goes through that mapping (see ``get``).
+
+Broker outages (doc/source/outages.rst): a message nova-api cannot hand to
+the broker within its send timeout raises MessageDeliveryFailure. A create
+is still accepted (202): its build request stays in the API database and
+the conductor's take-over of stale builds ([conductor]
+stale_build_timeout) schedules it once the broker is back. Any other
+operation puts back what it wrote (task_state, instance action) and raises
+MessagingUnavailable (503 with Retry-After).
 """
 
 import base64
 import copy
 import logging
 
+import oslo_messaging as messaging
 from oslo_serialization import jsonutils
 from oslo_utils import timeutils, uuidutils
 
@@ -136,6 +145,10 @@ class API:
             InvalidInput, InstanceGroupNotFound (the ``group`` hint),
             TooManyServerGroupMembers. Nothing is recorded when any of these
             is raised.
+        :raises MessagingUnavailable: the broker is unreachable and
+            [conductor] stale_build_timeout is 0 (no conductor would take
+            the build over); what was written is removed. With a timeout
+            the request is accepted and left for the take-over.
         """
         if flavor.disabled:
             raise exception.FlavorNotFound(flavor_id=flavor.flavorid)
@@ -257,15 +270,22 @@ class API:
                     context, group.uuid, [i.uuid for i in instances])
         except Exception:
             # Bad input must change nothing: remove what this request wrote.
-            for record in reversed(created):
-                try:
-                    record.destroy()
-                except Exception:
-                    LOG.exception("Could not remove %s after a failed create", record)
+            _destroy_all(created)
             raise
-        self.compute_task_api.schedule_and_build_instances(
-            context, build_requests=build_requests, request_specs=request_specs,
-            image=image)
+        try:
+            self.compute_task_api.schedule_and_build_instances(
+                context, build_requests=build_requests, request_specs=request_specs,
+                image=image)
+        except messaging.MessageDeliveryFailure as exc:
+            if not CONF.conductor.stale_build_timeout:
+                _destroy_all(created)
+                raise exception.MessagingUnavailable() from exc
+            # The build requests are written: a conductor takes them over
+            # once they are stale_build_timeout old and the broker is back.
+            LOG.warning("Could not cast the build of %s (%s); a conductor takes it "
+                        "over after [conductor] stale_build_timeout (%s s)",
+                        [i.uuid for i in instances], exc,
+                        CONF.conductor.stale_build_timeout)
         return instances, reservation_id
 
     @staticmethod
@@ -432,7 +452,8 @@ class API:
                 expected = instance.task_state
                 instance.task_state = row.task_state
                 instance.save(expected_task_state=[expected])
-                self.compute_rpcapi.send_action(cctxt, instance, row)
+                with _undone_when_not_sent(cctxt, instance, row, expected, {}):
+                    self.compute_rpcapi.send_action(cctxt, instance, row)
             if soft:
                 return  # still a server, until reclaimed or restored
         mapping.queued_for_delete = True
@@ -489,6 +510,9 @@ class API:
         :returns: the host's answer for a call, None for a cast.
         :raises InstanceIsLocked, InstanceInvalidState,
             UnexpectedTaskStateError (all 409), ComputeHostTooOld (409).
+        :raises MessagingUnavailable: the RPC could not be sent (broker
+            unreachable); the task_state, the other fields saved with it and
+            the instance action are put back first (503).
         """
         row = server_actions.get(name)
         server_actions.check_lock(context, instance, row)
@@ -503,18 +527,22 @@ class API:
             self.compute_rpcapi.check_can_send(cctxt, row)
             if row.rpc.conductor:
                 self.compute_task_api.check_can_send(row.rpc.conductor)
+        expected, original = instance.task_state, {}
         if row.task_state is not None:
-            expected = instance.task_state
+            original = _original_values(cctxt, instance)
             instance.task_state = row.task_state
             instance.save(expected_task_state=[expected])
         if row.instance_action:
             objects.InstanceAction.action_start(
                 cctxt, instance.uuid, row.instance_action, want_result=False)
-        if row.rpc is not None and row.rpc.conductor:
-            # The conductor chooses the host, then sends row.rpc.method there.
-            return getattr(self.compute_task_api, row.rpc.conductor)(
-                cctxt, instance, **rpc_kwargs)
-        return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
+        if row.rpc is None:
+            return None
+        with _undone_when_not_sent(cctxt, instance, row, expected, original):
+            if row.rpc.conductor:
+                # The conductor chooses the host, then sends row.rpc.method there.
+                return getattr(self.compute_task_api, row.rpc.conductor)(
+                    cctxt, instance, **rpc_kwargs)
+            return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
 
     def rescue(self, context, instance, rescue_password=None, rescue_image_ref=None):
         """Start a rescue (the "rescue" action).
@@ -934,6 +962,75 @@ class API:
         """
         return self.start_action(context, instance, name,
                                  console_type=console_type)["access_url"]
+
+
+def _destroy_all(records):
+    """Destroy ``records`` (objects with ``destroy()``), last first; log failures."""
+    for record in reversed(records):
+        try:
+            record.destroy()
+        except Exception:
+            LOG.exception("Could not remove %s after a failed create", record)
+
+
+def _original_values(context, instance):
+    """Return {field: value in the database} of ``instance``'s changed fields.
+
+    Only the fields an action saves together with its task_state (a
+    rebuild's image, name, metadata, ...); task_state itself is put back
+    from the value the action expected.
+    """
+    changed = instance.obj_what_changed() - {"task_state"}
+    if not changed:
+        return {}
+    stored = objects.Instance.get_by_uuid(
+        context, instance.uuid,
+        expected_attrs=[f for f in changed if f in objects.instance.INSTANCE_OPTIONAL_ATTRS])
+    return {name: getattr(stored, name) for name in changed}
+
+
+class _undone_when_not_sent:  # noqa: N801 (a context manager, named for what it does)
+    """Put back what an action wrote when its RPC could not be sent.
+
+    On MessageDeliveryFailure (the broker is unreachable, see
+    ``nova.rpc.API_SEND_TIMEOUT``): the task_state goes back to
+    ``expected`` (compare-and-swap on the row's task_state, so a change
+    made meanwhile by someone else is kept), the ``original`` fields with
+    it, the request's instance action is removed, and MessagingUnavailable
+    (503) is raised instead. Anything else passes through.
+
+    :param row: the ServerAction whose RPC is sent.
+    :param expected: the task_state before the action.
+    :param original: {field: value} saved with the task_state, to restore.
+    """
+
+    def __init__(self, context, instance, row, expected, original):
+        self.context = context
+        self.instance = instance
+        self.row = row
+        self.expected = expected
+        self.original = original
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None or not issubclass(exc_type, messaging.MessageDeliveryFailure):
+            return False
+        LOG.warning("Could not send %s for instance %s (%s); undoing it",
+                    self.row.name, self.instance.uuid, exc)
+        try:
+            if self.row.task_state is not None:
+                for name, value in self.original.items():
+                    setattr(self.instance, name, value)
+                self.instance.task_state = self.expected
+                self.instance.save(expected_task_state=[self.row.task_state])
+            if self.row.instance_action:
+                objects.InstanceAction.discard(self.context, self.instance.uuid)
+        except Exception:
+            LOG.exception("Could not undo %s for instance %s", self.row.name,
+                          self.instance.uuid)
+        raise exception.MessagingUnavailable() from exc
 
 
 def _known_zones(context):

@@ -97,7 +97,11 @@ class ComputeAPI:
     #: Release name -> highest version that release's nova-compute serves.
     VERSION_ALIASES = {}
 
-    def __init__(self):
+    def __init__(self, send_timeout=None):
+        """:param send_timeout: see ``nova.rpc.get_client`` (nova-api passes
+            ``nova.rpc.API_SEND_TIMEOUT``, so a send during a broker outage
+            raises MessageDeliveryFailure within it)."""
+        self._send_timeout = send_timeout
         self._router = None
         self._lock = threading.Lock()
 
@@ -118,7 +122,8 @@ class ComputeAPI:
         with self._lock:
             if self._router is None:
                 target = messaging.Target(topic=RPC_TOPIC, version="6.0")
-                client = rpc.get_client(target, version_cap=self._version_cap())
+                client = rpc.get_client(target, version_cap=self._version_cap(),
+                                        send_timeout=self._send_timeout)
                 self._router = rpc.ClientRouter(client)
             return self._router
 

@@ -40,14 +40,17 @@ class ComputeTaskAPI:
 
     VERSION_ALIASES = {}
 
-    def __init__(self):
+    def __init__(self, send_timeout=None):
+        """:param send_timeout: see ``nova.rpc.get_client`` (nova-api passes
+            ``nova.rpc.API_SEND_TIMEOUT``, so a cast during a broker outage
+            raises MessageDeliveryFailure within it)."""
         target = messaging.Target(topic=conductor_rpcapi.RPC_TOPIC, namespace=NAMESPACE,
                                   version="1.0")
         cap = rpc.version_cap(CONF.upgrade_levels.conductor, self.VERSION_ALIASES,
                               "conductor")
         if cap is not None and cap.split(".")[0] != target.version.split(".")[0]:
             cap = None
-        self.client = rpc.get_client(target, version_cap=cap)
+        self.client = rpc.get_client(target, version_cap=cap, send_timeout=send_timeout)
 
     def schedule_and_build_instances(self, context, build_requests, request_specs,
                                      image, admin_password=None, injected_files=None):

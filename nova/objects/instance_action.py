@@ -74,6 +74,15 @@ def _action_finish(context, instance_uuid, request_id, values):
 
 
 @db_api.pick_context_manager_writer
+def _action_discard(context, instance_uuid, request_id):
+    row = _action_by_request(context, instance_uuid, request_id)
+    if row is not None:
+        context.session.query(models.InstanceActionEvent).filter_by(
+            action_id=row.id).delete()
+        context.session.delete(row)
+
+
+@db_api.pick_context_manager_writer
 def _event_start(context, instance_uuid, request_id, values):
     action = _action_by_request(context, instance_uuid, request_id)
     if action is None:
@@ -173,6 +182,16 @@ class InstanceAction(base.NovaPersistentObject, base.NovaObject):
         row = _action_finish(context, instance_uuid, context.request_id,
                              {"finish_time": timeutils.utcnow()})
         return cls._from_db_object(context, cls(), row) if want_result else None
+
+    @classmethod
+    def discard(cls, context, instance_uuid):
+        """Remove the action (and its events) the context's request started.
+
+        For nova-api, which has the cell database, when a request it
+        recorded could not be carried out after all (its RPC was never
+        sent); not remotable. No action: nothing happens.
+        """
+        _action_discard(context, instance_uuid, context.request_id)
 
     @base.remotable
     def finish(self):

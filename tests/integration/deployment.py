@@ -20,14 +20,14 @@ import contextlib
 import pathlib
 import secrets
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 
 import psutil
 import pymysql
+
+from tests.fixtures.tcp_proxy import TCPProxy
 
 #: Where the console scripts of the nova under test are.
 BIN = pathlib.Path(sys.executable).parent
@@ -46,80 +46,19 @@ def rabbitmqctl(*args, timeout=60):
                           timeout=timeout, check=True, stdin=subprocess.DEVNULL)
 
 
-class BrokerProxy:
+class BrokerProxy(TCPProxy):
     """A TCP proxy in front of RabbitMQ that the tests can take down and bring back.
 
-    Daemons connect to the proxy's port; ``stop()`` closes the listening
-    socket and every connection, so clients see what a broker restart looks
-    like to them (connections reset, then refused) without touching the
-    broker other test runs share. ``start()`` again listens on the same port.
+    Daemons connect to the proxy's port; ``stop()`` and ``start()`` as
+    ``tests.fixtures.tcp_proxy.TCPProxy``, so clients see what a broker
+    restart looks like to them without touching the broker other test runs
+    share.
 
     :param upstream: (host, port) of the real broker.
     """
 
     def __init__(self, upstream=("127.0.0.1", 5672)):
-        self.upstream = upstream
-        self.port = 0
-        self._listener = None
-        self._sockets = set()
-        self._lock = threading.Lock()
-
-    def start(self):
-        """Listen (on a free port the first time, the same one afterwards)."""
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(64)
-        self.port = listener.getsockname()[1]
-        self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True,
-                         name="broker-proxy").start()
-
-    def _accept(self, listener):
-        while True:
-            try:
-                client, _ = listener.accept()
-            except OSError:
-                return  # listener closed by stop()
-            try:
-                server = socket.create_connection(self.upstream, timeout=5)
-                server.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self._lock:
-                self._sockets.update((client, server))
-            for src, dst in ((client, server), (server, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True,
-                                 name="broker-proxy-pump").start()
-
-    def _pump(self, src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (src, dst):
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            with self._lock:
-                self._sockets.difference_update((src, dst))
-
-    def stop(self):
-        """Refuse new connections and cut the open ones."""
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        with self._lock:
-            sockets = list(self._sockets)
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        super().__init__(upstream)
 
 
 class Daemon:

@@ -7,12 +7,22 @@ of fault::
 
 The key follows the HTTP status as upstream names it (api-ref "Faults");
 statuses without a name of their own, and 500, are ``computeFault``.
+
+Outages of a dependency are no bugs: an unreachable database (oslo.db's
+DBConnectionError, or a driver error on a connection that was lost) or
+message broker (a message that could not be handed to it) is answered 503
+``serviceUnavailable`` with a ``Retry-After`` header, never 500; see
+doc/source/outages.rst.
 """
 
 import logging
 
+import oslo_messaging as messaging
+import sqlalchemy.exc
 import webob
 import webob.exc
+from kombu import exceptions as kombu_exceptions
+from oslo_db import exception as db_exc
 from oslo_serialization import jsonutils
 
 from nova import exception
@@ -76,6 +86,25 @@ def fault_response(code, message, headers=None, version=None):
     return resp
 
 
+def outage_exception(exc):
+    """Return the ServiceUnavailable that ``exc`` stands for, or None.
+
+    * oslo.db's DBConnectionError, and a SQLAlchemy DBAPIError whose
+      connection was invalidated (a lost connection oslo.db did not wrap):
+      DatabaseUnavailable.
+    * oslo.messaging's MessageDeliveryFailure, and kombu's
+      OperationalError (a first connection refused): MessagingUnavailable.
+      Both mean the message never reached the broker.
+    """
+    if isinstance(exc, db_exc.DBConnectionError) or (
+            isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated):
+        return exception.DatabaseUnavailable()
+    if isinstance(exc, (messaging.MessageDeliveryFailure,
+                        kombu_exceptions.OperationalError)):
+        return exception.MessagingUnavailable()
+    return None
+
+
 def describe_exception(exc):
     """Return (code, message, headers) for an exception raised under the API.
 
@@ -83,10 +112,12 @@ def describe_exception(exc):
       when the class is marked ``safe`` (others may carry internal detail).
     * webob.exc.HTTPException: its status and ``explanation`` (plus
       ``detail`` when set), keeping headers such as ``Allow``.
+    * a dependency's outage (``outage_exception``): 503 with Retry-After.
     * anything else: 500 with a generic message naming the class.
 
     :returns: (int, str, list of (name, value)).
     """
+    exc = outage_exception(exc) or exc
     if isinstance(exc, exception.NovaException):
         code = exc.code or 500
         if code < 500 or exc.safe:
@@ -118,7 +149,10 @@ class FaultWrapper(middleware.Middleware):
         except Exception as exc:
             code, message, headers = describe_exception(exc)
             req = wsgi.Request(environ)
-            if code >= 500:
+            if isinstance(exc, exception.ServiceUnavailable) or outage_exception(exc):
+                LOG.warning("%s %s answered %s: %s (%s)", req.method, req.path_qs, code,
+                            message, exc)
+            elif code >= 500:
                 LOG.exception("%s %s failed with %s", req.method, req.path_qs, code)
             else:
                 LOG.info("%s %s returned with HTTP %s: %s", req.method, req.path_qs,

@@ -7,8 +7,10 @@ configuration, objects and messaging, then the paste app.
 
 import os
 
+from nova import conf as nova_conf
 from nova.api.openstack import paste_app
 from nova.cmd import common
+from nova.db import conf_facade
 
 #: Directory of the configuration files (upstream's variable name).
 CONFIG_DIR_ENV = "OS_NOVA_CONFIG_DIR"
@@ -35,4 +37,5 @@ def init_application(name=paste_app.OSAPI_COMPUTE, environ=os.environ):
     """Parse configuration, start messaging and return the paste app ``name``."""
     # The hosting server's own argv (uwsgi options...) is not ours to parse.
     common.init(["nova-api-wsgi"], default_config_files=config_files(environ))
+    conf_facade.set_api_defaults(nova_conf.CONF)
     return paste_app.load_app(name)

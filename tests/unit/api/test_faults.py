@@ -3,9 +3,13 @@
 import json
 import logging
 
+import oslo_messaging as messaging
 import pytest
+import sqlalchemy.exc
 import webob
 import webob.exc
+from kombu import exceptions as kombu_exceptions
+from oslo_db import exception as db_exc
 
 from nova import exception
 from nova.api.openstack import api_version_request as avr
@@ -51,6 +55,28 @@ def test_webob_exception_keeps_explanation_and_allow_header():
     assert (code, message) == (405, "nope")
     assert ("Allow", "GET") in headers
     assert all(name.lower() != "content-type" for name, _ in headers)
+
+
+@pytest.mark.parametrize("exc, key", [
+    (db_exc.DBConnectionError("(pymysql.err.OperationalError) (2003, 'refused')"),
+     "database"),
+    (sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("gone"),
+                                     connection_invalidated=True), "database"),
+    (messaging.MessageDeliveryFailure("Unable to connect to AMQP server"),
+     "message queue"),
+    (kombu_exceptions.OperationalError("[Errno 111] Connection refused"),
+     "message queue"),
+])
+def test_an_unreachable_dependency_is_503_with_retry_after(exc, key):
+    code, message, headers = faults.describe_exception(exc)
+    assert code == 503
+    assert key in message and "refused" not in message
+    assert ("Retry-After", str(exception.ServiceUnavailable.RETRY_AFTER)) in headers
+
+
+def test_other_database_errors_stay_500():
+    exc = sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("syntax"))
+    assert faults.describe_exception(exc)[0] == 500
 
 
 def _wrapped(exc, environ_version=None):

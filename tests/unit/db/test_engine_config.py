@@ -1,11 +1,14 @@
 """The enginefacade managers read nova.conf lazily and never connect on import."""
 
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 from oslo_db import exception as db_exc
 
+from nova.conf import CONF
 from nova.db import conf_facade
 from nova.db.api import api as api_db_api
 from nova.db.main import api as main_db_api
@@ -96,3 +99,33 @@ def test_facade_options_from_group(conf_fixture):
     assert cell["connection"] == "sqlite://"
     assert "slave_connection" not in cell
     assert cell["max_pool_size"] == 7
+
+
+@pytest.fixture
+def api_defaults():
+    conf_facade.set_api_defaults(CONF)
+    yield
+    for group in ("database", "api_database"):
+        CONF.clear_default("max_retries", group=group)
+
+
+def _refused_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]  # closed again: connections are refused
+
+
+def test_nova_api_does_not_wait_for_a_database_that_is_down(conf_fixture, fresh_engines,
+                                                          api_defaults):
+    assert (CONF.database.max_retries, CONF.api_database.max_retries) == (0, 0)
+    conf_fixture.config(connection=f"mysql+pymysql://nova@127.0.0.1:{_refused_port()}/nova",
+                        group="api_database")
+    start = time.monotonic()
+    with pytest.raises(db_exc.DBConnectionError):
+        api_db_api.get_engine().connect()
+    assert time.monotonic() - start < 2
+
+
+def test_nova_api_keeps_a_configured_max_retries(conf_fixture, api_defaults):
+    conf_fixture.config(max_retries=5, group="database")
+    assert CONF.database.max_retries == 5

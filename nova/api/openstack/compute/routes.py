@@ -6,6 +6,7 @@ doc/source/api.rst. Paths are relative to the /v2.1 endpoint. The router
 answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 """
 
+from nova import rpc
 from nova.api.openstack import router
 from nova.api.openstack.compute import (
     aggregates,
@@ -44,11 +45,15 @@ def default_compute_api():
     """Build the compute API with its real collaborators (Glance, RPC, Placement).
 
     Called on the first request that needs it, after nova-api has set up
-    messaging.
+    messaging. Its RPC clients give a message ``nova.rpc.API_SEND_TIMEOUT``
+    seconds to reach the broker, so a request answers promptly during a
+    broker outage (doc/source/outages.rst).
     """
     return compute_api.API(
-        glance.GlanceImageService(), compute_task_rpcapi.ComputeTaskAPI(),
-        compute_rpcapi.ComputeAPI(), report.SchedulerReportClient())
+        glance.GlanceImageService(),
+        compute_task_rpcapi.ComputeTaskAPI(send_timeout=rpc.API_SEND_TIMEOUT),
+        compute_rpcapi.ComputeAPI(send_timeout=rpc.API_SEND_TIMEOUT),
+        report.SchedulerReportClient())
 
 
 def route_table(compute_api_factory=default_compute_api):
