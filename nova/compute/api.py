@@ -278,6 +278,8 @@ class API:
                 image=image)
         except messaging.MessageDeliveryFailure as exc:
             if not CONF.conductor.stale_build_timeout:
+                if group is not None:
+                    group.remove_members([i.uuid for i in instances])
                 _destroy_all(created)
                 raise exception.MessagingUnavailable() from exc
             # The build requests are written: a conductor takes them over
