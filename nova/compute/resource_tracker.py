@@ -6,10 +6,17 @@ object write from nova-compute), and sets the node's resource provider
 inventory for VCPU, MEMORY_MB and DISK_GB with the allocation ratios and
 reserved amounts from configuration. Placement, not this tracker, decides
 whether an instance fits: the scheduler's claim is the only admission check.
+
+One nova-compute may serve many nodes (the fake driver's [fake_driver]
+node_count), so a periodic run costs one instance query for the whole host,
+a database write only for a node whose figures changed, and Placement
+requests only for a node whose inventory changed since it was last set
+(re-checked against Placement every PLACEMENT_RECHECK_SECONDS).
 """
 
 import logging
 import math
+import time
 
 from nova import conf as nova_conf
 from nova import exception, objects
@@ -18,6 +25,11 @@ from nova.scheduler import utils as sched_utils
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
+
+#: Seconds after which a node's provider and inventory are read from
+#: Placement again even though the host reports the same inventory (someone
+#: may have changed or deleted them in Placement meanwhile).
+PLACEMENT_RECHECK_SECONDS = 300
 
 
 def _ratio(configured, initial):
@@ -80,11 +92,14 @@ class ResourceTracker:
         self.driver = driver
         self.reportclient = reportclient
         self.compute_nodes = {}  # nodename -> ComputeNode
+        #: nodename -> (provider uuid, inventory dict, monotonic time) last
+        #: written to or found in Placement.
+        self._reported = {}
+        #: node uuid -> ComputeNode read by load_host_nodes(), not yet used.
+        self._prefetched = {}
 
-    def _usage(self, context, nodename):
-        """Sum the flavors of the live instances on ``nodename``."""
-        instances = objects.InstanceList.get_by_host_and_node(
-            context, self.host, nodename, expected_attrs=["flavor"])
+    @staticmethod
+    def _sum_usage(instances):
         vcpus = memory_mb = disk_gb = running = 0
         for instance in instances:
             if instance.vm_state == vm_states.DELETED:
@@ -96,8 +111,40 @@ class ResourceTracker:
             running += 1
         return vcpus, memory_mb, disk_gb, running
 
+    def _usage(self, context, nodename):
+        """Sum the flavors of the live instances on ``nodename``."""
+        return self._sum_usage(objects.InstanceList.get_by_host_and_node(
+            context, self.host, nodename, expected_attrs=["flavor"]))
+
+    def host_usage(self, context):
+        """Return {nodename: (vcpus, memory_mb, disk_gb, running)} of this host.
+
+        One query for all the host's nodes; a node without instances is
+        absent (its usage is all zeros).
+        """
+        by_node = {}
+        for instance in objects.InstanceList.get_by_host(
+                context, self.host, expected_attrs=["flavor"]):
+            by_node.setdefault(instance.node, []).append(instance)
+        return {name: self._sum_usage(instances) for name, instances in by_node.items()}
+
+    def load_host_nodes(self, context):
+        """Read every compute node record of this host in one query.
+
+        Later update_available_resource() calls use them instead of one
+        lookup per node (a host serving 1,000 nodes starts in one query).
+        """
+        try:
+            nodes = objects.ComputeNodeList.get_by_host(context, self.host)
+        except exception.ComputeHostNotFound:
+            return
+        self._prefetched = {node.uuid: node for node in nodes}
+
     def _node_record(self, context, nodename, node_uuid, service_id):
         node = self.compute_nodes.get(nodename)
+        if node is not None:
+            return node, False
+        node = self._prefetched.pop(node_uuid, None)
         if node is not None:
             return node, False
         try:
@@ -111,11 +158,17 @@ class ResourceTracker:
             node.mapped = 0
             return node, True
 
-    def update_available_resource(self, context, nodename, service_id=None):
+    def update_available_resource(self, context, nodename, service_id=None, usage=None):
         """Refresh the node's record and its Placement provider and inventory.
+
+        The record is written only when a field changed; Placement is asked
+        only when the inventory differs from the one last set for the node,
+        or PLACEMENT_RECHECK_SECONDS after that.
 
         :param nodename: one of driver.get_available_nodes().
         :param service_id: the nova-compute services row id (new nodes only).
+        :param usage: (vcpus, memory_mb, disk_gb, running instances) on the
+            node, from host_usage(); read from the database when None.
         :returns: the saved ComputeNode.
         :raises: the report client's ResourceProvider* errors when Placement
             refuses the provider or inventory; the record is saved first.
@@ -128,7 +181,9 @@ class ResourceTracker:
         node.cpu_allocation_ratio = ratios[sched_utils.VCPU]
         node.ram_allocation_ratio = ratios[sched_utils.MEMORY_MB]
         node.disk_allocation_ratio = ratios[sched_utils.DISK_GB]
-        vcpus, memory_mb, disk_gb, running = self._usage(context, nodename)
+        if usage is None:
+            usage = self._usage(context, nodename)
+        vcpus, memory_mb, disk_gb, running = usage
         node.vcpus_used = vcpus
         node.memory_mb_used = memory_mb + CONF.reserved_host_memory_mb
         node.local_gb_used = disk_gb + math.ceil(CONF.reserved_host_disk_mb / 1024)
@@ -144,7 +199,14 @@ class ResourceTracker:
             node.save()
         self.compute_nodes[nodename] = node
 
+        inventory = inventory_from_resources(resources)
+        last = self._reported.get(nodename)
+        now = time.monotonic()
+        if (last is not None and last[0] == node_uuid and last[1] == inventory
+                and now - last[2] < PLACEMENT_RECHECK_SECONDS):
+            return node
+        self._reported.pop(nodename, None)
         self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
-        self.reportclient.set_inventory_for_provider(
-            context, node_uuid, inventory_from_resources(resources))
+        self.reportclient.set_inventory_for_provider(context, node_uuid, inventory)
+        self._reported[nodename] = (node_uuid, inventory, now)
         return node
