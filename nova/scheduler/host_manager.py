@@ -7,6 +7,7 @@ and the nova-compute service row (enabled, up). Capacity follows Placement:
 (total - reserved) * allocation_ratio - used.
 """
 
+import datetime
 import logging
 import threading
 import time
@@ -69,16 +70,127 @@ class HostState:
 
 
 class HostManager:
-    """Builds HostStates for the providers Placement returned."""
+    """Builds HostStates for the providers Placement returned.
 
-    def _nodes_in_cell(self, cctxt, uuids):
-        nodes = objects.ComputeNodeList.get_all_by_uuids(cctxt, uuids)
-        services = {
-            svc.host: svc
-            for svc in objects.ServiceList.get_by_binary(
+    Compute node and service records are cached per cell and refreshed
+    incrementally: the first request loads a cell's records, each later
+    request reads only the rows created, updated or deleted since the
+    newest change already seen (minus CHANGE_OVERLAP seconds, so a write
+    committed late is not skipped), one query per table and cell. A
+    provider with no cached node (a new cell) makes it re-read the cell
+    mappings. Capacity is not cached: it comes with every request from
+    Placement's provider summaries, which already include every claim.
+    """
+
+    #: Seconds re-read before the newest change seen; covers writers whose
+    #: transaction commits a little after the timestamp it wrote.
+    CHANGE_OVERLAP = 5.0
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._cells = None  # [CellMapping] (cell0 left out)
+        self._nodes = {}  # cell uuid -> {node uuid: ComputeNode}
+        self._services = {}  # cell uuid -> {host: Service}
+        self._marks = {}  # cell uuid -> (node mark, service mark): datetimes
+        #: Rows read since start: {"nodes": n, "services": n}; lets tests
+        #: and benchmarks see that a refresh did not reload everything.
+        self.rows_loaded = {"nodes": 0, "services": 0}
+
+    def _since(self, mark):
+        return mark - datetime.timedelta(seconds=self.CHANGE_OVERLAP)
+
+    def _load_cell(self, cctxt, marks):
+        """Return (nodes, services, full) read in one cell (runs in a cell thread)."""
+        if marks is None:
+            nodes = objects.ComputeNodeList.get_all(cctxt)
+            services = objects.ServiceList.get_by_binary(
                 cctxt, service_obj.COMPUTE_BINARY, include_disabled=True)
-        }
-        return [(node, services.get(node.host)) for node in nodes]
+            return list(nodes), list(services), True
+        node_mark, service_mark = marks
+        nodes = (objects.ComputeNodeList.get_changed_since(cctxt, self._since(node_mark))
+                 if node_mark else objects.ComputeNodeList.get_all(cctxt))
+        services = (objects.ServiceList.get_changed_since(
+                        cctxt, service_obj.COMPUTE_BINARY, self._since(service_mark))
+                    if service_mark else objects.ServiceList.get_by_binary(
+                        cctxt, service_obj.COMPUTE_BINARY, include_disabled=True))
+        return list(nodes), list(services), False
+
+    @staticmethod
+    def _newest(records, previous):
+        newest = previous
+        for record in records:
+            for field in ("created_at", "updated_at", "deleted_at"):
+                stamp = getattr(record, field, None) if record.obj_attr_is_set(field) \
+                    else None
+                if stamp is None:
+                    continue
+                stamp = stamp.replace(tzinfo=None)
+                if newest is None or stamp > newest:
+                    newest = stamp
+        return newest
+
+    def _apply(self, cell_uuid, nodes, services, full):
+        cached_nodes = {} if full else self._nodes.setdefault(cell_uuid, {})
+        for node in nodes:
+            if node.deleted:
+                cached_nodes.pop(node.uuid, None)
+            else:
+                cached_nodes[node.uuid] = node
+        cached_services = {} if full else self._services.setdefault(cell_uuid, {})
+        for service in services:
+            current = cached_services.get(service.host)
+            if service.deleted:
+                if current is not None and current.id == service.id:
+                    del cached_services[service.host]
+            else:
+                cached_services[service.host] = service
+        self._nodes[cell_uuid] = cached_nodes
+        self._services[cell_uuid] = cached_services
+        node_mark, service_mark = self._marks.get(cell_uuid, (None, None))
+        self._marks[cell_uuid] = (self._newest(nodes, node_mark),
+                                  self._newest(services, service_mark))
+        self.rows_loaded["nodes"] += len(nodes)
+        self.rows_loaded["services"] += len(services)
+
+    def _refresh_all(self, context, uuids):
+        """Refresh every cached cell; re-read the cell list when a uuid is unknown.
+
+        :returns: uuids of the cells that did not answer.
+        """
+        if self._cells is None:
+            self._cells = [c for c in objects.CellMappingList.get_all(context)
+                           if not c.is_cell0()]
+        failed = self._refresh_cells(context, self._cells)
+        known = set()
+        for nodes in self._nodes.values():
+            known.update(nodes)
+        if set(uuids) - known:
+            # A provider nova has no node for: maybe a cell added since.
+            cells = [c for c in objects.CellMappingList.get_all(context) if not c.is_cell0()]
+            cached = {c.uuid for c in self._cells}
+            new = [c for c in cells if c.uuid not in cached]
+            self._cells = cells
+            if new:
+                failed |= self._refresh_cells(context, new)
+        return failed
+
+    def _refresh_cells(self, context, cells):
+        results = nova_context.scatter_gather_cells(
+            context, cells, CELL_TIMEOUT, self._load_cell_by_uuid,
+            {c.uuid: self._marks.get(c.uuid) for c in cells})
+        failed = set()
+        for cell in cells:
+            result = results.get(cell.uuid)
+            if result is None or nova_context.is_cell_failure_sentinel(result):
+                LOG.warning("Cell %s did not answer; its hosts are not candidates",
+                            cell.uuid)
+                failed.add(cell.uuid)
+                continue
+            self._apply(cell.uuid, *result)
+        return failed
+
+    def _load_cell_by_uuid(self, cctxt, marks_by_cell):
+        return self._load_cell(cctxt, marks_by_cell.get(cctxt.cell_uuid))
 
     def get_host_states(self, context, provider_summaries, host_zones):
         """Return HostStates for every provider in ``provider_summaries``.
@@ -87,29 +199,34 @@ class HostManager:
             GET /allocation_candidates.
         :param host_zones: {host: availability zone} from aggregates.
         Providers with no compute node in any cell (e.g. a deleted host
-        still in Placement) are left out.
+        still in Placement) are left out, and so are the nodes of a cell
+        that did not answer. Node and service records come from the
+        cache, refreshed first (see the class).
         """
         uuids = list(provider_summaries)
         if not uuids:
             return []
-        cells = objects.CellMappingList.get_all(context)
-        results = nova_context.scatter_gather_cells(
-            context, [c for c in cells if not c.is_cell0()], CELL_TIMEOUT,
-            self._nodes_in_cell, uuids)
+        with self._lock:
+            failed = self._refresh_all(context, uuids)
+            nodes = {cell: dict(cell_nodes) for cell, cell_nodes in self._nodes.items()
+                     if cell not in failed}
+            services = {cell: dict(cell_services)
+                        for cell, cell_services in self._services.items()}
+        where = {}
+        for cell_uuid, cell_nodes in nodes.items():
+            for uuid, compute_node in cell_nodes.items():
+                where[uuid] = (cell_uuid, compute_node)
         states = []
-        for cell_uuid, result in results.items():
-            if nova_context.is_cell_failure_sentinel(result):
-                LOG.warning("Cell %s did not answer; its hosts are not candidates",
-                            cell_uuid)
+        for uuid in uuids:
+            found = where.get(uuid)
+            if found is None:
                 continue
-            for node, service in result:
-                zone = host_zones.get(node.host) or CONF.default_availability_zone
-                states.append(HostState(node, service, cell_uuid,
-                                        provider_summaries[node.uuid], zone))
-        order = {uuid: index for index, uuid in enumerate(uuids)}
-        states.sort(key=lambda state: order[state.uuid])
+            cell_uuid, compute_node = found
+            service = services.get(cell_uuid, {}).get(compute_node.host)
+            zone = host_zones.get(compute_node.host) or CONF.default_availability_zone
+            states.append(HostState(compute_node, service, cell_uuid,
+                                    provider_summaries[uuid], zone))
         return states
-
 
 
 def host_availability_zones(context):
