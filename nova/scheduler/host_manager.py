@@ -52,8 +52,20 @@ class HostState:
             (spec.arch, spec.hv_type, spec.vm_mode)
             for spec in (compute_node.supported_hv_specs or [])
         ]
+        self.set_service(service, service is not None and servicegroup.is_up(service))
+        self.set_capacity(provider_summary)
+
+    def set_service(self, service, up):
+        """Set service_disabled and service_up from the node's compute service.
+
+        :param service: objects.Service or None (no service row: disabled).
+        :param up: whether servicegroup.is_up() holds for it now.
+        """
         self.service_disabled = bool(service is None or service.disabled)
-        self.service_up = service is not None and servicegroup.is_up(service)
+        self.service_up = bool(service is not None and up)
+
+    def set_capacity(self, provider_summary):
+        """Set the capacity and free amounts from a Placement provider summary."""
         total_vcpus, used_vcpus = _capacity(provider_summary, utils.VCPU)
         total_ram, used_ram = _capacity(provider_summary, utils.MEMORY_MB)
         total_disk, used_disk = _capacity(provider_summary, utils.DISK_GB)
@@ -80,6 +92,11 @@ class HostManager:
     provider with no cached node (a new cell) makes it re-read the cell
     mappings. Capacity is not cached: it comes with every request from
     Placement's provider summaries, which already include every claim.
+
+    Each request gets fresh HostState objects (filters and weighers may
+    change them), shallow copies of one kept per node and rebuilt when its
+    record changes; the per-request parts (capacity, zone, service state)
+    are set on the copy.
     """
 
     #: Seconds re-read before the newest change seen; covers writers whose
@@ -92,6 +109,7 @@ class HostManager:
         self._nodes = {}  # cell uuid -> {node uuid: ComputeNode}
         self._services = {}  # cell uuid -> {host: Service}
         self._marks = {}  # cell uuid -> (node mark, service mark): datetimes
+        self._templates = {}  # node uuid -> HostState of its current record
         #: Rows read since start: {"nodes": n, "services": n}; lets tests
         #: and benchmarks see that a refresh did not reload everything.
         self.rows_loaded = {"nodes": 0, "services": 0}
@@ -131,7 +149,11 @@ class HostManager:
 
     def _apply(self, cell_uuid, nodes, services, full):
         cached_nodes = {} if full else self._nodes.setdefault(cell_uuid, {})
+        if full:
+            for uuid in self._nodes.get(cell_uuid, ()):
+                self._templates.pop(uuid, None)
         for node in nodes:
+            self._templates.pop(node.uuid, None)
             if node.deleted:
                 cached_nodes.pop(node.uuid, None)
             else:
@@ -175,9 +197,18 @@ class HostManager:
         return failed
 
     def _refresh_cells(self, context, cells):
-        results = nova_context.scatter_gather_cells(
-            context, cells, CELL_TIMEOUT, self._load_cell_by_uuid,
-            {c.uuid: self._marks.get(c.uuid) for c in cells})
+        marks = {c.uuid: self._marks.get(c.uuid) for c in cells}
+        if len(cells) == 1:
+            # One cell (the usual case): no thread to start per request.
+            try:
+                with nova_context.target_cell(context, cells[0]) as cctxt:
+                    results = {cells[0].uuid: self._load_cell_by_uuid(cctxt, marks)}
+            except Exception as exc:
+                LOG.exception("Error reading the hosts of cell %s", cells[0].uuid)
+                results = {cells[0].uuid: exc}
+        else:
+            results = nova_context.scatter_gather_cells(
+                context, cells, CELL_TIMEOUT, self._load_cell_by_uuid, marks)
         failed = set()
         for cell in cells:
             result = results.get(cell.uuid)
@@ -208,24 +239,35 @@ class HostManager:
             return []
         with self._lock:
             failed = self._refresh_all(context, uuids)
-            nodes = {cell: dict(cell_nodes) for cell, cell_nodes in self._nodes.items()
-                     if cell not in failed}
-            services = {cell: dict(cell_services)
-                        for cell, cell_services in self._services.items()}
-        where = {}
-        for cell_uuid, cell_nodes in nodes.items():
-            for uuid, compute_node in cell_nodes.items():
-                where[uuid] = (cell_uuid, compute_node)
-        states = []
-        for uuid in uuids:
-            found = where.get(uuid)
-            if found is None:
-                continue
-            cell_uuid, compute_node = found
-            service = services.get(cell_uuid, {}).get(compute_node.host)
-            zone = host_zones.get(compute_node.host) or CONF.default_availability_zone
-            states.append(HostState(compute_node, service, cell_uuid,
-                                    provider_summaries[uuid], zone))
+            where = {}
+            for cell_uuid, cell_nodes in self._nodes.items():
+                if cell_uuid in failed:
+                    continue
+                for uuid in cell_nodes:
+                    where[uuid] = cell_uuid
+            states = []
+            service_up = {}  # (cell, host) -> is_up, once per service
+            for uuid in uuids:
+                cell_uuid = where.get(uuid)
+                if cell_uuid is None:
+                    continue
+                template = self._templates.get(uuid)
+                if template is None:
+                    template = HostState(self._nodes[cell_uuid][uuid], None, cell_uuid,
+                                         {}, None)
+                    self._templates[uuid] = template
+                service = self._services.get(cell_uuid, {}).get(template.host)
+                # A shallow copy (copy.copy is several times slower).
+                state = HostState.__new__(HostState)
+                state.__dict__.update(template.__dict__)
+                key = (cell_uuid, template.host)
+                if key not in service_up:
+                    service_up[key] = service is not None and servicegroup.is_up(service)
+                state.set_service(service, service_up[key])
+                state.set_capacity(provider_summaries[uuid])
+                state.availability_zone = (host_zones.get(state.host)
+                                           or CONF.default_availability_zone)
+                states.append(state)
         return states
 
 
