@@ -129,11 +129,21 @@ class ComputeManager(manager.Manager):
 
     @manager.periodic(spacing=60)
     def update_available_resource(self, context):
-        """Report each node's resources to its record and Placement inventory."""
+        """Report each node's resources to its record and Placement inventory.
+
+        The usage of all nodes comes from one instance query (a fake host
+        may serve 1,000 nodes); the first run also reads all node records
+        in one query.
+        """
+        tracker = self.resource_tracker
+        if not tracker.compute_nodes:
+            tracker.load_host_nodes(context)
+        usage = tracker.host_usage(context)
         for nodename in self.driver.get_available_nodes(refresh=True):
             try:
-                self.resource_tracker.update_available_resource(
-                    context, nodename, service_id=self._service_id)
+                tracker.update_available_resource(
+                    context, nodename, service_id=self._service_id,
+                    usage=usage.get(nodename, (0, 0, 0, 0)))
             except Exception:
                 LOG.exception("Could not update the resources of node %s", nodename)
 

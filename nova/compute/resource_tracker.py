@@ -7,11 +7,18 @@ inventory for VCPU, MEMORY_MB and DISK_GB with the allocation ratios and
 reserved amounts from configuration, and the traits nova owns on it
 (image types the driver boots, COMPUTE_STATUS_DISABLED). Placement, not this tracker, decides
 whether an instance fits: the scheduler's claim is the only admission check.
+
+One nova-compute may serve many nodes (the fake driver's [fake_driver]
+node_count), so a periodic run costs one instance query for the whole host,
+a database write only for a node whose figures changed, and Placement
+requests only for a node whose inventory changed since it was last set
+(re-checked against Placement every PLACEMENT_RECHECK_SECONDS).
 """
 
 import logging
 import math
 import threading
+import time
 
 import os_traits
 
@@ -26,6 +33,12 @@ CONF = nova_conf.CONF
 
 #: Traits naming the image disk formats a driver boots.
 IMAGE_TYPE_TRAIT_PREFIX = "COMPUTE_IMAGE_TYPE_"
+#: Seconds after which a node's provider and inventory are read from
+#: Placement again even though the host reports the same inventory (someone
+#: may have changed or deleted them in Placement meanwhile).
+PLACEMENT_RECHECK_SECONDS = 300
+#: Seconds a read of the compute service's disabled flag is reused.
+SERVICE_RECHECK_SECONDS = 10
 
 
 def _ratio(configured, initial):
@@ -90,11 +103,16 @@ class ResourceTracker:
         self.compute_nodes = {}  # nodename -> ComputeNode
         # Build outcomes and the periodic update save the same records.
         self._lock = threading.Lock()
+        #: nodename -> (provider uuid, inventory dict, monotonic time) last
+        #: written to or found in Placement.
+        self._reported = {}
+        #: node uuid -> ComputeNode read by load_host_nodes(), not yet used.
+        self._prefetched = {}
+        #: (service disabled flag, monotonic time read) or None.
+        self._disabled = None
 
-    def _usage(self, context, nodename):
-        """Sum the flavors of the live instances on ``nodename``."""
-        instances = objects.InstanceList.get_by_host_and_node(
-            context, self.host, nodename, expected_attrs=["flavor"])
+    @staticmethod
+    def _sum_usage(instances):
         vcpus = memory_mb = disk_gb = running = 0
         for instance in instances:
             if instance.vm_state == vm_states.DELETED:
@@ -106,8 +124,40 @@ class ResourceTracker:
             running += 1
         return vcpus, memory_mb, disk_gb, running
 
+    def _usage(self, context, nodename):
+        """Sum the flavors of the live instances on ``nodename``."""
+        return self._sum_usage(objects.InstanceList.get_by_host_and_node(
+            context, self.host, nodename, expected_attrs=["flavor"]))
+
+    def host_usage(self, context):
+        """Return {nodename: (vcpus, memory_mb, disk_gb, running)} of this host.
+
+        One query for all the host's nodes; a node without instances is
+        absent (its usage is all zeros).
+        """
+        by_node = {}
+        for instance in objects.InstanceList.get_by_host(
+                context, self.host, expected_attrs=["flavor"]):
+            by_node.setdefault(instance.node, []).append(instance)
+        return {name: self._sum_usage(instances) for name, instances in by_node.items()}
+
+    def load_host_nodes(self, context):
+        """Read every compute node record of this host in one query.
+
+        Later update_available_resource() calls use them instead of one
+        lookup per node (a host serving 1,000 nodes starts in one query).
+        """
+        try:
+            nodes = objects.ComputeNodeList.get_by_host(context, self.host)
+        except exception.ComputeHostNotFound:
+            return
+        self._prefetched = {node.uuid: node for node in nodes}
+
     def _node_record(self, context, nodename, node_uuid, service_id):
         node = self.compute_nodes.get(nodename)
+        if node is not None:
+            return node, False
+        node = self._prefetched.pop(node_uuid, None)
         if node is not None:
             return node, False
         try:
@@ -149,11 +199,17 @@ class ResourceTracker:
         """Reset ``nodename``'s consecutive failed builds to 0 (saved only if not 0)."""
         self._set_failed_builds(nodename, lambda current: 0)
 
-    def update_available_resource(self, context, nodename, service_id=None):
+    def update_available_resource(self, context, nodename, service_id=None, usage=None):
         """Refresh the node's record and its Placement provider and inventory.
+
+        The record is written only when a field changed; Placement is asked
+        only when the inventory differs from the one last set for the node,
+        or PLACEMENT_RECHECK_SECONDS after that.
 
         :param nodename: one of driver.get_available_nodes().
         :param service_id: the nova-compute services row id (new nodes only).
+        :param usage: (vcpus, memory_mb, disk_gb, running instances) on the
+            node, from host_usage(); read from the database when None.
         :returns: the saved ComputeNode.
         :raises: the report client's ResourceProvider* errors when Placement
             refuses the provider or inventory; the record is saved first.
@@ -166,7 +222,9 @@ class ResourceTracker:
         node.cpu_allocation_ratio = ratios[sched_utils.VCPU]
         node.ram_allocation_ratio = ratios[sched_utils.MEMORY_MB]
         node.disk_allocation_ratio = ratios[sched_utils.DISK_GB]
-        vcpus, memory_mb, disk_gb, running = self._usage(context, nodename)
+        if usage is None:
+            usage = self._usage(context, nodename)
+        vcpus, memory_mb, disk_gb, running = usage
         node.vcpus_used = vcpus
         node.memory_mb_used = memory_mb + CONF.reserved_host_memory_mb
         node.local_gb_used = disk_gb + math.ceil(CONF.reserved_host_disk_mb / 1024)
@@ -177,10 +235,18 @@ class ResourceTracker:
         with self._lock:
             self._save_node(node, is_new, nodename, node_uuid)
 
+        inventory = inventory_from_resources(resources)
+        traits = self._wanted_traits(context)
+        last = self._reported.get(nodename)
+        now = time.monotonic()
+        if (last is not None and last[:3] == (node_uuid, inventory, traits)
+                and now - last[3] < PLACEMENT_RECHECK_SECONDS):
+            return node
+        self._reported.pop(nodename, None)
         self.reportclient.ensure_resource_provider(context, node_uuid, nodename)
-        self.reportclient.set_inventory_for_provider(
-            context, node_uuid, inventory_from_resources(resources))
-        self.update_provider_traits(context, node_uuid)
+        self.reportclient.set_inventory_for_provider(context, node_uuid, inventory)
+        self._set_traits(context, node_uuid, traits)
+        self._reported[nodename] = (node_uuid, inventory, traits, now)
         return node
 
     def _service_disabled(self, context):
@@ -189,25 +255,44 @@ class ResourceTracker:
         except exception.ComputeHostNotFound:
             return False
 
-    def update_provider_traits(self, context, node_uuid, service_disabled=None):
-        """Set the traits nova owns on the node's provider, keep the others.
+    def _wanted_traits(self, context, service_disabled=None):
+        """The frozenset of traits nova owns that the node's provider should have.
 
-        Nova owns COMPUTE_IMAGE_TYPE_* (the disk formats the driver boots,
-        read by the image type pre-filter) and COMPUTE_STATUS_DISABLED
-        (set while the compute service is disabled, so the scheduler's
-        pre-filter leaves the node out). Traits an operator set stay.
+        COMPUTE_IMAGE_TYPE_* for the disk formats the driver boots (read by
+        the image type pre-filter), and COMPUTE_STATUS_DISABLED while the
+        compute service is disabled (the scheduler's pre-filter then leaves
+        the node out). The service record is read at most once every
+        SERVICE_RECHECK_SECONDS, not once per node of a many-node host.
 
         :param service_disabled: the service's disabled flag; None reads it.
         """
         if service_disabled is None:
-            service_disabled = self._service_disabled(context)
-        wanted = virt_driver.image_type_traits(self.driver.capabilities)
+            now = time.monotonic()
+            if self._disabled is None or now - self._disabled[1] > SERVICE_RECHECK_SECONDS:
+                self._disabled = (self._service_disabled(context), now)
+            service_disabled = self._disabled[0]
+        wanted = set(virt_driver.image_type_traits(self.driver.capabilities))
         if service_disabled:
             wanted.add(os_traits.COMPUTE_STATUS_DISABLED)
+        return frozenset(wanted)
+
+    def _set_traits(self, context, node_uuid, wanted):
         owned = set(os_traits.get_traits(IMAGE_TYPE_TRAIT_PREFIX)) | {
             os_traits.COMPUTE_STATUS_DISABLED}
         self.reportclient.update_provider_traits(
-            context, node_uuid, add=wanted, remove=owned - wanted)
+            context, node_uuid, add=set(wanted), remove=owned - set(wanted))
+
+    def update_provider_traits(self, context, node_uuid, service_disabled=None):
+        """Set the traits nova owns on the node's provider, keep the others.
+
+        See _wanted_traits for which; traits an operator set stay.
+
+        :param service_disabled: the service's disabled flag; None reads it.
+        """
+        if service_disabled is not None:
+            self._disabled = (service_disabled, time.monotonic())
+        self._set_traits(context, node_uuid,
+                         self._wanted_traits(context, service_disabled))
 
     def _save_node(self, node, is_new, nodename, node_uuid):
         if is_new:

@@ -21,6 +21,7 @@ _MODULES = (
     "console",
     "consoleauth",
     "database",
+    "fake_driver",
     "glance",
     "image_cache",
     "libvirt",

@@ -38,6 +38,14 @@ def _node_get_by_uuids(context, uuids):
         models.ComputeNode.id).all()
 
 
+@db_api.pick_context_manager_reader
+def _node_get_changed_since(context, since):
+    model = models.ComputeNode
+    return _query(context, read_deleted="yes").filter(
+        (model.created_at >= since) | (model.updated_at >= since)
+        | (model.deleted_at >= since)).order_by(model.id).all()
+
+
 @db_api.pick_context_manager_writer
 def _node_create(context, values):
     return dbutils.insert_row(
@@ -308,6 +316,18 @@ class ComputeNodeList(base.ObjectListBase, base.NovaObject):
         if not rows:
             raise exception.ComputeHostNotFound(host=host)
         return cls._from_db_rows(context, rows)
+
+    @classmethod
+    def get_changed_since(cls, context, since):
+        """Return the nodes created, updated or deleted at or after ``since``.
+
+        For services with database access (the scheduler's host state
+        cache); deleted nodes are included with ``deleted`` set.
+
+        :param since: naive UTC datetime, compared with the rows'
+            created_at, updated_at and deleted_at.
+        """
+        return cls._from_db_rows(context, _node_get_changed_since(context, since))
 
     @classmethod
     @base.remotable

@@ -102,6 +102,15 @@ def _service_get_all(context, disabled=None, **filters):
 
 
 @db_api.pick_context_manager_reader
+def _service_get_changed_since(context, binary, since):
+    model = models.Service
+    return _service_query(context, read_deleted="yes").filter(
+        model.binary == binary,
+        (model.created_at >= since) | (model.updated_at >= since)
+        | (model.deleted_at >= since)).order_by(model.id).all()
+
+
+@db_api.pick_context_manager_reader
 def _service_min_versions(context, binaries):
     """Return {binary: min version} over live, not forced-down services."""
     query = db_api.model_query(
@@ -422,6 +431,19 @@ class ServiceList(base.ObjectListBase, base.NovaObject):
         """Return the live services of ``binary``; disabled ones only if asked."""
         disabled = None if include_disabled else False
         return cls._make(context, _service_get_all(context, disabled=disabled, binary=binary))
+
+    @classmethod
+    def get_changed_since(cls, context, binary, since):
+        """Return the ``binary`` services created, updated or deleted at or after ``since``.
+
+        For services with database access (the scheduler's host state
+        cache); deleted services are included with ``deleted`` set. A
+        heartbeat updates the row, so a live service shows up at least
+        every [DEFAULT] report_interval.
+
+        :param since: naive UTC datetime.
+        """
+        return cls._make(context, _service_get_changed_since(context, binary, since))
 
     @classmethod
     @base.remotable

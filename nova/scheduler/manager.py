@@ -8,6 +8,7 @@ the scheduler also maps compute hosts that appeared in any cell every
 """
 
 import threading
+import time
 
 import oslo_messaging as messaging
 from oslo_db import exception as db_exc
@@ -51,8 +52,14 @@ class SchedulerManager(manager.Manager):
         :raises NoValidHost: nothing fits (an expected exception: logged by
             the caller, not as an RPC server error here).
         """
-        selections = self.driver.select_destinations(
-            context, spec_obj, instance_uuids, return_alternates=return_alternates)
+        started = time.monotonic()
+        try:
+            selections = self.driver.select_destinations(
+                context, spec_obj, instance_uuids, return_alternates=return_alternates)
+        finally:
+            # Read by tools/bench/scheduling.py (this logger at DEBUG).
+            LOG.debug("select_destinations for %d instance(s) took %.1f ms",
+                      len(instance_uuids or ()), (time.monotonic() - started) * 1000)
         if return_objects:
             return selections
         return [{"host": s[0].service_host, "nodename": s[0].nodename, "limits": {}}

@@ -3,12 +3,15 @@
 FakeDriver reports one node (named after [DEFAULT] host) with large,
 fixed capacity so scale tests and the benchmark are bounded by the control
 plane, not by the fake host. Its node UUID is kept in state_path like a real
-driver's, so a restarted fake compute is the same resource provider.
+driver's, so a restarted fake compute is the same resource provider. With
+[fake_driver] node_count = N > 1 one process serves N such nodes, each a
+compute node and resource provider of its own (scale tests).
 Subclasses model failures for tests of rescheduling and fault recording.
 """
 
 import os
 import threading
+import uuid
 
 from nova import conf as nova_conf
 from nova import exception
@@ -46,13 +49,23 @@ class FakeDriver(driver.ComputeDriver):
         self._lock = threading.Lock()
         self._guests = {}  # instance uuid -> power state
         self._console = {}  # instance uuid -> bytes
-        self._nodename = None
+        self._nodenames = None
         self._node_uuid = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
 
+    @staticmethod
+    def node_names(host, count):
+        """Return the node names of a fake host serving ``count`` nodes.
+
+        :returns: [host] for one node, else ["<host>-1", ..., "<host>-<count>"].
+        """
+        if count <= 1:
+            return [host]
+        return [f"{host}-{index}" for index in range(1, count + 1)]
+
     def init_host(self, host):
-        self._nodename = host
+        self._nodenames = self.node_names(host, CONF.fake_driver.node_count)
         self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
         # Guests outlive nova-compute, as on a real host: a compute restarted
         # in this process on the same node finds the guests it left.
@@ -61,12 +74,22 @@ class FakeDriver(driver.ComputeDriver):
                 self._node_uuid, (self._lock, self._guests, self._console))
 
     def get_available_nodes(self, refresh=False):
-        return [self._nodename or CONF.host]
+        if self._nodenames is None:
+            return self.node_names(CONF.host, CONF.fake_driver.node_count)
+        return list(self._nodenames)
 
     def get_node_uuid(self, nodename):
+        """Return the node's UUID: the host's own (state_path) for its only node.
+
+        Further nodes' UUIDs derive from the host's UUID and the node name
+        (uuid5), so they too survive a restart of nova-compute.
+        """
         if self._node_uuid is None:
             self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
-        return self._node_uuid
+        nodes = self.get_available_nodes()
+        if len(nodes) == 1 and nodename == nodes[0]:
+            return self._node_uuid
+        return str(uuid.uuid5(uuid.UUID(self._node_uuid), nodename))
 
     def get_available_resource(self, nodename):
         return hardware.HostResources(

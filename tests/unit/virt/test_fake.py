@@ -47,6 +47,25 @@ def test_node_uuid_survives_restart(state_path):
         first.get_node_uuid("fake-host")
 
 
+def test_node_count_serves_many_nodes_with_stable_uuids(state_path):
+    CONF.set_override("node_count", 3, group="fake_driver")
+    try:
+        first = fake.FakeDriver()
+        first.init_host("fake-host")
+        names = first.get_available_nodes()
+        uuids = [first.get_node_uuid(name) for name in names]
+        second = fake.FakeDriver()
+        second.init_host("fake-host")
+        again = [second.get_node_uuid(name) for name in second.get_available_nodes()]
+    finally:
+        CONF.clear_override("node_count", group="fake_driver")
+    assert names == ["fake-host-1", "fake-host-2", "fake-host-3"]
+    assert len(set(uuids)) == 3
+    # Derived from the host's stored identity: a restart keeps every provider.
+    assert again == uuids
+    assert first.get_available_resource("fake-host-2").hypervisor_hostname == "fake-host-2"
+
+
 def test_spawn_get_info_destroy(state_path):
     drv = fake.FakeDriver()
     drv.init_host("fake-host")
