@@ -16,6 +16,8 @@ NODE_UUID = "0b5ad4c5-3c9b-4f43-a2b4-6c3f0e5a9f10"
 
 
 class _Driver:
+    capabilities = {"supports_image_type_raw": True}
+
     def __init__(self):
         self.vcpus = 8
 
@@ -41,6 +43,7 @@ def tracker():
     report = mock.Mock()
     rt = resource_tracker.ResourceTracker("host1", _Driver(), report)
     rt.compute_nodes["node1"] = _Node(uuid=NODE_UUID, save=mock.Mock())
+    rt._service_disabled = mock.Mock(return_value=False)
     return rt
 
 
