@@ -20,7 +20,7 @@ Prints the median and p90 per action and, on the same deployment, the
 median of --samples sequential POST /servers -> ACTIVE. Everything is
 removed at the end unless --keep. Run as root with nova's python::
 
-    /work/venv/bin/python tools/bench/actions.py [--samples 20] [--db-url sqlite]
+    .venv/bin/python tools/bench/actions.py [--samples 20] [--db-url sqlite]
 
 nova-compute runs with [DEFAULT] shelved_offload_time = -1 here, so shelve
 and shelveOffload are measured apart (by default a shelve offloads at

@@ -20,7 +20,7 @@ figures measured on the same kind of machine. Everything is removed at the
 end (servers, daemons, databases, vhost, state dir) unless --keep. See
 tools/bench/README.rst. Run as root with nova's python::
 
-    /work/venv/bin/python tools/bench/boot.py [--servers 20] [--runs 3]
+    .venv/bin/python tools/bench/boot.py [--servers 20] [--runs 3]
 
 This is a benchmark, not a test: it prints figures and exits 0 unless the
 deployment fails; it never asserts a target.

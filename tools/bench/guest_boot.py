@@ -26,7 +26,7 @@ average before and after. A benchmark, not a test: it asserts nothing and
 pytest does not collect it. Run as root (qemu:///system, the instances
 dir) with nova's python::
 
-    /work/venv/bin/python tools/bench/guest_boot.py [--runs 3]
+    .venv/bin/python tools/bench/guest_boot.py [--runs 3]
 
 See tools/bench/README.rst.
 """

@@ -26,7 +26,7 @@ select_destinations median <= 50 ms. Upstream Nova 34 on the same kind of
 machine: 0.58 s at 101 nodes, 1.06 s at 501. See tools/bench/README.rst.
 Run as root with nova's python::
 
-    /work/venv/bin/python tools/bench/scheduling.py [--nodes 1 100 1000]
+    .venv/bin/python tools/bench/scheduling.py [--nodes 1 100 1000]
 
 A benchmark, not a test: it prints figures and never asserts a target.
 """
