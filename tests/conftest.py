@@ -3,16 +3,13 @@
 Add a plugin module of your own to ``pytest_plugins`` below (one line each).
 
 The whole suite runs on two pytest-xdist workers (tools/run-tests.sh:
-``-n 2 --dist loadgroup``): every integration test is in one xdist group,
-everything else in another, so the integration tier (real guests, private
-quickstarts) runs in order on one worker while the unit and functional
-tiers run in order on the other. Neither tier then runs beside itself,
-and the run takes about as long as the integration tier.
+``-n 2 --dist loadfile``): each test module goes whole to one worker, so a
+module's fixtures (one private quickstart per integration module) and the
+order of its tests stay as in a single process, while two modules run side
+by side. The integration modules are written for that: each private
+quickstart has its own names, ports, databases and vhost, and the shared
+virtualenvs and guest image builds take file locks.
 """
-
-import pathlib
-
-import pytest
 
 import nova  # noqa: F401  (first: selects native threads before any oslo import)
 
@@ -24,12 +21,3 @@ pytest_plugins = [
     "tests.fixtures.notifications",
 ]
 
-
-_INTEGRATION = pathlib.Path(__file__).parent / "integration"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Put each test in the xdist group of its tier (see the module docstring)."""
-    for item in items:
-        in_integration = _INTEGRATION in pathlib.Path(str(item.path)).parents
-        item.add_marker(pytest.mark.xdist_group("integration" if in_integration else "fast"))

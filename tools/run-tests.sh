@@ -21,9 +21,9 @@ fi
 .venv/bin/pip install -q --no-deps -e .
 
 .venv/bin/ruff check nova tests tools
-# With no arguments: the whole suite on two workers, one per tier group
-# (tests/conftest.py), and the slowest tests listed at the end.
+# With no arguments: the whole suite on two workers, each test module whole
+# on one of them (tests/conftest.py), and the slowest tests listed at the end.
 if [ $# -eq 0 ]; then
-    set -- -n 2 --dist loadgroup --durations=25 tests
+    set -- -n 2 --dist loadfile --durations=25 tests
 fi
 exec .venv/bin/python -m pytest "$@"
