@@ -37,8 +37,9 @@ IMAGE_TYPE_TRAIT_PREFIX = "COMPUTE_IMAGE_TYPE_"
 #: Placement again even though the host reports the same inventory (someone
 #: may have changed or deleted them in Placement meanwhile).
 PLACEMENT_RECHECK_SECONDS = 300
-#: Seconds a read of the compute service's disabled flag is reused.
-SERVICE_RECHECK_SECONDS = 10
+#: Seconds a read of the compute service's disabled flag is reused (0: read on
+#: every update, so a disabled service shows in Placement on the next periodic).
+SERVICE_RECHECK_SECONDS = 0
 
 
 def _ratio(configured, initial):
