@@ -51,6 +51,14 @@ def _request_ids(environ):
     }
 
 
+def _header_roles(req):
+    """The roles of a noauth2 request's X-Roles header (lower case), or None."""
+    raw = req.headers.get("X-Roles")
+    if raw is None:
+        return None
+    return [role.strip().lower() for role in raw.split(",") if role.strip()]
+
+
 class NoAuthMiddleware(middleware.Middleware):
     """``noauth2``: trust the token as ``user:project``; never for production.
 
@@ -59,6 +67,10 @@ class NoAuthMiddleware(middleware.Middleware):
     * ``X-Auth-Token: admin:p1`` -> user admin in p1, roles admin, member,
       reader (is_admin).
     * ``X-Auth-Token: bob`` (no colon) -> user bob in project bob.
+    * ``X-Roles: reader`` (comma-separated) -> exactly those roles instead
+      of the defaults above, so tests and development can act as every
+      persona of the policy defaults (reader, member, manager, admin);
+      the caller is an admin when "admin" is among them.
     * a user or project longer than MAX_ID_LENGTH -> 401 unauthorized.
     * no token -> 204 with ``X-Auth-Token: <X-Auth-User>:<X-Auth-Project-Id>``
       (defaults admin:admin) and ``X-Server-Management-Url``, the old
@@ -82,8 +94,10 @@ class NoAuthMiddleware(middleware.Middleware):
             raise webob.exc.HTTPUnauthorized(
                 explanation=f"Invalid noauth2 token: user and project ids are at most "
                             f"{MAX_ID_LENGTH} characters.")
-        is_admin = user_id == "admin"
-        roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_USER_ROLES
+        roles = _header_roles(req)
+        if roles is None:
+            roles = NOAUTH_ADMIN_ROLES if user_id == "admin" else NOAUTH_USER_ROLES
+        is_admin = context.ADMIN_ROLE in roles
         environ[wsgi.ENV_CONTEXT] = context.RequestContext(
             user_id=user_id, project_id=project_id, roles=list(roles),
             is_admin=is_admin, remote_address=remote_address(req),

@@ -40,6 +40,19 @@ def test_noauth_admin_user_is_admin(api_conf):
     assert "admin" in ctx.roles and "member" in ctx.roles
 
 
+@pytest.mark.parametrize("header, roles, is_admin", [
+    ("reader", ["reader"], False),
+    ("Manager, member,reader", ["manager", "member", "reader"], False),
+    ("admin,member,reader", ["admin", "member", "reader"], True),
+    ("", [], False),
+])
+def test_noauth_x_roles_replace_the_default_roles(api_conf, header, roles, is_admin):
+    # Even the "admin" user holds only the roles X-Roles names.
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "admin:p1", "X-Roles": header})
+    assert ctx.roles == roles
+    assert ctx.is_admin is is_admin
+
+
 def test_noauth_token_without_colon_is_user_and_project(api_conf):
     _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "bob"})
     assert (ctx.user_id, ctx.project_id) == ("bob", "bob")
