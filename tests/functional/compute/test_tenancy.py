@@ -157,8 +157,13 @@ def test_the_admin_lists_every_project_with_all_tenants(nova_cloud):
     assert resp.status_code == 200, resp.text
     projects = {server["tenant_id"] for server in resp.json()["servers"]}
     assert projects == {personas.PROJECT, personas.ADMIN_PROJECT, personas.OTHER_PROJECT}
-    own = walk.send("admin", "GET", "/v2.1/servers/detail").json()["servers"]
-    assert {server["tenant_id"] for server in own} == {personas.ADMIN_PROJECT}
+    for query in ("", "?project_id=demo-project", "?tenant_id=demo-project"):
+        own = walk.send("admin", "GET", "/v2.1/servers/detail" + query).json()["servers"]
+        assert {server["tenant_id"] for server in own} == {personas.ADMIN_PROJECT}, query
+    for key in ("project_id", "tenant_id"):
+        one = walk.send("admin", "GET", f"/v2.1/servers/detail?all_tenants=1&{key}="
+                        + personas.OTHER_PROJECT).json()["servers"]
+        assert {server["tenant_id"] for server in one} == {personas.OTHER_PROJECT}, key
 
 
 def test_a_reader_reads_and_cannot_act(nova_cloud):

@@ -178,7 +178,10 @@ class ServersController:
             filters["all_tenants"] = True
         if "tenant_id" in opts or "project_id" in opts:
             project = opts.pop("project_id", None) or opts.pop("tenant_id", None)
-            if context.is_admin and (all_tenants or project):
+            # Without all_tenants everyone, administrators too, lists their
+            # own project: upstream ignores project_id and tenant_id then
+            # (lp:1185290, unchanged by any microversion).
+            if all_tenants and project:
                 filters["project_id"] = project
         if "deleted" in opts:
             filters["deleted"] = strutils.bool_from_string(opts.pop("deleted"))
