@@ -13,7 +13,7 @@ import webob.exc
 from oslo_serialization import jsonutils
 
 import nova.conf
-from nova import context
+from nova import context, policy
 from nova.api.openstack import middleware, wsgi
 
 LOG = logging.getLogger(__name__)
@@ -49,6 +49,17 @@ def _request_ids(environ):
         "request_id": environ.get("openstack.request_id"),
         "global_request_id": environ.get("openstack.global_request_id"),
     }
+
+
+def _with_policy_admin(ctx):
+    """Set ``ctx.is_admin`` from the ``context_is_admin`` rule and return ctx.
+
+    As upstream: an operator who redefines the administrator in policy.yaml
+    changes every check of ``is_admin`` too (whose servers a look-up finds,
+    who may act on a locked server), not only the rules built on it.
+    """
+    ctx.is_admin = policy.check_is_admin(ctx)
+    return ctx
 
 
 def _header_roles(req):
@@ -97,11 +108,9 @@ class NoAuthMiddleware(middleware.Middleware):
         roles = _header_roles(req)
         if roles is None:
             roles = NOAUTH_ADMIN_ROLES if user_id == "admin" else NOAUTH_USER_ROLES
-        is_admin = context.ADMIN_ROLE in roles
-        environ[wsgi.ENV_CONTEXT] = context.RequestContext(
+        environ[wsgi.ENV_CONTEXT] = _with_policy_admin(context.RequestContext(
             user_id=user_id, project_id=project_id, roles=list(roles),
-            is_admin=is_admin, remote_address=remote_address(req),
-            **_request_ids(environ))
+            remote_address=remote_address(req), **_request_ids(environ)))
         return self.application(environ, start_response)
 
 
@@ -136,12 +145,12 @@ class NovaKeystoneContext(middleware.Middleware):
         if user_id is None:
             LOG.debug("Neither X-User-Id nor X-User found in request")
             raise webob.exc.HTTPUnauthorized()
-        environ[wsgi.ENV_CONTEXT] = context.RequestContext.from_environ(
+        environ[wsgi.ENV_CONTEXT] = _with_policy_admin(context.RequestContext.from_environ(
             environ,
             user_id=user_id,
             project_id=req.headers.get("X-Project-Id") or req.headers.get("X-Tenant-Id"),
             remote_address=remote_address(req),
             service_catalog=_service_catalog(req),
             user_auth_plugin=environ.get("keystone.token_auth"),
-            **_request_ids(environ))
+            **_request_ids(environ)))
         return self.application(environ, start_response)

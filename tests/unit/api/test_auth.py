@@ -106,3 +106,16 @@ def test_keystone_context_without_user_is_unauthorized(api_conf):
     with pytest.raises(webob.exc.HTTPUnauthorized):
         req.get_response(auth.NovaKeystoneContext(app))
     assert "context" not in seen
+
+
+def test_is_admin_follows_the_context_is_admin_rule(api_conf, tmp_path):
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text('"context_is_admin": "role:cloud_admin"\n')
+    api_conf.config(policy_file=str(policy_file), group="oslo_policy")
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "admin:p1"})
+    assert ctx.is_admin is False
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "u:p1", "X-Roles": "cloud_admin"})
+    assert ctx.is_admin is True
+    _, ctx = _call(auth.NovaKeystoneContext,
+                   {"X-User-Id": "u-2", "X-Project-Id": "p-2", "X-Roles": "admin"})
+    assert ctx.is_admin is False
