@@ -289,8 +289,6 @@ PROBES = [
     Probe("os_compute_api:os-server-groups:delete", MEMBER, "DELETE",
           "/v2.1/os-server-groups/{spare_group}", setup="spare_group", other=FORBIDDEN),
     # -- images, zones ------------------------------------------------------------
-    Probe("os_compute_api:image-size", READER, "GET", f"/v2.1/images/{images.IMAGE_ID}",
-          other=SHOWN, observe=lambda body: "OS-EXT-IMG-SIZE:size" in body["image"]),
     Probe("os_compute_api:os-availability-zone:list", ANY, "GET",
           "/v2.1/os-availability-zone", other=ALLOWED),
     Probe("os_compute_api:os-availability-zone:detail", ADMIN, "GET",
