@@ -83,6 +83,17 @@ def test_sample_generator_lists_every_rule(tmp_path):
     assert "Intended scope(s): project" in out
 
 
+def test_sample_generator_config_file(tmp_path):
+    env, _ = _environment(tmp_path)
+    conf = (TREE / "etc/nova/nova-policy-generator.conf").read_text()
+    assert "namespace = nova" in conf
+    (tmp_path / "etc/nova").mkdir(parents=True)
+    _run(env, "oslopolicy-sample-generator", "--config-file",
+         str(TREE / "etc/nova/nova-policy-generator.conf"), cwd=tmp_path)
+    sample = (tmp_path / "etc/nova/policy.yaml.sample").read_text()
+    assert '#"os_compute_api:servers:create": "rule:project_member_or_admin"' in sample
+
+
 def test_effective_policy_and_checker_follow_the_operators_file(tmp_path):
     env, nova_conf = _environment(tmp_path)
     policy_file = tmp_path / "policy.yaml"
