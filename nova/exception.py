@@ -469,6 +469,19 @@ class MetadataLimitExceeded(QuotaError):
     code = 403
 
 
+class OnsetFileLimitExceeded(QuotaError):
+    msg_fmt = "Personality file limit exceeded"
+    code = 403
+
+
+class OnsetFilePathLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = "Personality file path exceeds maximum %(allowed)s"
+
+
+class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
+    msg_fmt = "Personality file content exceeds maximum %(allowed)s"
+
+
 class KeypairLimitExceeded(QuotaError):
     msg_fmt = "Maximum number of key pairs exceeded"
     code = 403

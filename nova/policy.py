@@ -54,8 +54,23 @@ def init(policy_file=None, rules=None, conf=CONF):
 
 
 def get_enforcer():
-    """Return the enforcer (for oslo.policy's ``oslo.policy.enforcer`` tools)."""
-    return init()
+    """Return the enforcer with the operator's rules loaded.
+
+    The ``oslo.policy.enforcer`` entry point (``oslopolicy-policy-generator
+    --namespace nova``, ``oslopolicy-list-redundant``, ``oslopolicy-validator``)
+    calls this in a process of its own: nova's configuration is read the
+    way the services read it (nova.conf found in the usual places, none of
+    the tool's command line), so ``[oslo_policy] policy_file`` and
+    ``enforce_new_defaults`` apply as they would in nova-api. Only those
+    tools call it: it parses CONF afresh.
+
+    :returns: oslo_policy.policy.Enforcer.
+    """
+    CONF([], project="nova")
+    reset()
+    enforcer = init()
+    enforcer.load_rules()
+    return enforcer
 
 
 def default_target(context):

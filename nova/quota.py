@@ -15,6 +15,7 @@ took the project over its limit; such an instance is marked
 ``REFUSED_KEY`` in its system metadata and no longer counted.
 """
 
+import base64
 import logging
 
 from nova import conf as nova_conf
@@ -256,3 +257,28 @@ def check_metadata_items(context, project_id, metadata):
     limit = get_project_limits(context, project_id)["metadata_items"]
     if limit >= 0 and len(metadata or {}) > limit:
         raise exception.MetadataLimitExceeded(allowed=limit)
+
+
+def check_injected_files(context, project_id, injected_files):
+    """Refuse personality files beyond the project's limits (upstream's order).
+
+    :param injected_files: [(path, base64 contents)].
+    :raises OnsetFileLimitExceeded: more files than ``injected_files``.
+    :raises OnsetFilePathLimitExceeded: a path longer than
+        ``injected_file_path_length`` (``injected_file_path_bytes`` in the
+        API) characters.
+    :raises OnsetFileContentLimitExceeded: decoded contents longer than
+        ``injected_file_content_bytes`` bytes. All three are 403.
+    """
+    if not injected_files:
+        return
+    limits = get_project_limits(context, project_id)
+    if 0 <= limits["injected_files"] < len(injected_files):
+        raise exception.OnsetFileLimitExceeded()
+    path_limit = limits["injected_file_path_length"]
+    content_limit = limits["injected_file_content_bytes"]
+    for path, contents in injected_files:
+        if 0 <= path_limit < len(path or ""):
+            raise exception.OnsetFilePathLimitExceeded(allowed=path_limit)
+        if 0 <= content_limit < len(base64.b64decode(contents or "")):
+            raise exception.OnsetFileContentLimitExceeded(allowed=content_limit)

@@ -121,7 +121,7 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None):
+               forced_host=None, forced_node=None, injected_files=None):
         """Accept a request for servers; the conductor builds them.
 
         :param flavor: objects.Flavor.
@@ -132,6 +132,9 @@ class API:
             forced.
         :param forced_host/forced_node: an admin's "zone:host:node" request;
             the scheduler then considers only that host/node.
+        :param injected_files: [(path, base64 contents)], the personality
+            (before 2.57): checked against the project's injected_files
+            limits; no driver here injects files.
         :param scheduler_hints: dict; ``group`` (a server group uuid) makes
             the servers members of that group, and the group rides in each
             request spec so the scheduler applies its policy.
@@ -142,6 +145,7 @@ class API:
             (min_count above [api] max_instances_per_request; a larger
             max_count is cut down to it), MetadataLimitExceeded,
             FlavorMemoryTooSmall, InstanceUserDataMalformed/TooLarge,
+            OnsetFileLimitExceeded and its path and content variants (403),
             InvalidInput, InstanceGroupNotFound (the ``group`` hint),
             TooManyServerGroupMembers. Nothing is recorded when any of these
             is raised.
@@ -166,6 +170,7 @@ class API:
         self._check_flavor_fits_image(flavor, image)
         metadata = dict(metadata or {})
         quota.check_metadata_items(context, context.project_id, metadata)
+        quota.check_injected_files(context, context.project_id, injected_files)
         user_data = self._user_data(user_data)
         key_pair = None
         if key_name:
@@ -580,7 +585,8 @@ class API:
         :raises: as start_action; ImageNotFound, ImageNotActive,
             FlavorMemoryTooSmall, FlavorDiskSmallerThanMinDisk,
             KeypairNotFound, InstanceUserDataMalformed/TooLarge (400);
-            MetadataLimitExceeded (403). Nothing changes when one is raised.
+            MetadataLimitExceeded, OnsetFileLimitExceeded and its path and
+            content variants (403). Nothing changes when one is raised.
         """
         row = server_actions.get("rebuild")
         server_actions.check_lock(context, instance, row)
@@ -589,6 +595,7 @@ class API:
         self._check_flavor_fits_image(instance.flavor, image)
         if "metadata" in changes:
             quota.check_metadata_items(context, instance.project_id, changes["metadata"])
+        quota.check_injected_files(context, instance.project_id, injected_files)
         if "user_data" in changes:
             changes["user_data"] = self._user_data(changes["user_data"])
         if "key_name" in changes:

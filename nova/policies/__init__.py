@@ -20,7 +20,6 @@ _MODULES = (
     "flavor_extra_specs",
     "flavor_manage",
     "hypervisors",
-    "images",
     "instance_actions",
     "keypairs",
     "limits",

@@ -13,7 +13,7 @@ import webob.exc
 from oslo_serialization import jsonutils
 
 import nova.conf
-from nova import context
+from nova import context, policy
 from nova.api.openstack import middleware, wsgi
 
 LOG = logging.getLogger(__name__)
@@ -51,6 +51,25 @@ def _request_ids(environ):
     }
 
 
+def _with_policy_admin(ctx):
+    """Set ``ctx.is_admin`` from the ``context_is_admin`` rule and return ctx.
+
+    As upstream: an operator who redefines the administrator in policy.yaml
+    changes every check of ``is_admin`` too (whose servers a look-up finds,
+    who may act on a locked server), not only the rules built on it.
+    """
+    ctx.is_admin = policy.check_is_admin(ctx)
+    return ctx
+
+
+def _header_roles(req):
+    """The roles of a noauth2 request's X-Roles header (lower case), or None."""
+    raw = req.headers.get("X-Roles")
+    if raw is None:
+        return None
+    return [role.strip().lower() for role in raw.split(",") if role.strip()]
+
+
 class NoAuthMiddleware(middleware.Middleware):
     """``noauth2``: trust the token as ``user:project``; never for production.
 
@@ -59,6 +78,10 @@ class NoAuthMiddleware(middleware.Middleware):
     * ``X-Auth-Token: admin:p1`` -> user admin in p1, roles admin, member,
       reader (is_admin).
     * ``X-Auth-Token: bob`` (no colon) -> user bob in project bob.
+    * ``X-Roles: reader`` (comma-separated) -> exactly those roles instead
+      of the defaults above, so tests and development can act as every
+      persona of the policy defaults (reader, member, manager, admin);
+      the caller is an admin when "admin" is among them.
     * a user or project longer than MAX_ID_LENGTH -> 401 unauthorized.
     * no token -> 204 with ``X-Auth-Token: <X-Auth-User>:<X-Auth-Project-Id>``
       (defaults admin:admin) and ``X-Server-Management-Url``, the old
@@ -82,12 +105,12 @@ class NoAuthMiddleware(middleware.Middleware):
             raise webob.exc.HTTPUnauthorized(
                 explanation=f"Invalid noauth2 token: user and project ids are at most "
                             f"{MAX_ID_LENGTH} characters.")
-        is_admin = user_id == "admin"
-        roles = NOAUTH_ADMIN_ROLES if is_admin else NOAUTH_USER_ROLES
-        environ[wsgi.ENV_CONTEXT] = context.RequestContext(
+        roles = _header_roles(req)
+        if roles is None:
+            roles = NOAUTH_ADMIN_ROLES if user_id == "admin" else NOAUTH_USER_ROLES
+        environ[wsgi.ENV_CONTEXT] = _with_policy_admin(context.RequestContext(
             user_id=user_id, project_id=project_id, roles=list(roles),
-            is_admin=is_admin, remote_address=remote_address(req),
-            **_request_ids(environ))
+            remote_address=remote_address(req), **_request_ids(environ)))
         return self.application(environ, start_response)
 
 
@@ -122,12 +145,12 @@ class NovaKeystoneContext(middleware.Middleware):
         if user_id is None:
             LOG.debug("Neither X-User-Id nor X-User found in request")
             raise webob.exc.HTTPUnauthorized()
-        environ[wsgi.ENV_CONTEXT] = context.RequestContext.from_environ(
+        environ[wsgi.ENV_CONTEXT] = _with_policy_admin(context.RequestContext.from_environ(
             environ,
             user_id=user_id,
             project_id=req.headers.get("X-Project-Id") or req.headers.get("X-Tenant-Id"),
             remote_address=remote_address(req),
             service_catalog=_service_catalog(req),
             user_auth_plugin=environ.get("keystone.token_auth"),
-            **_request_ids(environ))
+            **_request_ids(environ)))
         return self.application(environ, start_response)

@@ -107,9 +107,8 @@ def test_gone_from_2_36(app, path):
         == 404
 
 
-def test_image_size_policy_hides_the_size(app, conf_fixture, tmp_path):
-    policy_file = tmp_path / "policy.yaml"
-    policy_file.write_text('"os_compute_api:image-size": "!"\n')
-    conf_fixture.config(policy_file=str(policy_file), group="oslo_policy")
-    image = _api(app).get(f"/v2.1/images/{image_fixtures.IMAGE_ID}").json["image"]
-    assert "OS-EXT-IMG-SIZE:size" not in image
+def test_every_reader_sees_the_size(app):
+    # Upstream removed the os_compute_api:image-size rule: a reader sees it.
+    resp = _api(app).get(f"/v2.1/images/{image_fixtures.IMAGE_ID}",
+                         headers={"X-Roles": "reader"})
+    assert "OS-EXT-IMG-SIZE:size" in resp.json["image"]

@@ -40,6 +40,19 @@ def test_noauth_admin_user_is_admin(api_conf):
     assert "admin" in ctx.roles and "member" in ctx.roles
 
 
+@pytest.mark.parametrize("header, roles, is_admin", [
+    ("reader", ["reader"], False),
+    ("Manager, member,reader", ["manager", "member", "reader"], False),
+    ("admin,member,reader", ["admin", "member", "reader"], True),
+    ("", [], False),
+])
+def test_noauth_x_roles_replace_the_default_roles(api_conf, header, roles, is_admin):
+    # Even the "admin" user holds only the roles X-Roles names.
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "admin:p1", "X-Roles": header})
+    assert ctx.roles == roles
+    assert ctx.is_admin is is_admin
+
+
 def test_noauth_token_without_colon_is_user_and_project(api_conf):
     _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "bob"})
     assert (ctx.user_id, ctx.project_id) == ("bob", "bob")
@@ -93,3 +106,16 @@ def test_keystone_context_without_user_is_unauthorized(api_conf):
     with pytest.raises(webob.exc.HTTPUnauthorized):
         req.get_response(auth.NovaKeystoneContext(app))
     assert "context" not in seen
+
+
+def test_is_admin_follows_the_context_is_admin_rule(api_conf, tmp_path):
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text('"context_is_admin": "role:cloud_admin"\n')
+    api_conf.config(policy_file=str(policy_file), group="oslo_policy")
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "admin:p1"})
+    assert ctx.is_admin is False
+    _, ctx = _call(auth.NoAuthMiddleware, {"X-Auth-Token": "u:p1", "X-Roles": "cloud_admin"})
+    assert ctx.is_admin is True
+    _, ctx = _call(auth.NovaKeystoneContext,
+                   {"X-User-Id": "u-2", "X-Project-Id": "p-2", "X-Roles": "admin"})
+    assert ctx.is_admin is False

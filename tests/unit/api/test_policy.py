@@ -103,3 +103,64 @@ def test_entry_point_lists_the_rules():
     (entry,) = [ep for ep in metadata.entry_points(group="oslo.policy.policies")
                 if ep.name == "nova"]
     assert entry.load() is policies.list_rules
+
+
+MANAGER = ("u4", "p1", "manager", "member", "reader")
+ONLY_ROLE = ("u5", "p1", "observer")
+
+
+@pytest.mark.parametrize("who, rule, allowed", [
+    (MANAGER, "project_manager_or_admin", True),
+    (MEMBER, "project_manager_or_admin", False),
+    (ADMIN, "project_manager_or_admin", True),
+    (("u6", "p2", "manager"), "project_manager_or_admin", False),
+    (MANAGER, "project_member_or_admin", True),
+    (READER, "project_member_or_admin", False),
+])
+def test_manager_persona(api_conf, who, rule, allowed):
+    assert policy.authorize(_ctx(*who), rule, OWN, fatal=False) is allowed
+
+
+def test_new_defaults_are_enforced_by_default(api_conf):
+    # A role outside the personas gets nothing, even in its own project.
+    assert not policy.authorize(_ctx(*ONLY_ROLE), "os_compute_api:servers:show", OWN,
+                                fatal=False)
+    assert not policy.authorize(_ctx(*READER), "os_compute_api:servers:delete", OWN,
+                                fatal=False)
+
+
+def test_enforce_new_defaults_false_adds_the_legacy_defaults(api_conf):
+    api_conf.config(enforce_new_defaults=False, group="oslo_policy")
+    policy.reset()
+    # Legacy admin_or_owner: any role in the project may act.
+    assert policy.authorize(_ctx(*ONLY_ROLE), "os_compute_api:servers:show", OWN)
+    assert policy.authorize(_ctx(*READER), "os_compute_api:servers:delete", OWN)
+    # Another project's member still may not; admin-only rules stay so.
+    assert not policy.authorize(_ctx(*OTHER_MEMBER), "os_compute_api:servers:delete",
+                                OWN, fatal=False)
+    assert not policy.authorize(_ctx(*MEMBER), "os_compute_api:os-services:list", OWN,
+                                fatal=False)
+
+
+def test_policy_file_overrides_a_default(api_conf, tmp_path):
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(
+        '"os_compute_api:servers:delete": "rule:context_is_admin"\n'
+        '"project_reader_api": "role:observer and project_id:%(project_id)s"\n')
+    api_conf.config(policy_file=str(policy_file), group="oslo_policy")
+    policy.reset()
+    assert not policy.authorize(_ctx(*MEMBER), "os_compute_api:servers:delete", OWN,
+                                fatal=False)
+    assert policy.authorize(_ctx(*ADMIN), "os_compute_api:servers:delete", OWN)
+    # A persona redefined once changes every rule built on it.
+    assert policy.authorize(_ctx(*ONLY_ROLE), "os_compute_api:servers:show", OWN)
+    assert not policy.authorize(_ctx(*READER), "os_compute_api:servers:show", OWN,
+                                fatal=False)
+    # Untouched rules keep their defaults.
+    assert policy.authorize(_ctx(*MEMBER), "os_compute_api:servers:create", OWN)
+
+
+def test_every_api_rule_is_project_scoped():
+    for rule in policies.list_rules():
+        if rule.name.startswith("os_compute_api:"):
+            assert rule.scope_types == ["project"], rule.name

@@ -22,7 +22,10 @@ count):
   file (``KEYPAIRS % action`` with ``"create"``, ``BASE + ":add_tenant_access"``).
 
 Persona rules (``rule:...`` targets in base.py) count as used when another
-rule's check string refers to them, or code names them.
+rule's check string refers to them, or code names them, or base.py exports
+them as a persona constant (``PROJECT_MANAGER_OR_ADMIN``): personas are the
+vocabulary of operators' policy files too, upstream defines all of them
+(the manager persona before any route here uses it).
 """
 
 import ast
@@ -31,6 +34,7 @@ import pathlib
 import re
 
 from nova import policies
+from nova.policies import base as policy_base
 
 NOVA = pathlib.Path(__file__).resolve().parents[3] / "nova"
 
@@ -141,9 +145,13 @@ def _used_names():
 
 
 def _persona_references():
-    """Rule names that other rules' check strings refer to (``rule:name``)."""
-    return {match for rule in policies.list_rules()
-            for match in re.findall(r"rule:([\w:-]+)", rule.check_str)}
+    """Rule names that other rules' check strings refer to (``rule:name``),
+    and the personas base.py exports as constants."""
+    referenced = {match for rule in policies.list_rules()
+                  for match in re.findall(r"rule:([\w:-]+)", rule.check_str)}
+    exported = {value.removeprefix("rule:") for name, value in vars(policy_base).items()
+                if name.isupper() and isinstance(value, str) and value.startswith("rule:")}
+    return referenced | exported
 
 
 def test_every_registered_rule_is_enforced_by_some_code():

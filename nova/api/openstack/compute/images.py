@@ -1,16 +1,18 @@
 """/images: the deprecated proxy to the Image service (2.1-2.35; 404 from 2.36).
 
 Reads go to Glance with the caller's token, so Glance decides what the
-caller sees. The image service is built on first use by the factory given
-to the controller (the real GlanceImageService in route_table; tests may
-give any object with show/detail/delete).
+caller sees; nova adds no rule of its own (upstream removed the
+``os_compute_api:image-size`` rule that once hid ``OS-EXT-IMG-SIZE:size``).
+The image service is built on first use by the factory given to the
+controller (the real GlanceImageService in route_table; tests may give
+any object with show/detail/delete).
 """
 
 import threading
 
 import webob.exc
 
-from nova import exception, policy
+from nova import exception
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.views import images as views
 
@@ -18,9 +20,6 @@ from nova.api.openstack.compute.views import images as views
 FILTERS = {"name": "name", "status": "status", "changes-since": "changes-since",
            "server": "property-instance_uuid", "type": "property-image_type",
            "minRam": "min_ram", "minDisk": "min_disk"}
-
-IMAGE_SIZE = "os_compute_api:image-size"
-
 
 def glance_filters(req):
     """Return Glance v2 query filters for the list query of ``req``.
@@ -70,10 +69,6 @@ class ImagesController:
                 self._service = self._factory()
             return self._service
 
-    def _with_size(self, req):
-        return policy.authorize(req.context, IMAGE_SIZE,
-                                target={"project_id": req.context.project_id}, fatal=False)
-
     def _list(self, req):
         page = {}
         if "limit" in req.GET or "marker" in req.GET:
@@ -93,8 +88,7 @@ class ImagesController:
     @wsgi.api_version("2.1", "2.35")
     def detail(self, req):
         """GET /images/detail -> {"images": [detail], "images_links"?}."""
-        with_size = self._with_size(req)
-        entries = [views.detail(req, image, with_size) for image in self._list(req)]
+        entries = [views.detail(req, image) for image in self._list(req)]
         return views.collection(req, entries, "images/detail")
 
     @wsgi.api_version("2.1", "2.35")
@@ -104,7 +98,7 @@ class ImagesController:
             image = self.image_service.show(req.context, id)
         except exception.ImageNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation="Image not found.") from exc
-        return {"image": views.detail(req, image, self._with_size(req))}
+        return {"image": views.detail(req, image)}
 
     @wsgi.api_version("2.1", "2.35")
     @wsgi.response(204)

@@ -17,7 +17,6 @@ host too old for the action; 404 for an action outside its microversion
 range.
 """
 
-import base64
 import contextlib
 
 import webob.exc
@@ -28,7 +27,7 @@ from nova import exception
 from nova.api import validation
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import server_actions as schemas
-from nova.api.openstack.compute.servers import _last_segment
+from nova.api.openstack.compute.servers import _last_segment, injected_files
 from nova.compute import server_actions
 from nova.policy import authorize
 
@@ -236,7 +235,7 @@ class ServerActionsController:
                 "Cannot find image for rebuild"):
             instance = self.compute_api.rebuild(
                 req.context, instance, _last_segment(args["imageRef"]), password,
-                injected_files=_injected_files(args.get("personality")),
+                injected_files=injected_files(args.get("personality")),
                 preserve_ephemeral=strutils.bool_from_string(
                     args.get("preserve_ephemeral", False)),
                 **changes)
@@ -323,27 +322,6 @@ _REBUILD_FIELDS = (
     ("accessIPv6", "access_ip_v6"), ("key_name", "key_name"),
     ("user_data", "user_data"), ("hostname", "hostname"),
 )
-
-
-def _injected_files(personality):
-    """[(path, base64 contents)] of rebuild's personality (before 2.57).
-
-    The contents stay base64 text (they cross RPC as JSON); drivers that
-    inject files decode them. No driver here does.
-
-    :raises webob.exc.HTTPBadRequest: contents that are not base64.
-    """
-    files = []
-    for item in personality or []:
-        contents = item.get("contents", "")
-        try:
-            base64.b64decode(contents, validate=True)
-        except (ValueError, TypeError) as exc:
-            raise webob.exc.HTTPBadRequest(
-                explanation=f"Personality content for {item.get('path')} cannot be "
-                            f"decoded") from exc
-        files.append((item.get("path"), contents))
-    return files
 
 
 def _image_answer(req, image_id, location=True):

@@ -5,6 +5,7 @@ into bodies through views.servers; rules that depend on the microversion
 live in the schemas and the view builder, not in branches here.
 """
 
+import base64
 
 import webob.exc
 from oslo_utils import strutils, timeutils
@@ -72,6 +73,27 @@ def _image_from_block_devices(server):
                 explanation="imageRef and the boot block device mapping name different images.")
         image_ref = image_ref or bdm["uuid"]
     return image_ref
+
+
+def injected_files(personality):
+    """[(path, base64 contents)] of a create's or rebuild's personality (before 2.57).
+
+    The contents stay base64 text (they cross RPC as JSON); drivers that
+    inject files decode them. No driver here does.
+
+    :raises webob.exc.HTTPBadRequest: contents that are not base64.
+    """
+    files = []
+    for item in personality or []:
+        contents = item.get("contents", "")
+        try:
+            base64.b64decode(contents, validate=True)
+        except (ValueError, TypeError) as exc:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"Personality content for {item.get('path')} cannot be "
+                            f"decoded") from exc
+        files.append((item.get("path"), contents))
+    return files
 
 
 def _last_segment(ref):
@@ -156,7 +178,10 @@ class ServersController:
             filters["all_tenants"] = True
         if "tenant_id" in opts or "project_id" in opts:
             project = opts.pop("project_id", None) or opts.pop("tenant_id", None)
-            if context.is_admin and (all_tenants or project):
+            # Without all_tenants everyone, administrators too, lists their
+            # own project: upstream ignores project_id and tenant_id then
+            # (lp:1185290, unchanged by any microversion).
+            if all_tenants and project:
                 filters["project_id"] = project
         if "deleted" in opts:
             filters["deleted"] = strutils.bool_from_string(opts.pop("deleted"))
@@ -347,6 +372,7 @@ class ServersController:
                 key_name=server.get("key_name"),
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
+                injected_files=injected_files(server.get("personality")),
                 availability_zone=zone,
                 min_count=min_count, max_count=max_count,
                 scheduler_hints=hints,

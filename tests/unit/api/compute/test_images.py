@@ -42,9 +42,9 @@ def test_status_and_progress(api_conf, status, shown, progress):
 
 
 def test_detail_dates_and_size(api_conf):
-    body = views.detail(_req(), _image(), with_size=False)
+    body = views.detail(_req(), _image())
     assert body["created"] == "2024-05-06T07:08:09Z"
-    assert "OS-EXT-IMG-SIZE:size" not in body
+    assert "OS-EXT-IMG-SIZE:size" in body
     assert "server" not in body and "OS-DCF:diskConfig" not in body
 
 

@@ -69,14 +69,12 @@ def summary(req, image):
     return {"id": image["id"], "name": image.get("name"), "links": links(req, image["id"])}
 
 
-def detail(req, image, with_size=True):
+def detail(req, image):
     """Return the detailed image document.
 
     :param image: nova's image dict.
-    :param with_size: add ``OS-EXT-IMG-SIZE:size`` (bytes), which the
-        ``os_compute_api:image-size`` rule guards.
     :returns: {id, name, minRam (MiB), minDisk (GiB), metadata, created,
-        updated, status, progress, links[, OS-EXT-IMG-SIZE:size][, server]
+        updated, status, progress, links, OS-EXT-IMG-SIZE:size (bytes)[, server]
         [, OS-DCF:diskConfig]}; ``server`` names the server a snapshot was
         taken from (its ``instance_uuid`` property).
     """
@@ -94,8 +92,7 @@ def detail(req, image, with_size=True):
         "progress": PROGRESS.get(status, 0),
         "links": links(req, image["id"]),
     }
-    if with_size:
-        body["OS-EXT-IMG-SIZE:size"] = image.get("size")
+    body["OS-EXT-IMG-SIZE:size"] = image.get("size")
     server = properties.get("instance_uuid")
     if server is not None:
         body["server"] = {"id": server, "links": common.resource_links(req, "servers", server)}
