@@ -344,6 +344,28 @@ def _instance_load_by_node(context):
 
 
 @db_api.pick_context_manager_reader
+def _instance_get_active_by_window(context, begin, end, project_id):
+    # Deleted rows count too: a server deleted inside the window was used in it.
+    query = _instance_query(context, [], read_deleted="yes").filter(
+        or_(models.Instance.terminated_at == null(), models.Instance.terminated_at > begin),
+        models.Instance.launched_at != null(),
+        models.Instance.launched_at < end)
+    if project_id is not None:
+        query = query.filter(models.Instance.project_id == project_id)
+    rows = query.order_by(models.Instance.created_at.asc(), models.Instance.id.asc()).all()
+    # The extra row of a deleted instance is soft-deleted with it, and the
+    # relationship only follows live ones: read them directly, newest last.
+    extras = {}
+    if rows:
+        for extra in context.session.query(models.InstanceExtra).filter(
+                models.InstanceExtra.instance_uuid.in_([r.uuid for r in rows])).order_by(
+                models.InstanceExtra.id.asc()):
+            extras[extra.instance_uuid] = extra
+    return [(row, {"extra": extras[row.uuid]}) for row in rows
+            if row.uuid in extras and extras[row.uuid].flavor]
+
+
+@db_api.pick_context_manager_reader
 def _instance_get_all_by_filters(context, filters, sort_keys, sort_dirs, limit, marker,
                                  expected_attrs):
     filters = dict(filters)
@@ -1076,6 +1098,22 @@ class InstanceList(base.ObjectListBase, base.NovaObject):
             instance are absent.
         """
         return _instance_load_by_node(context)
+
+    @classmethod
+    def get_active_by_window(cls, context, begin, end, project_id=None):
+        """Return the instances of the targeted cell that ran during [begin, end).
+
+        An instance ran in the window when it was launched before ``end``
+        and not terminated before ``begin``; deleted instances are
+        included (usage is billed after deletion). Never-launched
+        instances are not. Read by nova-api (os-simple-tenant-usage).
+
+        :param begin/end: naive UTC datetimes.
+        :param project_id: only this project's instances, or all when None.
+        :returns: InstanceList with ``flavor`` loaded, oldest first.
+        """
+        results = _instance_get_active_by_window(context, begin, end, project_id)
+        return cls._make(context, results, ["flavor"])
 
     @classmethod
     def get_all(cls, context, expected_attrs=None):

@@ -19,6 +19,7 @@ _MODULES = (
     "flavor_access",
     "flavor_extra_specs",
     "flavor_manage",
+    "hosts",
     "hypervisors",
     "instance_actions",
     "keypairs",
@@ -28,9 +29,11 @@ _MODULES = (
     "server_actions",
     "server_groups",
     "server_metadata",
+    "server_password",
     "server_tags",
     "servers",
     "services",
+    "simple_tenant_usage",
 )
 
 

@@ -17,6 +17,7 @@ from nova.api.openstack.compute import (
     flavor_extra_specs,
     flavor_manage,
     flavors,
+    hosts,
     hypervisors,
     images,
     instance_actions,
@@ -25,12 +26,15 @@ from nova.api.openstack.compute import (
     quota_classes,
     quota_sets,
     remote_consoles,
+    removed,
     server_actions,
     server_groups,
     server_metadata,
+    server_password,
     server_tags,
     servers,
     services,
+    simple_tenant_usage,
     versions,
 )
 from nova.compute import aggregates as compute_aggregates
@@ -90,7 +94,10 @@ def route_table(compute_api_factory=default_compute_api):
     aggregates_ctrl = aggregates.AggregatesController(
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
-    return {
+    password_ctrl = server_password.ServerPasswordController(servers_ctrl)
+    usage_ctrl = simple_tenant_usage.SimpleTenantUsageController()
+    hosts_ctrl = hosts.HostController(services_ctrl)
+    table = {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
         "/servers/detail": {"GET": servers_ctrl.detail},
@@ -165,7 +172,18 @@ def route_table(compute_api_factory=default_compute_api):
         })},
         "/os-availability-zone": {"GET": az_ctrl.index},
         "/os-availability-zone/detail": {"GET": az_ctrl.detail},
+        "/servers/{server_id}/os-server-password": {"GET": password_ctrl.index,
+                                                    "DELETE": password_ctrl.clear},
+        "/os-simple-tenant-usage": {"GET": usage_ctrl.index},
+        "/os-simple-tenant-usage/{id}": {"GET": usage_ctrl.show},
+        "/os-hosts": {"GET": hosts_ctrl.index},
+        "/os-hosts/{id}": {"GET": hosts_ctrl.show, "PUT": hosts_ctrl.update},
+        "/os-hosts/{id}/reboot": {"GET": hosts_ctrl.reboot},
+        "/os-hosts/{id}/shutdown": {"GET": hosts_ctrl.shutdown},
+        "/os-hosts/{id}/startup": {"GET": hosts_ctrl.startup},
     }
+    table.update(removed.route_table())
+    return table
 
 
 def version_list_table():

@@ -191,6 +191,15 @@ class ServiceController:
                 LOG.warning("Could not %s %s on the resource provider %s of host %s: %s",
                             "set" if disabled else "remove", trait, node.uuid, host, exc)
 
+    def set_compute_disabled(self, context, host, disabled):
+        """Enable or disable the nova-compute service of ``host`` (os-hosts uses it).
+
+        :param disabled: bool.
+        :raises webob.exc.HTTPNotFound: no nova-compute on that host.
+        """
+        return self._update(context, {"host": host, "binary": COMPUTE_BINARY},
+                            {"disabled": disabled, "disabled_reason": None})
+
     def _enable(self, context, body):
         result = self._update(context, body, {"disabled": False, "disabled_reason": None})
         return {"service": dict(result, status="enabled")}
