@@ -958,6 +958,15 @@ class API:
         return self.start_action(context, instance, "os-getConsoleOutput",
                                  tail_length=tail_length)
 
+    def get_instance_diagnostics(self, context, instance):
+        """Return the host driver's diagnostics of ``instance`` (dict).
+
+        :raises InstanceInvalidState: the server has no host yet (409).
+        :raises InstanceNotFound: the host has no such guest.
+        :raises NotImplementedError: the host's driver cannot tell (501).
+        """
+        return self.start_action(context, instance, "GET /servers/{server_id}/diagnostics")
+
     def get_remote_console(self, context, instance, name, console_type):
         """Have the instance's host issue a console token; return its URL (str).
 

@@ -50,7 +50,7 @@ CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.6, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.7, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -63,7 +63,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.6")
+    target = messaging.Target(version="6.7")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -183,6 +183,15 @@ class ComputeManager(manager.Manager):
         except Exception:
             LOG.exception("Could not delete instance %s; it is in ERROR and the "
                           "delete can be retried", instance.uuid)
+
+    @messaging.expected_exceptions(exception.InstanceNotFound, NotImplementedError)
+    def get_instance_diagnostics(self, context, instance):
+        """Return the driver's diagnostics of the guest (dict; see ComputeDriver).
+
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        :raises NotImplementedError: the driver cannot tell.
+        """
+        return self.driver.get_instance_diagnostics(instance)
 
     @messaging.expected_exceptions(exception.InstanceNotFound,
                                    exception.ConsoleNotAvailable)

@@ -32,6 +32,7 @@ SERVICE_VERSION_TO_RPC = {
     5: "6.4",
     6: "6.5",
     7: "6.6",
+    8: "6.7",
 }
 
 
@@ -87,6 +88,8 @@ class ComputeAPI:
       clean_shutdown), shelve_offload_instance(instance, clean_shutdown),
       unshelve_instance(instance, image, node) (sent by the conductor to
       the host it chose, or to the instance's host).
+    * 6.7 - get_instance_diagnostics(instance) (call): the driver's
+      diagnostics of the guest (GET /servers/{server_id}/diagnostics).
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running

@@ -386,6 +386,12 @@ ROWS = (
         "action row decides the rest).",
         task_states=_CONSOLE_TASK_STATES, check_lock=False, must_have_launched=False,
         needs_host=True, min_version="2.6", on_restart=NOTHING),
+    ServerAction(
+        "GET /servers/{server_id}/diagnostics", None,
+        "os_compute_api:os-server-diagnostics", ADMIN,
+        "Show what a server's guest is doing (administrators).",
+        task_states=ANY, check_lock=False, must_have_launched=False, needs_host=True,
+        rpc=Rpc("get_instance_diagnostics", "6.7", call=True), on_restart=NOTHING),
     # -- server routes ------------------------------------------------------
     ServerAction(
         "POST /servers", "create", _servers("create"), MEMBER, "Create a server.",

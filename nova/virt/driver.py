@@ -138,6 +138,19 @@ class ComputeDriver(abc.ABC):
     def get_console_output(self, context, instance):
         """Return the guest's serial console log as bytes (may be empty)."""
 
+    def get_instance_diagnostics(self, instance):
+        """Return what the guest is doing (GET /servers/{id}/diagnostics).
+
+        :returns: dict as nova.virt.libvirt.diagnostics.read describes:
+            state, driver, hypervisor, hypervisor_os, uptime (s),
+            config_drive, num_cpus, num_disks, num_nics, memory_details
+            (MiB), cpu_details, disk_details and nic_details (each with
+            its ``device`` name).
+        :raises InstanceNotFound: the hypervisor has no such guest.
+        :raises NotImplementedError: the driver cannot tell (501).
+        """
+        raise NotImplementedError()
+
     def power_off(self, instance, timeout=0, retry_interval=0):
         """Stop the guest; ``timeout`` seconds of clean shutdown before forcing.
 

@@ -137,6 +137,36 @@ class FakeDriver(driver.ComputeDriver):
                 raise exception.InstanceNotFound(instance_id=instance.uuid)
             return self._console[instance.uuid]
 
+    def get_instance_diagnostics(self, instance):
+        with self._lock:
+            state = self._guests.get(instance.uuid)
+        if state is None:
+            raise exception.InstanceNotFound(instance_id=instance.uuid)
+        running = state == power_state.RUNNING
+        vcpus = getattr(instance, "vcpus", None) or 1
+        memory_mb = getattr(instance, "memory_mb", None) or 0
+        # A fake guest has one disk and one NIC and has done nothing on them.
+        # It answers as a libvirt guest would: API clients (tempest's schema
+        # among them) only know the real drivers' names.
+        return {
+            "state": {power_state.RUNNING: "running", power_state.PAUSED: "paused",
+                      power_state.SUSPENDED: "suspended"}.get(state, "shutdown"),
+            "driver": "libvirt", "hypervisor": "fake", "hypervisor_os": "linux",
+            "uptime": 0, "config_drive": bool(getattr(instance, "config_drive", None)),
+            "num_cpus": vcpus, "num_disks": 1, "num_nics": 1,
+            "memory_details": {"maximum": memory_mb, "used": memory_mb if running else 0},
+            "cpu_details": [{"id": i, "time": 0, "utilisation": None}
+                            for i in range(vcpus)] if running else [],
+            "disk_details": [{"device": "vda", "read_bytes": 0, "read_requests": 0,
+                              "write_bytes": 0, "write_requests": 0,
+                              "errors_count": 0}] if running else [],
+            "nic_details": [{"device": "tap0", "mac_address": "fa:16:3e:00:00:01",
+                             "rx_octets": 0, "rx_packets": 0, "rx_errors": 0,
+                             "rx_drop": 0, "rx_rate": None, "tx_octets": 0,
+                             "tx_packets": 0, "tx_errors": 0, "tx_drop": 0,
+                             "tx_rate": None}] if running else [],
+        }
+
     def power_off(self, instance, timeout=0, retry_interval=0):
         self._set_state(instance, power_state.SHUTDOWN)
 

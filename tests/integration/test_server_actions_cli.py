@@ -130,6 +130,20 @@ def test_hard_reboot_boots_without_asking_the_guest(deployment, server):
     assert text.count(POWEROFF) == 2
 
 
+def test_diagnostics_read_the_running_guest(deployment, server):
+    # Admin-only: the quickstart cloud's CLI user is the admin.
+    flat = deployment.openstack_json("server", "show", "--diagnostics", server)
+    assert flat["cpu0_time"] > 0, flat
+    assert flat["vda_read"] > 0, flat  # the guest read its disk while booting
+    standard = deployment.openstack_json(
+        "--os-compute-api-version", "2.48", "server", "show", "--diagnostics", server)
+    assert standard["state"] == "running", standard
+    assert standard["driver"] == "libvirt"
+    assert standard["hypervisor"] == "qemu"
+    assert standard["uptime"] > 0
+    assert standard["num_disks"] >= 1
+
+
 def test_pause_and_unpause(deployment, server):
     action(deployment, server, "pause", wanted="PAUSED")
     assert domain(server)[0] == libvirt.VIR_DOMAIN_PAUSED

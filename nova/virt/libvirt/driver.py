@@ -27,8 +27,8 @@ from nova.compute import power_state
 from nova.console import serial as serial_ports
 from nova.virt import driver, hardware, node
 from nova.virt.libvirt import config as vconfig
+from nova.virt.libvirt import diagnostics, imagebackend, imagecache
 from nova.virt.libvirt import host as libvirt_host
-from nova.virt.libvirt import imagebackend, imagecache
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -315,6 +315,12 @@ class LibvirtDriver(driver.ComputeDriver):
                 return handle.read()
         except FileNotFoundError:
             return b""
+
+    def get_instance_diagnostics(self, instance):
+        dom = self._domain(instance)
+        state = _POWER_STATES.get(dom.info()[0], power_state.NOSTATE)
+        return diagnostics.read(dom, state, hypervisor=CONF.libvirt.virt_type,
+                                config_drive=bool(getattr(instance, "config_drive", None)))
 
     def power_off(self, instance, timeout=0, retry_interval=0):
         dom = self._domain(instance)

@@ -28,6 +28,7 @@ from nova.api.openstack.compute import (
     remote_consoles,
     removed,
     server_actions,
+    server_diagnostics,
     server_groups,
     server_metadata,
     server_password,
@@ -95,6 +96,7 @@ def route_table(compute_api_factory=default_compute_api):
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
     password_ctrl = server_password.ServerPasswordController(servers_ctrl)
+    diagnostics_ctrl = server_diagnostics.ServerDiagnosticsController(servers_ctrl)
     usage_ctrl = simple_tenant_usage.SimpleTenantUsageController()
     hosts_ctrl = hosts.HostController(services_ctrl)
     table = {
@@ -174,6 +176,7 @@ def route_table(compute_api_factory=default_compute_api):
         "/os-availability-zone/detail": {"GET": az_ctrl.detail},
         "/servers/{server_id}/os-server-password": {"GET": password_ctrl.index,
                                                     "DELETE": password_ctrl.clear},
+        "/servers/{server_id}/diagnostics": {"GET": diagnostics_ctrl.index},
         "/os-simple-tenant-usage": {"GET": usage_ctrl.index},
         "/os-simple-tenant-usage/{id}": {"GET": usage_ctrl.show},
         "/os-hosts": {"GET": hosts_ctrl.index},
