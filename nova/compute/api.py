@@ -958,6 +958,24 @@ class API:
         return self.start_action(context, instance, "os-getConsoleOutput",
                                  tail_length=tail_length)
 
+    def external_instance_event(self, context, instances, events):
+        """Cast ``events`` to the hosts of ``instances``, one message per host.
+
+        :param instances: Instance objects, each on a host.
+        :param events: dicts with name, server_uuid, status (and tag); only
+            the events about a host's instances go to that host.
+        :raises ComputeHostTooOld: a host's nova-compute is too old (the
+            other hosts still get theirs).
+        """
+        by_host = {}
+        for instance in instances:
+            by_host.setdefault(instance.host, []).append(instance)
+        for host, on_host in by_host.items():
+            uuids = {instance.uuid for instance in on_host}
+            cctxt = self._cell_context(context, on_host[0])
+            self.compute_rpcapi.external_instance_event(
+                cctxt, host, on_host, [e for e in events if e["server_uuid"] in uuids])
+
     def get_instance_diagnostics(self, context, instance):
         """Return the host driver's diagnostics of ``instance`` (dict).
 

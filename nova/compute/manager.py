@@ -22,6 +22,7 @@ from nova.compute import (
     build,
     consoles,
     delete,
+    external_events,
     operation,
     password,
     power,
@@ -50,7 +51,7 @@ CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.7, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.8, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -63,7 +64,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.7")
+    target = messaging.Target(version="6.8")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -183,6 +184,13 @@ class ComputeManager(manager.Manager):
         except Exception:
             LOG.exception("Could not delete instance %s; it is in ERROR and the "
                           "delete can be retried", instance.uuid)
+
+    def external_instance_event(self, context, instances, events):
+        """Act on events other services sent about this host's instances (cast).
+
+        See nova.compute.external_events.
+        """
+        external_events.handle(self.svc, context, instances, events)
 
     @messaging.expected_exceptions(exception.InstanceNotFound, NotImplementedError)
     def get_instance_diagnostics(self, context, instance):

@@ -30,14 +30,20 @@ def sync_power_states(svc, context):
         if instance.task_state is not None or svc.is_running(instance.uuid):
             continue
         try:
-            if _sync_one(svc, context, instance):
+            if sync_one(svc, context, instance):
                 changed += 1
         except (exception.UnexpectedTaskStateError, exception.InstanceNotFound):
             LOG.debug("Instance %s changed during the power sync", instance.uuid)
     return changed
 
 
-def _sync_one(svc, context, instance):
+def sync_one(svc, context, instance):
+    """Record ``instance``'s hypervisor power state; stop a guest that should be off.
+
+    :returns: True when the instance's record changed.
+    :raises UnexpectedTaskStateError: a task started meanwhile.
+    :raises InstanceNotFound: the instance was deleted meanwhile.
+    """
     state = operation.power_state_of(svc.driver, instance)
     if instance.vm_state == vm_states.STOPPED and state not in _OFF + (
             power_state.NOSTATE,):

@@ -33,6 +33,7 @@ SERVICE_VERSION_TO_RPC = {
     6: "6.5",
     7: "6.6",
     8: "6.7",
+    9: "6.8",
 }
 
 
@@ -90,6 +91,8 @@ class ComputeAPI:
       the host it chose, or to the instance's host).
     * 6.7 - get_instance_diagnostics(instance) (call): the driver's
       diagnostics of the guest (GET /servers/{server_id}/diagnostics).
+    * 6.8 - external_instance_event(instances, events) (cast): events
+      other services sent through os-server-external-events.
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -244,6 +247,16 @@ class ComputeAPI:
         """
         return self._call_new_method(ctxt, instance, "validate_console_port", "6.4",
                                      port=str(port), console_type=console_type)
+
+    def external_instance_event(self, ctxt, host, instances, events):
+        """Cast: pass events about ``instances`` (all on ``host``) to that host.
+
+        :param events: dicts with name, server_uuid, status and optional tag.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.8.
+        """
+        cctxt = self._client_for(ctxt, "external_instance_event", "6.8").prepare(
+            server=host, version="6.8")
+        cctxt.cast(ctxt, "external_instance_event", instances=instances, events=events)
 
     # -- server actions (6.3+) ----------------------------------------------------
 

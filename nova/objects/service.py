@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 8
+SERVICE_VERSION = 9
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -57,6 +57,8 @@ SERVICE_VERSION_HISTORY = (
     {"description": "compute RPC 6.6: image actions"},
     # 8: compute RPC 6.7 (get_instance_diagnostics).
     {"description": "compute RPC 6.7: server diagnostics"},
+    # 9: compute RPC 6.8 (external_instance_event).
+    {"description": "compute RPC 6.8: external instance events"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

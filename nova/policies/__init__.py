@@ -27,6 +27,7 @@ _MODULES = (
     "quota_class_sets",
     "quota_sets",
     "server_actions",
+    "server_external_events",
     "server_groups",
     "server_metadata",
     "server_password",

@@ -29,6 +29,7 @@ from nova.api.openstack.compute import (
     removed,
     server_actions,
     server_diagnostics,
+    server_external_events,
     server_groups,
     server_metadata,
     server_password,
@@ -97,6 +98,7 @@ def route_table(compute_api_factory=default_compute_api):
     az_ctrl = availability_zone.AvailabilityZoneController()
     password_ctrl = server_password.ServerPasswordController(servers_ctrl)
     diagnostics_ctrl = server_diagnostics.ServerDiagnosticsController(servers_ctrl)
+    events_ctrl = server_external_events.ServerExternalEventsController(servers_ctrl)
     usage_ctrl = simple_tenant_usage.SimpleTenantUsageController()
     hosts_ctrl = hosts.HostController(services_ctrl)
     table = {
@@ -177,6 +179,7 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{server_id}/os-server-password": {"GET": password_ctrl.index,
                                                     "DELETE": password_ctrl.clear},
         "/servers/{server_id}/diagnostics": {"GET": diagnostics_ctrl.index},
+        "/os-server-external-events": {"POST": events_ctrl.create},
         "/os-simple-tenant-usage": {"GET": usage_ctrl.index},
         "/os-simple-tenant-usage/{id}": {"GET": usage_ctrl.show},
         "/os-hosts": {"GET": hosts_ctrl.index},
