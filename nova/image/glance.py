@@ -381,6 +381,22 @@ class GlanceImageService:
             return self.upload(context, image_id, data)
         return self.show(context, image_id)
 
+    def remove_properties(self, context, image_id, keys):
+        """Remove the properties ``keys`` (iterable of str) from an image.
+
+        PATCH /v2/images/{image_id} with one "remove" per key; keys the
+        image does not have are skipped. Returns the image as show().
+
+        :raises ImageNotFound: no such image.
+        :raises ImageNotAuthorized: the caller may not change it.
+        """
+        current = self._request(context, "GET", f"/v2/images/{image_id}", image_id).json()
+        patch = [{"op": "remove", "path": f"/{key}"} for key in keys if key in current]
+        if patch:
+            self._request(context, "PATCH", f"/v2/images/{image_id}", image_id,
+                          headers={"Content-Type": JSON_PATCH_TYPE}, json=patch)
+        return self.show(context, image_id)
+
     def delete(self, context, image_id):
         """Delete an image. DELETE /v2/images/{image_id}.
 

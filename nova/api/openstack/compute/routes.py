@@ -19,6 +19,7 @@ from nova.api.openstack.compute import (
     flavors,
     hosts,
     hypervisors,
+    image_metadata,
     images,
     instance_actions,
     keypairs,
@@ -93,6 +94,7 @@ def route_table(compute_api_factory=default_compute_api):
         report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
     images_ctrl = images.ImagesController(glance.GlanceImageService)
+    image_metadata_ctrl = image_metadata.ImageMetadataController(glance.GlanceImageService)
     aggregates_ctrl = aggregates.AggregatesController(
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
@@ -166,6 +168,12 @@ def route_table(compute_api_factory=default_compute_api):
         "/images": {"GET": images_ctrl.index},
         "/images/detail": {"GET": images_ctrl.detail},
         "/images/{id}": {"GET": images_ctrl.show, "DELETE": images_ctrl.delete},
+        "/images/{image_id}/metadata": {"GET": image_metadata_ctrl.index,
+                                        "POST": image_metadata_ctrl.create,
+                                        "PUT": image_metadata_ctrl.update_all},
+        "/images/{image_id}/metadata/{key}": {"GET": image_metadata_ctrl.show,
+                                              "PUT": image_metadata_ctrl.update,
+                                              "DELETE": image_metadata_ctrl.delete},
         "/os-aggregates": {"GET": aggregates_ctrl.index, "POST": aggregates_ctrl.create},
         "/os-aggregates/{id}": {"GET": aggregates_ctrl.show, "PUT": aggregates_ctrl.update,
                                 "DELETE": aggregates_ctrl.delete},
