@@ -141,6 +141,14 @@ class ServiceNotFound(NotFound):
     msg_fmt = "Service %(service_id)s could not be found."
 
 
+class TaskAlreadyRunning(Conflict):
+    msg_fmt = "Task %(task_name)s is already running on host %(host)s"
+
+
+class TaskNotRunning(NotFound):
+    msg_fmt = "Task %(task_name)s is not running on host %(host)s"
+
+
 class HostBinaryNotFound(NotFound):
     msg_fmt = "Could not find binary %(binary)s on host %(host)s."
 

@@ -33,6 +33,7 @@ from nova.compute import (
     resource_tracker,
     shelve,
     snapshot,
+    usage_audit,
 )
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
@@ -159,6 +160,12 @@ class ComputeManager(manager.Manager):
         shelve.offload_expired(self.svc, context, CONF.shelved_offload_time,
                                lambda ctxt, instance: self.shelve_offload_instance(
                                    ctxt, instance, clean_shutdown=False))
+
+    @manager.periodic(spacing=60)
+    def _instance_usage_audit(self, context):
+        """Audit the last completed period once ([DEFAULT] instance_usage_audit)."""
+        if CONF.instance_usage_audit:
+            usage_audit.audit(self.host, context, CONF.instance_usage_audit_period)
 
     @manager.periodic(spacing=600)
     def _sync_power_states(self, context):

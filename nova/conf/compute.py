@@ -75,6 +75,36 @@ Related options:
     ),
 ]
 
+usage_audit_opts = [
+    cfg.BoolOpt(
+        "instance_usage_audit",
+        default=False,
+        help="""
+Run the instance usage audit on each compute host: once per audit period,
+nova-compute counts the instances that existed on it during the last
+completed period and records the run, which os-instance-usage-audit-log
+reports.
+
+Related options:
+* instance_usage_audit_period
+""",
+    ),
+    cfg.StrOpt(
+        "instance_usage_audit_period",
+        default="month",
+        regex=r"^(hour|day|month|year)(@\d+)?$",
+        help="""
+The period the instance usage audit and os-instance-usage-audit-log use:
+``hour``, ``day``, ``month`` or ``year``, optionally with an offset
+``@N`` (the minute of the hour, hour of the day, day of the month or month
+of the year the period starts at; e.g. ``month@15`` runs from the 15th).
+
+Related options:
+* instance_usage_audit
+""",
+    ),
+]
+
 instance_opts = [
     cfg.StrOpt(
         "instance_name_template",
@@ -362,6 +392,7 @@ Possible values:
 
 _DEFAULT_OPTS = (
     host_opts + instance_opts + interval_opts + allocation_ratio_opts + resource_tracker_opts
+    + usage_audit_opts
 )
 
 

@@ -31,6 +31,7 @@ _OBJECT_MODULES = (
     "selection",
     "service",
     "tag",
+    "task_log",
 )
 
 

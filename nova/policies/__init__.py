@@ -22,6 +22,7 @@ _MODULES = (
     "hosts",
     "hypervisors",
     "instance_actions",
+    "instance_usage_audit_log",
     "keypairs",
     "limits",
     "quota_class_sets",

@@ -455,6 +455,35 @@ class Migration(BASE, NovaBase, SoftDeleteMixin):
     project_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
+class TaskLog(BASE, NovaBase):
+    """One host's run of a periodic audit over one period (upstream's task_log).
+
+    nova-compute writes one row per (task_name, host, period) when it
+    starts the audit (state RUNNING) and completes it (DONE) with the number
+    of items (instances) seen and of errors; os-instance-usage-audit-log
+    reads them. Rows are kept: one per host per period.
+    """
+
+    __tablename__ = "task_log"
+    __table_args__ = (
+        Index("ix_task_log_period_beginning", "period_beginning"),
+        Index("ix_task_log_host", "host"),
+        Index("ix_task_log_period_ending", "period_ending"),
+        UniqueConstraint("task_name", "host", "period_beginning", "period_ending",
+                         name="uniq_task_log0task_name0host0period_beginning0period_ending"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    task_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    state: Mapped[str] = mapped_column(String(255), nullable=False)
+    host: Mapped[str] = mapped_column(String(255), nullable=False)
+    period_beginning: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False)
+    period_ending: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False)
+    message: Mapped[str] = mapped_column(String(255), nullable=False)
+    task_items: Mapped[int | None] = mapped_column(Integer, default=0)
+    errors: Mapped[int | None] = mapped_column(Integer, default=0)
+
+
 class ConsoleAuthToken(BASE, NovaBase):
     """A console access token; only its SHA-256 (``token_hash``) is stored.
 

@@ -16,7 +16,7 @@ CELL_SOFT_DELETED_TABLES = {
     "instance_info_caches", "instance_metadata", "instance_system_metadata",
     "instances", "migrations", "services",
 }
-CELL_TABLES = (CELL_SOFT_DELETED_TABLES | {"console_auth_tokens", "tags"}
+CELL_TABLES = (CELL_SOFT_DELETED_TABLES | {"console_auth_tokens", "tags", "task_log"}
                | {"shadow_" + name for name in CELL_SOFT_DELETED_TABLES})
 
 

@@ -64,6 +64,8 @@ object_data = {
     "Service": "1.0-57ed2355074b9bd94485676c8bd8ae40",
     "ServiceList": "1.0-6c52cb616621c1af2415dcc11faf5c1a",
     "Tag": "1.0-8b8d7d5b48887651a0e01241672e2963",
+    "TaskLog": "1.0-e3c4f2c2f6ad456810324b079f038bac",
+    "TaskLogList": "1.0-cc8cce1af8a283b9d28b55fcd682e777",
     "TagList": "1.0-55231bdb671ecf7641d6a2e9109b5d8e",
 }
 

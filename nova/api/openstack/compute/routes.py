@@ -22,6 +22,7 @@ from nova.api.openstack.compute import (
     image_metadata,
     images,
     instance_actions,
+    instance_usage_audit_log,
     keypairs,
     limits,
     quota_classes,
@@ -101,6 +102,7 @@ def route_table(compute_api_factory=default_compute_api):
     password_ctrl = server_password.ServerPasswordController(servers_ctrl)
     diagnostics_ctrl = server_diagnostics.ServerDiagnosticsController(servers_ctrl)
     events_ctrl = server_external_events.ServerExternalEventsController(servers_ctrl)
+    audit_log_ctrl = instance_usage_audit_log.InstanceUsageAuditLogController()
     usage_ctrl = simple_tenant_usage.SimpleTenantUsageController()
     hosts_ctrl = hosts.HostController(services_ctrl)
     table = {
@@ -188,6 +190,8 @@ def route_table(compute_api_factory=default_compute_api):
                                                     "DELETE": password_ctrl.clear},
         "/servers/{server_id}/diagnostics": {"GET": diagnostics_ctrl.index},
         "/os-server-external-events": {"POST": events_ctrl.create},
+        "/os-instance-usage-audit-log": {"GET": audit_log_ctrl.index},
+        "/os-instance-usage-audit-log/{id}": {"GET": audit_log_ctrl.show},
         "/os-simple-tenant-usage": {"GET": usage_ctrl.index},
         "/os-simple-tenant-usage/{id}": {"GET": usage_ctrl.show},
         "/os-hosts": {"GET": hosts_ctrl.index},
