@@ -63,8 +63,16 @@ def schema(request_body_schema, min_version=None, max_version=None):
             if _in_range(req, min_version, max_version):
                 validator.validate(kwargs.get("body"))
             return func(*args, **kwargs)
+        _record(wrapper, func, "body", request_body_schema, min_version, max_version)
         return wrapper
     return decorator
+
+
+def _record(wrapper, func, kind, schema_, min_version, max_version):
+    # The OpenAPI document (nova.api.openstack.openapi) reads what each
+    # handler validates from here; outer decorators see inner ones' entries.
+    wrapper.api_schemas = [*getattr(func, "api_schemas", ()),
+                           (kind, schema_, min_version, max_version)]
 
 
 def query_schema(query_params_schema, min_version=None, max_version=None):
@@ -95,6 +103,7 @@ def query_schema(query_params_schema, min_version=None, max_version=None):
                     for name in [name for name in req.GET if not allowed(name)]:
                         del req.GET[name]
             return func(*args, **kwargs)
+        _record(wrapper, func, "query", query_params_schema, min_version, max_version)
         return wrapper
     return decorator
 

@@ -7,7 +7,7 @@ answers 404 for unknown paths and 405 (with Allow) for unknown methods.
 """
 
 from nova import rpc
-from nova.api.openstack import router
+from nova.api.openstack import openapi, router
 from nova.api.openstack.compute import (
     aggregates,
     availability_zone,
@@ -204,10 +204,24 @@ def route_table(compute_api_factory=default_compute_api):
     return table
 
 
+_OPENAPI_DOCUMENT = []
+
+
+def openapi_document(req):
+    """GET /openapi.json: the OpenAPI 3.1 document of the v2.1 API (no authentication).
+
+    Built once per process from the route table (nova.api.openstack.openapi).
+    """
+    if not _OPENAPI_DOCUMENT:
+        _OPENAPI_DOCUMENT.append(openapi.build(route_table()))
+    return _OPENAPI_DOCUMENT[0]
+
+
 def version_list_table():
     """Return the route table of the unversioned root endpoint ("/")."""
     return {
         "/": {"GET": versions.index},
+        "/openapi.json": {"GET": openapi_document},
     }
 
 
