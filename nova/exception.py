@@ -363,6 +363,11 @@ class ConsumerAllocationRetrievalFailed(NovaException):
     msg_fmt = "Failed to retrieve allocations for consumer %(consumer_uuid)s: %(error)s"
 
 
+class AllocationMoveFailed(NovaException):
+    msg_fmt = ("Failed to move allocations from consumer %(source_consumer)s to "
+               "consumer %(target_consumer)s. Error: %(error)s")
+
+
 # Image service (nova/image/glance.py)
 
 
