@@ -479,6 +479,19 @@ class KeypairLimitExceeded(QuotaError):
     code = 403
 
 
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class CannotResizeDisk(Invalid):
+    msg_fmt = "Server disk was unable to be resized because: %(reason)s"
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = ("Cannot migrate to the host where the server exists. Please "
+               "choose another host or let the scheduler choose one.")
+
+
 class FlavorMemoryTooSmall(Invalid):
     msg_fmt = "Flavor's memory is too small for requested image."
 

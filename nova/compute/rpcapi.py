@@ -32,6 +32,7 @@ SERVICE_VERSION_TO_RPC = {
     5: "6.4",
     6: "6.5",
     7: "6.6",
+    8: "6.7",
 }
 
 
@@ -87,6 +88,13 @@ class ComputeAPI:
       clean_shutdown), shelve_offload_instance(instance, clean_shutdown),
       unshelve_instance(instance, image, node) (sent by the conductor to
       the host it chose, or to the instance's host).
+    * 6.7 - resize and cold migration (casts): prep_resize(instance, flavor,
+      migration, node, clean_shutdown) to the destination the conductor
+      chose; resize_instance(instance, migration, flavor, clean_shutdown) to
+      the source; finish_resize(instance, migration, disk_info) to the
+      destination; confirm_resize(instance, migration) to the source;
+      revert_resize(instance, migration) to the destination;
+      finish_revert_resize(instance, migration) to the source.
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
     release name from ``VERSION_ALIASES``, or "auto" (the oldest running
@@ -270,3 +278,51 @@ class ComputeAPI:
         :raises ComputeHostTooOld: an older nova-compute caps the version.
         """
         self._client_for(ctxt, row.rpc.method, row.rpc.version)
+
+    # -- resize and cold migration (6.7) -------------------------------------------
+    # Casts between the two hosts of a move; see nova.compute.resize.
+
+    def _cast_move(self, ctxt, host, method, **kwargs):
+        """Cast ``method`` (6.7) to ``host``; ComputeHostTooOld above the cap."""
+        self._client_for(ctxt, method, "6.7").prepare(server=host, version="6.7").cast(
+            ctxt, method, **kwargs)
+
+    def prep_resize(self, ctxt, instance, host, flavor, migration, node=None,
+                    clean_shutdown=True):
+        """Cast: the destination ``host`` accepts the move of ``instance``.
+
+        :param flavor: the flavor it moves to (its own for a cold migration).
+        :param migration: its objects.Migration.
+        :param node: the node the scheduler chose on ``host``.
+        """
+        self._cast_move(ctxt, host, "prep_resize", instance=instance, flavor=flavor,
+                        migration=migration, node=node, clean_shutdown=clean_shutdown)
+
+    def resize_instance(self, ctxt, instance, migration, flavor, clean_shutdown=True):
+        """Cast: the source (``migration.source_compute``) hands the guest over."""
+        self._cast_move(ctxt, migration.source_compute, "resize_instance",
+                        instance=instance, migration=migration, flavor=flavor,
+                        clean_shutdown=clean_shutdown)
+
+    def finish_resize(self, ctxt, instance, migration, disk_info):
+        """Cast: the destination (``migration.dest_compute``) takes the guest.
+
+        :param disk_info: what the source's driver returned (JSON-able).
+        """
+        self._cast_move(ctxt, migration.dest_compute, "finish_resize",
+                        instance=instance, migration=migration, disk_info=disk_info)
+
+    def confirm_resize(self, ctxt, instance, migration):
+        """Cast: the source removes the guest a finished move left there."""
+        self._cast_move(ctxt, migration.source_compute, "confirm_resize",
+                        instance=instance, migration=migration)
+
+    def revert_resize(self, ctxt, instance, migration):
+        """Cast: the destination drops the moved guest (revertResize)."""
+        self._cast_move(ctxt, migration.dest_compute, "revert_resize",
+                        instance=instance, migration=migration)
+
+    def finish_revert_resize(self, ctxt, instance, migration):
+        """Cast: the source takes the instance back with its old flavor."""
+        self._cast_move(ctxt, migration.source_compute, "finish_revert_resize",
+                        instance=instance, migration=migration)

@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 7
+SERVICE_VERSION = 8
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -55,6 +55,10 @@ SERVICE_VERSION_HISTORY = (
     # 7: compute RPC 6.6 (rebuild, snapshot, backup, shelve, shelve offload,
     #    unshelve).
     {"description": "compute RPC 6.6: image actions"},
+    # 8: compute RPC 6.7 (resize and cold migration: prep_resize,
+    #    resize_instance, finish_resize, confirm_resize, revert_resize,
+    #    finish_revert_resize); conductor compute_task 1.2 migrate_server.
+    {"description": "compute RPC 6.7: resize and cold migration"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

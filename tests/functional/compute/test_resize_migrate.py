@@ -1,0 +1,246 @@
+"""Resize and cold migration between two in-process compute hosts (fake driver).
+
+Each move is driven through the REST API; the assertions are what a user
+and an operator see: the server's status, host and flavor, its Placement
+allocations (source under the migration's uuid during the move, only the
+right host after confirm, revert or failure) and the migration records.
+"""
+
+import pytest
+
+from nova import objects
+
+ACTION = "/v2.1/servers/{}/action"
+
+
+@pytest.fixture
+def two_hosts(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("host1")
+    cloud.start_compute("host2")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    cloud.create_flavor("big", ram=1024, vcpus=2, disk=2, flavor_id="2")
+    cloud.create_flavor("tiny-disk", ram=256, vcpus=1, disk=0, flavor_id="3")
+    return cloud
+
+
+def _boot(cloud, flavor="1"):
+    server = cloud.create_server(flavor)
+    return cloud.wait_for_server_status(server["id"], "ACTIVE")
+
+
+def _act(cloud, server_id, body, api=None, version=None):
+    client = api or cloud.api
+    if version:
+        client = client.with_version(version)
+    return client.post(ACTION.format(server_id), body)
+
+
+def _migrations(cloud, server_id):
+    ctxt = cloud.context()
+    cell1 = [c for c in objects.CellMappingList.get_all(ctxt) if not c.is_cell0()][0]
+    from nova import context as nova_context
+    with nova_context.target_cell(ctxt, cell1) as cctxt:
+        return list(objects.MigrationList.get_by_filters(
+            cctxt, {"instance_uuid": server_id}))
+
+
+def _resized(cloud, server_id):
+    return cloud.wait_for_server_status(server_id, "VERIFY_RESIZE")
+
+
+def _other(host):
+    return "host2" if host == "host1" else "host1"
+
+
+def test_resize_then_confirm_moves_the_server_and_its_allocation(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    source = server["OS-EXT-SRV-ATTR:host"]
+    resp = _act(cloud, server["id"], {"resize": {"flavorRef": "2"}})
+    assert resp.status_code == 202, resp.text
+    server = _resized(cloud, server["id"])
+    dest = server["OS-EXT-SRV-ATTR:host"]
+    assert dest == _other(source)
+    assert server["flavor"]["id"] == "2"
+    (migration,) = _migrations(cloud, server["id"])
+    assert (migration.status, migration.migration_type) == ("finished", "resize")
+    assert (migration.source_compute, migration.dest_compute) == (source, dest)
+    # During the move: the source held by the migration, the new flavor by the server.
+    src_rp, dst_rp = cloud.provider_uuid(source), cloud.provider_uuid(dest)
+    assert cloud.allocations(migration.uuid) == {
+        src_rp: {"VCPU": 1, "MEMORY_MB": 512, "DISK_GB": 1}}
+    assert cloud.allocations(server["id"]) == {
+        dst_rp: {"VCPU": 2, "MEMORY_MB": 1024, "DISK_GB": 2}}
+    # The guest on the destination sees the bigger disk.
+    dest_driver = cloud.plane.computes[dest].manager.driver
+    assert dest_driver.disk_gb[server["id"]] == 2
+
+    resp = _act(cloud, server["id"], {"confirmResize": None})
+    assert resp.status_code == 204, resp.text
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert server["OS-EXT-SRV-ATTR:host"] == dest
+    cloud.wait_for(lambda: _migrations(cloud, server["id"])[0].status == "confirmed")
+    assert cloud.allocations(migration.uuid) == {}
+    assert list(cloud.allocations(server["id"])) == [dst_rp]
+    assert not any(cloud.usages(src_rp).values())
+    source_driver = cloud.plane.computes[source].manager.driver
+    assert server["id"] not in source_driver.list_instance_uuids()
+    actions = cloud.api.get(f"/v2.1/servers/{server['id']}/os-instance-actions").json()
+    assert {"resize", "confirmResize"} <= {a["action"] for a in actions["instanceActions"]}
+
+
+def test_resize_then_revert_gives_the_source_back(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    source = server["OS-EXT-SRV-ATTR:host"]
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+    _resized(cloud, server["id"])
+    resp = _act(cloud, server["id"], {"revertResize": None})
+    assert resp.status_code == 202, resp.text
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert server["OS-EXT-SRV-ATTR:host"] == source
+    assert server["flavor"]["id"] == "1"
+    (migration,) = _migrations(cloud, server["id"])
+    assert migration.status == "reverted"
+    src_rp, dst_rp = cloud.provider_uuid(source), cloud.provider_uuid(_other(source))
+    assert cloud.allocations(server["id"]) == {
+        src_rp: {"VCPU": 1, "MEMORY_MB": 512, "DISK_GB": 1}}
+    assert cloud.allocations(migration.uuid) == {}
+    assert not any(cloud.usages(dst_rp).values())
+    dest_driver = cloud.plane.computes[_other(source)].manager.driver
+    assert server["id"] not in dest_driver.list_instance_uuids()
+
+
+def test_cold_migrate_to_a_named_host_and_confirm(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    source = server["OS-EXT-SRV-ATTR:host"]
+    dest = _other(source)
+    # The user may not migrate; an admin may, to a host from 2.56.
+    assert _act(cloud, server["id"], {"migrate": None}).status_code == 403
+    resp = _act(cloud, server["id"], {"migrate": {"host": dest}}, api=cloud.admin_api,
+                version="2.56")
+    assert resp.status_code == 202, resp.text
+    server = _resized(cloud, server["id"])
+    assert server["OS-EXT-SRV-ATTR:host"] == dest
+    assert server["flavor"]["id"] == "1"
+    (migration,) = _migrations(cloud, server["id"])
+    assert migration.migration_type == "migration"
+    assert _act(cloud, server["id"], {"confirmResize": None}).status_code == 204
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid(dest)]
+
+
+def test_stopped_server_stays_stopped_through_a_migration(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    assert _act(cloud, server["id"], {"os-stop": None}).status_code == 202
+    cloud.wait_for_server_status(server["id"], "SHUTOFF")
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    _resized(cloud, server["id"])
+    assert _act(cloud, server["id"], {"revertResize": None}).status_code == 202
+    cloud.wait_for_server_status(server["id"], "SHUTOFF")
+
+
+def test_request_errors_and_state_rules(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud, flavor="2")
+    sid = server["id"]
+    same = _act(cloud, sid, {"resize": {"flavorRef": "2"}})
+    assert same.status_code == 400, same.text
+    smaller_disk = _act(cloud, sid, {"resize": {"flavorRef": "1"}})
+    assert smaller_disk.status_code == 400, smaller_disk.text
+    assert _act(cloud, sid, {"resize": {"flavorRef": "404"}}).status_code == 400
+    assert _act(cloud, sid, {"resize": {}}).status_code == 400
+    # Confirm and revert need a resized server: 409 from ACTIVE.
+    assert _act(cloud, sid, {"confirmResize": None}).status_code == 409
+    assert _act(cloud, sid, {"revertResize": None}).status_code == 409
+    own_host = _act(cloud, sid, {"migrate": {"host": server["OS-EXT-SRV-ATTR:host"]}},
+                    api=cloud.admin_api, version="2.56")
+    assert own_host.status_code == 400
+    assert _act(cloud, sid, {"migrate": {"host": "nowhere"}}, api=cloud.admin_api,
+                version="2.56").status_code == 400
+    # No host before 2.56.
+    assert _act(cloud, sid, {"migrate": {"host": "host1"}},
+                api=cloud.admin_api).status_code == 400
+    # Nothing changed.
+    assert _migrations(cloud, sid) == []
+    assert cloud.get_server(sid)["status"] == "ACTIVE"
+    # A resized server cannot be resized or migrated again: 409.
+    assert _act(cloud, sid, {"migrate": None}, api=cloud.admin_api).status_code == 202
+    _resized(cloud, sid)
+    assert _act(cloud, sid, {"migrate": None}, api=cloud.admin_api).status_code == 409
+    assert _act(cloud, sid, {"os-stop": None}).status_code == 409
+
+
+def test_no_other_host_keeps_the_server_active_with_a_fault(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("only")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    server = _boot(cloud)
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    cloud.wait_for(lambda: _migrations(cloud, server["id"])
+                   and _migrations(cloud, server["id"])[0].status == "error")
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert server["OS-EXT-STS:task_state"] is None
+    rp = cloud.provider_uuid("only")
+    assert list(cloud.allocations(server["id"])) == [rp]
+    (migration,) = _migrations(cloud, server["id"])
+    assert cloud.allocations(migration.uuid) == {}
+    assert "No valid host" in server["fault"]["message"]
+
+
+def test_resize_to_same_host_when_allowed(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    from nova.conf import CONF
+    CONF.set_override("allow_resize_to_same_host", True)
+    try:
+        cloud.start_compute("only")
+        cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+        cloud.create_flavor("big", ram=1024, vcpus=2, disk=2, flavor_id="2")
+        server = _boot(cloud)
+        assert _act(cloud, server["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+        server = _resized(cloud, server["id"])
+        assert server["OS-EXT-SRV-ATTR:host"] == "only"
+        assert _act(cloud, server["id"], {"confirmResize": None}).status_code == 204
+        server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+        rp = cloud.provider_uuid("only")
+        assert cloud.allocations(server["id"]) == {
+            rp: {"VCPU": 2, "MEMORY_MB": 1024, "DISK_GB": 2}}
+        assert cloud.usages(rp) == {"VCPU": 2, "MEMORY_MB": 1024, "DISK_GB": 2}
+        driver = cloud.plane.computes["only"].manager.driver
+        assert server["id"] in driver.list_instance_uuids()
+    finally:
+        CONF.clear_override("allow_resize_to_same_host")
+
+
+def test_failure_on_the_destination_returns_the_server_to_its_source(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("good")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    server = _boot(cloud)
+    cloud.start_compute("bad", driver="fake.FailingMigrationFakeDriver")
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    cloud.wait_for(lambda: _migrations(cloud, server["id"])[0].status == "error")
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    cloud.wait_for(lambda: cloud.get_server(server["id"])["OS-EXT-STS:task_state"] is None)
+    server = cloud.get_server(server["id"])
+    assert server["OS-EXT-SRV-ATTR:host"] == "good"
+    assert "fake finish_migration failure" in server["fault"]["message"]
+    (migration,) = _migrations(cloud, server["id"])
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("good")]
+    assert cloud.allocations(migration.uuid) == {}
+    assert not any(cloud.usages(cloud.provider_uuid("bad")).values())
+    driver = cloud.plane.computes["good"].manager.driver
+    assert driver.get_info(objects.Instance(uuid=server["id"])).state == 1
+
+
+def test_deleting_a_resized_server_frees_both_hosts(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+    _resized(cloud, server["id"])
+    cloud.delete_server(server["id"])
+    for host in ("host1", "host2"):
+        assert not any(cloud.usages(cloud.provider_uuid(host)).values())
