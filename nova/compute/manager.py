@@ -87,6 +87,7 @@ class ComputeManager(manager.Manager):
         self.builder = build.InstanceBuilder(self.svc)
         #: To reach the other host of a move.
         self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+        self.svc.compute_rpcapi = self.compute_rpcapi
         # [DEFAULT] max_concurrent_builds: 0 means unlimited.
         limit = CONF.max_concurrent_builds
         self._build_slots = (threading.BoundedSemaphore(limit) if limit > 0
