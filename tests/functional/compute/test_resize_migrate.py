@@ -252,3 +252,27 @@ def test_deleting_a_resized_server_frees_both_hosts(two_hosts):
         cloud.wait_for(lambda h=host: not any(cloud.usages(cloud.provider_uuid(h)).values()))
         driver = cloud.plane.computes[host].manager.driver
         cloud.wait_for(lambda d=driver: server["id"] not in d.list_instance_uuids())
+
+
+def test_resize_confirmed_automatically_after_the_window(two_hosts):
+    import time
+
+    from nova.conf import CONF
+    cloud = two_hosts
+    server = _boot(cloud)
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+    server = _resized(cloud, server["id"])
+    dest = server["OS-EXT-SRV-ATTR:host"]
+    CONF.set_override("resize_confirm_window", 1)
+    try:
+        time.sleep(1.5)
+        # The destination's periodic task, run now instead of waiting for it.
+        manager = cloud.plane.computes[dest].manager
+        manager._poll_unconfirmed_resizes(cloud.context())
+    finally:
+        CONF.clear_override("resize_confirm_window")
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    cloud.wait_for(lambda: _migrations(cloud, server["id"])[0].status == "confirmed")
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid(dest)]
+    actions = cloud.api.get(f"/v2.1/servers/{server['id']}/os-instance-actions").json()
+    assert "confirmResize" in {a["action"] for a in actions["instanceActions"]}
