@@ -24,6 +24,7 @@ _MODULES = (
     "instance_actions",
     "keypairs",
     "limits",
+    "migrations",
     "quota_class_sets",
     "quota_sets",
     "server_actions",

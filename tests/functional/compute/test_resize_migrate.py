@@ -276,3 +276,72 @@ def test_resize_confirmed_automatically_after_the_window(two_hosts):
     assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid(dest)]
     actions = cloud.api.get(f"/v2.1/servers/{server['id']}/os-instance-actions").json()
     assert "confirmResize" in {a["action"] for a in actions["instanceActions"]}
+
+
+# -- GET /os-migrations ------------------------------------------------------------
+
+
+def _list(cloud, query="", version="2.1", api=None):
+    client = (api or cloud.admin_api).with_version(version)
+    return client.get("/v2.1/os-migrations" + query)
+
+
+def test_os_migrations_fields_filters_and_paging(two_hosts):
+    cloud = two_hosts
+    first = _boot(cloud)
+    second = _boot(cloud)
+    assert _act(cloud, first["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+    _resized(cloud, first["id"])
+    assert _act(cloud, first["id"], {"revertResize": None}).status_code == 202
+    cloud.wait_for_server_status(first["id"], "ACTIVE")
+    assert _act(cloud, second["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    _resized(cloud, second["id"])
+
+    # Administrators only.
+    assert _list(cloud, api=cloud.api).status_code == 403
+    resp = _list(cloud)
+    assert resp.status_code == 200, resp.text
+    migrations = resp.json()["migrations"]
+    assert len(migrations) == 2
+    assert set(migrations[0]) == {
+        "id", "status", "instance_uuid", "source_node", "dest_node", "source_compute",
+        "dest_compute", "dest_host", "old_instance_type_id", "new_instance_type_id",
+        "created_at", "updated_at"}
+    by_server = {m["instance_uuid"]: m for m in migrations}
+    assert by_server[first["id"]]["status"] == "reverted"
+    assert by_server[second["id"]]["status"] == "finished"
+
+    v223 = _list(cloud, version="2.23").json()["migrations"]
+    assert {m["migration_type"] for m in v223} == {"resize", "migration"}
+    assert "uuid" not in v223[0]
+    assert [m["instance_uuid"] for m in _list(
+        cloud, "?migration_type=resize", version="2.23").json()["migrations"]] == [first["id"]]
+    assert [m["instance_uuid"] for m in _list(
+        cloud, "?status=finished").json()["migrations"]] == [second["id"]]
+    assert [m["instance_uuid"] for m in _list(
+        cloud, f"?instance_uuid={second['id']}").json()["migrations"]] == [second["id"]]
+    host = second["OS-EXT-SRV-ATTR:host"]
+    assert second["id"] in [m["instance_uuid"] for m in _list(
+        cloud, f"?host={host}").json()["migrations"]]
+    assert _list(cloud, "?host=nowhere").json()["migrations"] == []
+
+    # 2.59: uuid, newest first, paging by uuid.
+    page = _list(cloud, "?limit=1", version="2.59").json()
+    (newest,) = page["migrations"]
+    assert newest["instance_uuid"] == second["id"] and "uuid" in newest
+    assert "marker=" + newest["uuid"] in page["migrations_links"][0]["href"]
+    rest = _list(cloud, f"?limit=1&marker={newest['uuid']}", version="2.59").json()
+    assert [m["instance_uuid"] for m in rest["migrations"]] == [first["id"]]
+    assert _list(cloud, "?marker=unknown", version="2.59").status_code == 400
+    assert _list(cloud, "?foo=1", version="2.59").status_code == 400
+    assert _list(cloud, "?changes-before=2000-01-01T00:00:00Z",
+                 version="2.59").status_code == 400
+    # 2.66: changes-before; 2.80: the owner and its filters.
+    assert _list(cloud, "?changes-before=2000-01-01T00:00:00Z",
+                 version="2.66").json()["migrations"] == []
+    v280 = _list(cloud, version="2.80").json()["migrations"]
+    assert {m["project_id"] for m in v280} == {cloud.get_server(first["id"])["tenant_id"]}
+    user_id = v280[0]["user_id"]
+    assert len(_list(cloud, f"?user_id={user_id}", version="2.80").json()["migrations"]) == 2
+    assert _list(cloud, "?project_id=other", version="2.80").json()["migrations"] == []
+    assert _list(cloud, "?project_id=other", version="2.79").status_code == 400
