@@ -126,7 +126,7 @@ def resize_instance(svc, context, instance, migration, flavor, compute_rpcapi,
             sysmeta[OLD_VM_STATE] = instance.vm_state
             instance.system_metadata = sysmeta
             disk_info = svc.driver.migrate_disk_and_power_off(
-                context, instance, migration.dest_compute, flavor,
+                context, instance, migration.dest_host or migration.dest_compute, flavor,
                 timeout=power.shutdown_timeout(instance, clean_shutdown), retry_interval=1)
             _set_migration(migration, "post-migrating")
             instance.task_state = task_states.RESIZE_MIGRATED
