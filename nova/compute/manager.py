@@ -360,10 +360,15 @@ class ComputeManager(manager.Manager):
     # -- RPC 6.7: resize and cold migration (see nova.compute.resize) ------------
 
     def prep_resize(self, context, instance, flavor, migration, node=None,
-                    clean_shutdown=True):
+                    clean_shutdown=True, host_list=None):
         """Destination: accept the move, ask the source for the guest."""
-        resize.prep_resize(self.svc, context, instance, flavor, migration,
-                           self.compute_rpcapi, node=node, clean_shutdown=clean_shutdown)
+        try:
+            resize.prep_resize(self.svc, context, instance, flavor, migration,
+                               self.compute_rpcapi, node=node,
+                               clean_shutdown=clean_shutdown, host_list=host_list)
+        except exception.RescheduledException as exc:
+            LOG.info("Move of instance %s rescheduled: %s", instance.uuid,
+                     exc.format_message())
 
     def resize_instance(self, context, instance, migration, flavor, clean_shutdown=True):
         """Source: power the guest off and hand it over."""

@@ -31,6 +31,7 @@ fault.
 
 import logging
 
+from oslo_serialization import jsonutils
 from oslo_utils import timeutils
 
 from nova import exception, objects
@@ -87,13 +88,20 @@ def _fail_before_handover(svc, context, instance, migration):
 
 
 def prep_resize(svc, context, instance, flavor, migration, compute_rpcapi,
-                node=None, clean_shutdown=True):
+                node=None, clean_shutdown=True, host_list=None):
     """Destination: accept the move and ask the source to hand the guest over.
+
+    When this host cannot take it, the move goes on to the next alternate
+    of ``host_list`` whose allocation can still be claimed (as a build
+    reschedules); with none left the source allocation is the instance's
+    again, the migration "error" and the server keeps its state with a fault.
 
     :param flavor: the flavor the instance moves to.
     :param migration: its Migration ("pre-migrating").
     :param compute_rpcapi: the compute RPC client (to reach the source).
     :param node: the node the scheduler chose here.
+    :param host_list: the scheduler's Selections, this host first, then
+        the alternates not tried yet.
     """
     with operation.instance_operation(svc, context, instance,
                                       _row_name(migration)) as op:
@@ -106,10 +114,35 @@ def prep_resize(svc, context, instance, flavor, migration, compute_rpcapi,
                            dest_node=node or svc.host)
             compute_rpcapi.resize_instance(context, instance, migration, flavor,
                                            clean_shutdown=clean_shutdown)
-        except Exception:
+        except Exception as exc:
+            if _reschedule(svc, context, instance, flavor, migration, compute_rpcapi,
+                           clean_shutdown, list(host_list or [])[1:], exc):
+                raise exception.RescheduledException(
+                    instance_uuid=instance.uuid, reason=str(exc)) from exc
             _fail_before_handover(svc, context, instance, migration)
             raise
         op.finished = True
+
+
+def _reschedule(svc, context, instance, flavor, migration, compute_rpcapi,
+                clean_shutdown, alternates, exc):
+    """Send the move to the first alternate whose claim succeeds; True if one did."""
+    # This host's claim is of no use now; the source's stays the migration's.
+    svc.reportclient.delete_allocation_for_instance(context, instance.uuid)
+    while alternates:
+        selection = alternates.pop(0)
+        request = jsonutils.loads(selection.allocation_request or "null")
+        if not request or not svc.reportclient.claim_resources(
+                context, instance.uuid, request, instance.project_id, instance.user_id):
+            continue
+        LOG.warning("Move of instance %s failed on %s (%s); trying %s", instance.uuid,
+                    svc.host, exc, selection.service_host)
+        compute_rpcapi.prep_resize(
+            context, instance, selection.service_host, flavor, migration,
+            node=selection.nodename, clean_shutdown=clean_shutdown,
+            host_list=[selection] + alternates)
+        return True
+    return False
 
 
 def resize_instance(svc, context, instance, migration, flavor, compute_rpcapi,

@@ -89,7 +89,7 @@ class ComputeAPI:
       unshelve_instance(instance, image, node) (sent by the conductor to
       the host it chose, or to the instance's host).
     * 6.7 - resize and cold migration (casts): prep_resize(instance, flavor,
-      migration, node, clean_shutdown) to the destination the conductor
+      migration, node, clean_shutdown, host_list) to the destination the conductor
       chose; resize_instance(instance, migration, flavor, clean_shutdown) to
       the source; finish_resize(instance, migration, disk_info) to the
       destination; confirm_resize(instance, migration) to the source;
@@ -288,15 +288,18 @@ class ComputeAPI:
             ctxt, method, **kwargs)
 
     def prep_resize(self, ctxt, instance, host, flavor, migration, node=None,
-                    clean_shutdown=True):
+                    clean_shutdown=True, host_list=None):
         """Cast: the destination ``host`` accepts the move of ``instance``.
 
         :param flavor: the flavor it moves to (its own for a cold migration).
         :param migration: its objects.Migration.
         :param node: the node the scheduler chose on ``host``.
+        :param host_list: Selections, ``host`` first then the alternates a
+            failing destination reschedules to.
         """
         self._cast_move(ctxt, host, "prep_resize", instance=instance, flavor=flavor,
-                        migration=migration, node=node, clean_shutdown=clean_shutdown)
+                        migration=migration, node=node, clean_shutdown=clean_shutdown,
+                        host_list=host_list)
 
     def resize_instance(self, ctxt, instance, migration, flavor, clean_shutdown=True):
         """Cast: the source (``migration.source_compute``) hands the guest over."""

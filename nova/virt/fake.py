@@ -254,6 +254,12 @@ class FailingSpawnFakeDriver(FakeDriver):
             f"fake spawn failure for instance {instance.uuid}")
 
 
+class NoMigrateFakeDriver(FakeDriver):
+    """A host that cannot take moved guests (no supports_migrate): resize reschedules."""
+
+    capabilities = dict(FakeDriver.capabilities, supports_migrate=False)
+
+
 class SmallFakeDriver(FakeDriver):
     """A host that fits only a couple of small guests: drives no-valid-host tests.
 

@@ -105,7 +105,8 @@ class MigrateTask:
             instance.save(expected_task_state=[task_states.RESIZE_PREP])
             self.compute_api.prep_resize(cctxt, instance, selection.service_host, flavor,
                                          migration, node=selection.nodename,
-                                         clean_shutdown=clean_shutdown)
+                                         clean_shutdown=clean_shutdown,
+                                         host_list=selections)
         except Exception:
             # Whatever the scheduler claimed goes; the source is the instance's again.
             if moved:

@@ -345,3 +345,43 @@ def test_os_migrations_fields_filters_and_paging(two_hosts):
     assert len(_list(cloud, f"?user_id={user_id}", version="2.80").json()["migrations"]) == 2
     assert _list(cloud, "?project_id=other", version="2.80").json()["migrations"] == []
     assert _list(cloud, "?project_id=other", version="2.79").status_code == 400
+
+
+def test_migration_rescheduled_to_an_alternate_when_the_first_host_refuses(
+        bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("src")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    server = _boot(cloud)
+    # "refuses" has the most free RAM, so the weighers try it first.
+    cloud.start_compute("refuses", driver="fake.NoMigrateFakeDriver")
+    cloud.start_compute("small", driver="fake.SmallFakeDriver")
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    server = _resized(cloud, server["id"])
+    assert server["OS-EXT-SRV-ATTR:host"] == "small"
+    (migration,) = _migrations(cloud, server["id"])
+    assert migration.dest_compute == "small"
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("small")]
+    assert list(cloud.allocations(migration.uuid)) == [cloud.provider_uuid("src")]
+    assert not any(cloud.usages(cloud.provider_uuid("refuses")).values())
+    assert _act(cloud, server["id"], {"revertResize": None}).status_code == 202
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    assert server["OS-EXT-SRV-ATTR:host"] == "src"
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("src")]
+
+
+def test_migration_refused_by_every_host_keeps_the_server_on_its_source(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("src")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    server = _boot(cloud)
+    cloud.start_compute("refuses", driver="fake.NoMigrateFakeDriver")
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    cloud.wait_for(lambda: [m.status for m in _migrations(cloud, server["id"])] == ["error"])
+    cloud.wait_for(lambda: cloud.get_server(server["id"])["OS-EXT-STS:task_state"] is None)
+    server = cloud.get_server(server["id"])
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "src")
+    (migration,) = _migrations(cloud, server["id"])
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("src")]
+    assert cloud.allocations(migration.uuid) == {}
+    assert not any(cloud.usages(cloud.provider_uuid("refuses")).values())
