@@ -385,3 +385,33 @@ def test_migration_refused_by_every_host_keeps_the_server_on_its_source(bare_nov
     assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("src")]
     assert cloud.allocations(migration.uuid) == {}
     assert not any(cloud.usages(cloud.provider_uuid("refuses")).values())
+
+
+def _hypervisor_memory_used(cloud):
+    for service in cloud.plane.computes.values():
+        service.manager.update_available_resource(cloud.context())
+    resp = cloud.admin_api.get("/v2.1/os-hypervisors/detail")
+    assert resp.status_code == 200, resp.text
+    return {h["hypervisor_hostname"]: h["memory_mb_used"]
+            for h in resp.json()["hypervisors"]}
+
+
+def test_hosts_account_for_a_move_waiting_for_confirmation(two_hosts):
+    cloud = two_hosts
+    server = _boot(cloud)
+    source = server["OS-EXT-SRV-ATTR:host"]
+    dest = _other(source)
+    base = _hypervisor_memory_used(cloud)
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "2"}}).status_code == 202
+    _resized(cloud, server["id"])
+    # The source keeps the old guest (512 MiB) until confirmed; the
+    # destination runs the new one (1024 MiB).
+    during = _hypervisor_memory_used(cloud)
+    assert during[source] == base[source]
+    assert during[dest] == base[dest] + 1024
+    assert _act(cloud, server["id"], {"confirmResize": None}).status_code == 204
+    cloud.wait_for_server_status(server["id"], "ACTIVE")
+    cloud.wait_for(lambda: _migrations(cloud, server["id"])[0].status == "confirmed")
+    after = _hypervisor_memory_used(cloud)
+    assert after[source] == base[source] - 512
+    assert after[dest] == base[dest] + 1024
