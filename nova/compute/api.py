@@ -738,7 +738,9 @@ class API:
             disabled flavor; CannotResizeToSameFlavor (400); CannotResizeDisk
             (400) when the new flavor's root disk is smaller (api-ref
             "Resize Server": disks cannot shrink); FlavorMemoryTooSmall,
-            FlavorDiskSmallerThanMinDisk (400) for the server's image.
+            FlavorDiskSmallerThanMinDisk (400) for the server's image;
+            TooManyInstances (403) when the growth exceeds the cores or
+            ram quota.
         """
         row = server_actions.get("resize")
         server_actions.check_lock(context, instance, row)
@@ -758,6 +760,7 @@ class API:
         image = {"min_ram": int(instance.system_metadata.get("image_min_ram") or 0),
                  "min_disk": int(instance.system_metadata.get("image_min_disk") or 0)}
         self._check_flavor_fits_image(flavor, image)
+        quota.check_resize(context, instance.project_id, instance.user_id, current, flavor)
         self.start_action(context, instance, "resize", flavor=flavor)
 
     def migrate(self, context, instance, host=None):

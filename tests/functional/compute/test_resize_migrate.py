@@ -415,3 +415,14 @@ def test_hosts_account_for_a_move_waiting_for_confirmation(two_hosts):
     after = _hypervisor_memory_used(cloud)
     assert after[source] == base[source] - 512
     assert after[dest] == base[dest] + 1024
+
+
+def test_resize_beyond_the_ram_quota_is_refused(two_hosts, conf_fixture):
+    cloud = two_hosts
+    server = _boot(cloud)
+    conf_fixture.config(ram=1000, group="quota")
+    resp = _act(cloud, server["id"], {"resize": {"flavorRef": "2"}})
+    assert resp.status_code == 403, resp.text
+    assert "ram" in resp.json()["forbidden"]["message"]
+    assert _migrations(cloud, server["id"]) == []
+    assert cloud.get_server(server["id"])["OS-EXT-STS:task_state"] is None

@@ -377,12 +377,14 @@ class ServerActionsController:
 
 @contextlib.contextmanager
 def _move_errors():
-    """Turn what resize and migrate refuse in the request into 400."""
+    """Turn what resize and migrate refuse in the request into 400 (quota: 403)."""
     try:
         yield
     except exception.MigrationNotFoundByStatus as exc:
         raise webob.exc.HTTPBadRequest(
             explanation="Instance has not been resized.") from exc
+    except exception.QuotaError as exc:
+        raise webob.exc.HTTPForbidden(explanation=exc.format_message()) from exc
     except (exception.FlavorNotFound, exception.CannotResizeToSameFlavor,
             exception.CannotResizeDisk, exception.CannotMigrateToSameHost,
             exception.ComputeHostNotFound, exception.FlavorMemoryTooSmall,
