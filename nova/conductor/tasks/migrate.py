@@ -26,6 +26,7 @@ from nova import conf as nova_conf
 from nova import context as nova_context
 from nova import exception, objects
 from nova.compute import faults, instance_actions, task_states
+from nova.conductor.tasks import build
 
 LOG = logging.getLogger(__name__)
 CONF = nova_conf.CONF
@@ -83,6 +84,8 @@ class MigrateTask:
             spec.ignore_hosts = [instance.host]
         if destination:
             spec.requested_destination = objects.Destination(host=destination)
+        # The server group's policy holds for a move as for a boot.
+        build._load_group_hosts(spec, [instance.uuid])
         migration = objects.Migration(
             context=cctxt, source_compute=instance.host, source_node=instance.node,
             instance_uuid=instance.uuid, status="pre-migrating",

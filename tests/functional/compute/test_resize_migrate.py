@@ -8,7 +8,9 @@ right host after confirm, revert or failure) and the migration records.
 
 import pytest
 
+from nova import context as nova_context
 from nova import objects
+from tests.fixtures import images
 
 ACTION = "/v2.1/servers/{}/action"
 
@@ -39,7 +41,6 @@ def _act(cloud, server_id, body, api=None, version=None):
 def _migrations(cloud, server_id):
     ctxt = cloud.context()
     cell1 = [c for c in objects.CellMappingList.get_all(ctxt) if not c.is_cell0()][0]
-    from nova import context as nova_context
     with nova_context.target_cell(ctxt, cell1) as cctxt:
         return list(objects.MigrationList.get_by_filters(
             cctxt, {"instance_uuid": server_id}))
@@ -426,3 +427,30 @@ def test_resize_beyond_the_ram_quota_is_refused(two_hosts, conf_fixture):
     assert "ram" in resp.json()["forbidden"]["message"]
     assert _migrations(cloud, server["id"]) == []
     assert cloud.get_server(server["id"])["OS-EXT-STS:task_state"] is None
+
+
+def test_migration_keeps_to_the_anti_affinity_of_its_group(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("host1")
+    cloud.start_compute("host2")
+    # The weighers prefer the big hosts: only the group's policy sends the
+    # move to the small one.
+    cloud.start_compute("host3", driver="fake.SmallFakeDriver")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    resp = cloud.api.post("/v2.1/os-server-groups", {"server_group": {
+        "name": "apart", "policies": ["anti-affinity"]}})
+    assert resp.status_code == 200, resp.text
+    group = resp.json()["server_group"]["id"]
+    servers = []
+    for _ in range(2):
+        resp = cloud.api.post("/v2.1/servers", {
+            "server": {"name": "g", "imageRef": images.IMAGE_ID, "flavorRef": "1"},
+            "os:scheduler_hints": {"group": group}})
+        assert resp.status_code == 202, resp.text
+        servers.append(cloud.wait_for_server_status(resp.json()["server"]["id"], "ACTIVE"))
+    used = {s["OS-EXT-SRV-ATTR:host"] for s in servers}
+    (free,) = {"host1", "host2", "host3"} - used
+    assert _act(cloud, servers[0]["id"], {"migrate": None},
+                api=cloud.admin_api).status_code == 202
+    moved = _resized(cloud, servers[0]["id"])
+    assert moved["OS-EXT-SRV-ATTR:host"] == free
