@@ -783,16 +783,23 @@ class API:
                 raise exception.CannotMigrateToSameHost()
         self.start_action(context, instance, "migrate", flavor=None, destination=host)
 
-    def _finished_migration(self, context, instance, row):
+    def _finished_migration(self, context, instance, row, statuses=("finished",)):
         """The finished move a confirm or revert ends (after the state checks).
 
+        :param statuses: the migration statuses looked for, in order.
         :raises MigrationNotFoundByStatus: none (400, "not resized").
         """
         server_actions.check_lock(context, instance, row)
         server_actions.check_state(instance, row)
         cctxt = self._cell_context(context, instance)
+        for status in statuses[:-1]:
+            try:
+                return objects.Migration.get_by_instance_and_status(
+                    cctxt, instance.uuid, status)
+            except exception.MigrationNotFoundByStatus:
+                continue
         return objects.Migration.get_by_instance_and_status(cctxt, instance.uuid,
-                                                            "finished")
+                                                            statuses[-1])
 
     def confirm_resize(self, context, instance):
         """confirmResize: the source host removes what the move left there.
@@ -800,14 +807,17 @@ class API:
         :raises: as start_action; MigrationNotFoundByStatus (400).
         """
         row = server_actions.get("confirmResize")
-        migration = self._finished_migration(context, instance, row)
+        # "confirming": a confirm a restart interrupted may be asked again.
+        migration = self._finished_migration(context, instance, row,
+                                             ("finished", "confirming"))
+        previous = migration.status
         migration.status = "confirming"
         migration.save()
         try:
             self.start_action(context, instance, "confirmResize",
                               host=migration.source_compute, migration=migration)
         except Exception:
-            migration.status = "finished"
+            migration.status = previous
             migration.save()
             raise
 

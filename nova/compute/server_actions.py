@@ -347,7 +347,9 @@ ROWS = (
         vm_states=(vm_states.RESIZED,),
         task_state=task_states.RESIZE_CONFIRMING,
         rpc=Rpc("confirm_resize", _V67),
-        on_error=ERROR, on_restart=RETRY, notification="resize_confirm"),
+        # The work is on the source; the instance's host (the destination)
+        # only gives the server back to the user, who may confirm again.
+        on_error=ERROR, on_restart=REVERT, notification="resize_confirm"),
     ServerAction(
         "revertResize", "revertResize", _servers("revert_resize"), MEMBER,
         "Revert a resize or cold migration: back to the source host and flavor.",
