@@ -310,6 +310,15 @@ class FailingImagesFakeDriver(FakeDriver):
         raise exception.NovaException(f"fake snapshot failure for instance {instance.uuid}")
 
 
+class FailingMigrateDiskFakeDriver(FakeDriver):
+    """A source that cannot hand its guest over: migrate_disk_and_power_off fails."""
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info=None, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        raise exception.NovaException("fake migrate_disk_and_power_off failure")
+
+
 class FailingMigrationFakeDriver(FakeDriver):
     """A destination that cannot take a moved guest: finish_migration fails."""
 

@@ -454,3 +454,23 @@ def test_migration_keeps_to_the_anti_affinity_of_its_group(bare_nova_cloud):
                 api=cloud.admin_api).status_code == 202
     moved = _resized(cloud, servers[0]["id"])
     assert moved["OS-EXT-SRV-ATTR:host"] == free
+
+
+def test_failure_on_the_source_keeps_the_server_there(bare_nova_cloud):
+    cloud = bare_nova_cloud
+    cloud.start_compute("stuck", driver="fake.FailingMigrateDiskFakeDriver")
+    cloud.create_flavor("small", ram=512, vcpus=1, disk=1, flavor_id="1")
+    server = _boot(cloud)
+    cloud.start_compute("other")
+    assert _act(cloud, server["id"], {"migrate": None}, api=cloud.admin_api).status_code == 202
+    cloud.wait_for(lambda: [m.status for m in _migrations(cloud, server["id"])] == ["error"])
+    cloud.wait_for(lambda: cloud.get_server(server["id"])["OS-EXT-STS:task_state"] is None)
+    server = cloud.get_server(server["id"])
+    assert (server["status"], server["OS-EXT-SRV-ATTR:host"]) == ("ACTIVE", "stuck")
+    (migration,) = _migrations(cloud, server["id"])
+    assert list(cloud.allocations(server["id"])) == [cloud.provider_uuid("stuck")]
+    assert cloud.allocations(migration.uuid) == {}
+    assert not any(cloud.usages(cloud.provider_uuid("other")).values())
+    # The server can move again once the source is healthy; meanwhile it works.
+    assert _act(cloud, server["id"], {"os-stop": None}).status_code == 202
+    cloud.wait_for_server_status(server["id"], "SHUTOFF")
