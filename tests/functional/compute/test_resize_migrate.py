@@ -474,3 +474,21 @@ def test_failure_on_the_source_keeps_the_server_there(bare_nova_cloud):
     # The server can move again once the source is healthy; meanwhile it works.
     assert _act(cloud, server["id"], {"os-stop": None}).status_code == 202
     cloud.wait_for_server_status(server["id"], "SHUTOFF")
+
+
+def test_resize_down_in_memory_keeping_the_disk(two_hosts):
+    cloud = two_hosts
+    cloud.create_flavor("less-ram", ram=256, vcpus=1, disk=2, flavor_id="4")
+    server = _boot(cloud, flavor="2")
+    # A locked server refuses a non-admin's resize.
+    assert _act(cloud, server["id"], {"lock": None}, api=cloud.admin_api).status_code == 202
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "4"}}).status_code == 409
+    assert _act(cloud, server["id"], {"unlock": None}, api=cloud.admin_api).status_code == 202
+    assert _act(cloud, server["id"], {"resize": {"flavorRef": "4"}}).status_code == 202
+    server = _resized(cloud, server["id"])
+    assert server["flavor"]["id"] == "4"
+    assert _act(cloud, server["id"], {"confirmResize": None}).status_code == 204
+    server = cloud.wait_for_server_status(server["id"], "ACTIVE")
+    dst_rp = cloud.provider_uuid(server["OS-EXT-SRV-ATTR:host"])
+    assert cloud.allocations(server["id"]) == {
+        dst_rp: {"VCPU": 1, "MEMORY_MB": 256, "DISK_GB": 2}}
