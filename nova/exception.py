@@ -371,6 +371,11 @@ class ConsumerAllocationRetrievalFailed(NovaException):
     msg_fmt = "Failed to retrieve allocations for consumer %(consumer_uuid)s: %(error)s"
 
 
+class AllocationMoveFailed(NovaException):
+    msg_fmt = ("Failed to move allocations from consumer %(source_consumer)s to "
+               "consumer %(target_consumer)s. Error: %(error)s")
+
+
 # Image service (nova/image/glance.py)
 
 
@@ -493,6 +498,19 @@ class OnsetFileContentLimitExceeded(OnsetFileLimitExceeded):
 class KeypairLimitExceeded(QuotaError):
     msg_fmt = "Maximum number of key pairs exceeded"
     code = 403
+
+
+class CannotResizeToSameFlavor(Invalid):
+    msg_fmt = "When resizing, instances must change flavor!"
+
+
+class CannotResizeDisk(Invalid):
+    msg_fmt = "Server disk was unable to be resized because: %(reason)s"
+
+
+class CannotMigrateToSameHost(Invalid):
+    msg_fmt = ("Cannot migrate to the host where the server exists. Please "
+               "choose another host or let the scheduler choose one.")
 
 
 class FlavorMemoryTooSmall(Invalid):

@@ -227,6 +227,30 @@ def allowed_instances(context, project_id, flavor, min_count, max_count, user_id
     return allowed
 
 
+def check_resize(context, project_id, user_id, old_flavor, new_flavor):
+    """Refuse a resize whose added vCPUs or RAM would exceed a limit.
+
+    Only growth counts (upstream's resize quota check): a smaller flavor
+    always fits.
+
+    :raises TooManyInstances: (403) the project's or the user's cores or
+        ram limit would be exceeded.
+    """
+    deltas = {"cores": new_flavor.vcpus - old_flavor.vcpus,
+              "ram": new_flavor.memory_mb - old_flavor.memory_mb}
+    deltas = {resource: delta for resource, delta in deltas.items() if delta > 0}
+    if not deltas:
+        return
+    usage = count_instances(context, project_id, user_id)
+    for limits, scope in _scopes(context, project_id, user_id):
+        used = usage[scope]
+        for resource, delta in deltas.items():
+            limit = limits[resource]
+            if 0 <= limit < used[resource] + delta:
+                raise exception.TooManyInstances(
+                    overs=resource, req=delta, used=used[resource], allowed=limit)
+
+
 def recheck_instances(context, project_id, user_id=None):
     """Refuse when the instances that exist put the project (or user) over a limit.
 

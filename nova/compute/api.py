@@ -503,7 +503,7 @@ class API:
         with nova_context.target_cell(context, mapping.cell_mapping) as cctxt:
             return cctxt
 
-    def start_action(self, context, instance, name, **rpc_kwargs):
+    def start_action(self, context, instance, name, host=None, **rpc_kwargs):
         """Start the server action ``name`` on ``instance``'s host.
 
         The row of nova.compute.server_actions decides everything: the
@@ -512,6 +512,8 @@ class API:
         instance action recorded and the compute RPC sent.
 
         :param name: the row's name ("os-stop", "reboot:HARD", ...).
+        :param host: the host to send the RPC to when not the instance's
+            (a confirmResize goes to the move's source).
         :param rpc_kwargs: the compute RPC method's arguments besides the
             instance.
         :returns: the host's answer for a call, None for a cast.
@@ -549,7 +551,8 @@ class API:
                 # The conductor chooses the host, then sends row.rpc.method there.
                 return getattr(self.compute_task_api, row.rpc.conductor)(
                     cctxt, instance, **rpc_kwargs)
-            return self.compute_rpcapi.send_action(cctxt, instance, row, **rpc_kwargs)
+            return self.compute_rpcapi.send_action(cctxt, instance, row, host=host,
+                                                   **rpc_kwargs)
 
     def rescue(self, context, instance, rescue_password=None, rescue_image_ref=None):
         """Start a rescue (the "rescue" action).
@@ -728,6 +731,119 @@ class API:
         if pinned:
             # Later moves keep to the zone asked for (or to none).
             request_spec.save()
+
+    # -- moves: resize, cold migration, confirm, revert ------------------------
+
+    def resize(self, context, instance, flavor_id):
+        """Start a resize (the "resize" action) of ``instance`` to ``flavor_id``.
+
+        The conductor picks the destination (nova.conductor.tasks.migrate);
+        the server ends VERIFY_RESIZE until confirmed or reverted.
+
+        :param flavor_id: the new flavor's flavorid.
+        :raises: as start_action; FlavorNotFound (400) for an unknown or
+            disabled flavor; CannotResizeToSameFlavor (400); CannotResizeDisk
+            (400) when the new flavor's root disk is smaller (api-ref
+            "Resize Server": disks cannot shrink); FlavorMemoryTooSmall,
+            FlavorDiskSmallerThanMinDisk (400) for the server's image;
+            TooManyInstances (403) when the growth exceeds the cores or
+            ram quota.
+        """
+        row = server_actions.get("resize")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        try:
+            flavor = objects.Flavor.get_by_flavor_id(context, flavor_id)
+        except exception.FlavorNotFound:
+            raise exception.FlavorNotFound(flavor_id=flavor_id) from None
+        if flavor.disabled:
+            raise exception.FlavorNotFound(flavor_id=flavor_id)
+        current = instance.flavor
+        if flavor.flavorid == current.flavorid:
+            raise exception.CannotResizeToSameFlavor()
+        if flavor.root_gb < current.root_gb:
+            raise exception.CannotResizeDisk(
+                reason="Server disk cannot be resized to a smaller disk.")
+        image = {"min_ram": int(instance.system_metadata.get("image_min_ram") or 0),
+                 "min_disk": int(instance.system_metadata.get("image_min_disk") or 0)}
+        self._check_flavor_fits_image(flavor, image)
+        quota.check_resize(context, instance.project_id, instance.user_id, current, flavor)
+        self.start_action(context, instance, "resize", flavor=flavor)
+
+    def migrate(self, context, instance, host=None):
+        """Start a cold migration (the "migrate" action) to another host.
+
+        :param host: 2.56: the destination the administrator names, or None
+            for the scheduler's choice.
+        :raises: as start_action; ComputeHostNotFound (400) for an unknown
+            host; CannotMigrateToSameHost (400) for the server's own host.
+        """
+        row = server_actions.get("migrate")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        if host:
+            try:
+                objects.HostMapping.get_by_host(context, host)
+            except exception.HostMappingNotFound:
+                raise exception.ComputeHostNotFound(host=host) from None
+            if host == instance.host:
+                raise exception.CannotMigrateToSameHost()
+        self.start_action(context, instance, "migrate", flavor=None, destination=host)
+
+    def _finished_migration(self, context, instance, row, statuses=("finished",)):
+        """The finished move a confirm or revert ends (after the state checks).
+
+        :param statuses: the migration statuses looked for, in order.
+        :raises MigrationNotFoundByStatus: none (400, "not resized").
+        """
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        cctxt = self._cell_context(context, instance)
+        for status in statuses[:-1]:
+            try:
+                return objects.Migration.get_by_instance_and_status(
+                    cctxt, instance.uuid, status)
+            except exception.MigrationNotFoundByStatus:
+                continue
+        return objects.Migration.get_by_instance_and_status(cctxt, instance.uuid,
+                                                            statuses[-1])
+
+    def confirm_resize(self, context, instance):
+        """confirmResize: the source host removes what the move left there.
+
+        :raises: as start_action; MigrationNotFoundByStatus (400).
+        """
+        row = server_actions.get("confirmResize")
+        # "confirming": a confirm a restart interrupted may be asked again.
+        migration = self._finished_migration(context, instance, row,
+                                             ("finished", "confirming"))
+        previous = migration.status
+        migration.status = "confirming"
+        migration.save()
+        try:
+            self.start_action(context, instance, "confirmResize",
+                              host=migration.source_compute, migration=migration)
+        except Exception:
+            migration.status = previous
+            migration.save()
+            raise
+
+    def revert_resize(self, context, instance):
+        """revertResize: back to the source host and the old flavor.
+
+        :raises: as start_action; MigrationNotFoundByStatus (400).
+        """
+        row = server_actions.get("revertResize")
+        migration = self._finished_migration(context, instance, row)
+        migration.status = "reverting"
+        migration.save()
+        try:
+            self.start_action(context, instance, "revertResize",
+                              host=migration.dest_compute, migration=migration)
+        except Exception:
+            migration.status = "finished"
+            migration.save()
+            raise
 
     def lock(self, context, instance, reason=None):
         """Lock a server (the "lock" action; the reason is 2.73's locked_reason).

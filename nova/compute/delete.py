@@ -50,6 +50,7 @@ def terminate_instance(svc, context, instance):
         # guest that later gets the same VNC port.
         objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
         svc.reportclient.delete_allocation_for_instance(context, instance.uuid)
+        end_moves(svc, context, instance)
         snapshot_meta.delete_shelved_image(svc.image_api, context, instance)
         try:
             op.finish(vm_state=vm_states.DELETED, power_state=power_state.NOSTATE,
@@ -107,3 +108,38 @@ def reclaim_queued_deletes(svc, context, interval):
         except Exception:
             LOG.exception("Could not reclaim instance %s", instance.uuid)
     return reclaimed
+
+
+#: Migration types whose source guest a delete must not leave behind.
+_COLD_MOVES = ("resize", "migration")
+
+
+def end_moves(svc, context, instance):
+    """End the unfinished resizes and cold migrations of an instance being deleted.
+
+    A move waiting for confirmation left the guest and an allocation (held
+    by the migration's uuid) on its source: the source is asked to confirm
+    it, which removes both. Any other unfinished move only has its
+    allocation removed and is marked "error". Never raises.
+    """
+    try:
+        moves = objects.MigrationList.get_in_progress_by_instance(context, instance.uuid)
+    except Exception:
+        LOG.exception("Could not read the moves of instance %s", instance.uuid)
+        return
+    for migration in moves:
+        if migration.migration_type not in _COLD_MOVES:
+            continue
+        try:
+            remote = migration.source_compute != svc.host
+            if migration.status == "finished" and remote and svc.compute_rpcapi:
+                migration.status = "confirming"
+                migration.save()
+                svc.compute_rpcapi.confirm_resize(context, instance, migration)
+                continue
+            svc.reportclient.delete_allocation_for_instance(context, migration.uuid)
+            migration.status = "error"
+            migration.save()
+        except Exception:
+            LOG.exception("Could not end migration %s of deleted instance %s",
+                          migration.uuid, instance.uuid)

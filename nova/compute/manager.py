@@ -17,7 +17,7 @@ from oslo_log import log as logging
 
 from nova import conf as nova_conf
 from nova import context as nova_context
-from nova import exception, manager
+from nova import exception, manager, objects
 from nova.compute import (
     build,
     consoles,
@@ -30,11 +30,14 @@ from nova.compute import (
     rebuild,
     recovery,
     rescue,
+    resize,
     resource_tracker,
     shelve,
     snapshot,
+    task_states,
     usage_audit,
 )
+from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
 from nova.scheduler.client import report
@@ -52,7 +55,7 @@ CONSOLE_ERRORS = (exception.ConsoleTypeInvalid, exception.ConsoleTypeUnavailable
 
 
 class ComputeManager(manager.Manager):
-    """The compute RPC endpoint (API 6.8, see ``rpcapi.ComputeAPI``).
+    """The compute RPC endpoint (API 6.10, see ``rpcapi.ComputeAPI``).
 
     :param compute_driver: a virt driver name ("fake.FakeDriver",
         "libvirt.LibvirtDriver"); [DEFAULT] compute_driver when None.
@@ -65,7 +68,7 @@ class ComputeManager(manager.Manager):
         cannot be loaded.
     """
 
-    target = messaging.Target(version="6.8")
+    target = messaging.Target(version="6.10")
 
     def __init__(self, compute_driver=None, host=None, reportclient=None,
                  image_api=None, compute_task_api=None):
@@ -84,6 +87,9 @@ class ComputeManager(manager.Manager):
             image_api=self.image_api, compute_task_api=self.compute_task_api,
             resource_tracker=self.resource_tracker)
         self.builder = build.InstanceBuilder(self.svc)
+        #: To reach the other host of a move.
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
+        self.svc.compute_rpcapi = self.compute_rpcapi
         # [DEFAULT] max_concurrent_builds: 0 means unlimited.
         limit = CONF.max_concurrent_builds
         self._build_slots = (threading.BoundedSemaphore(limit) if limit > 0
@@ -95,6 +101,9 @@ class ComputeManager(manager.Manager):
         reclaim = CONF.reclaim_instance_interval
         self.set_periodic_spacing("_reclaim_queued_deletes",
                                   max(1, reclaim // 2) if reclaim > 0 else -1)
+        window = CONF.resize_confirm_window
+        self.set_periodic_spacing("_poll_unconfirmed_resizes",
+                                  max(10, window) if window > 0 else -1)
         self.set_periodic_spacing(
             "_poll_shelved_instances",
             CONF.shelved_poll_interval if CONF.shelved_offload_time > 0 else -1)
@@ -166,6 +175,22 @@ class ComputeManager(manager.Manager):
         """Audit the last completed period once ([DEFAULT] instance_usage_audit)."""
         if CONF.instance_usage_audit:
             usage_audit.audit(self.host, context, CONF.instance_usage_audit_period)
+
+    @manager.periodic(spacing=60)
+    def _poll_unconfirmed_resizes(self, context):
+        """Confirm the moves here waiting longer than [DEFAULT] resize_confirm_window."""
+        resize.confirm_expired(self.svc, context, CONF.resize_confirm_window,
+                               self._start_confirm)
+
+    def _start_confirm(self, context, instance, migration):
+        """Start a confirmResize as the API would (the automatic confirm)."""
+        instance.task_state = task_states.RESIZE_CONFIRMING
+        instance.save(expected_task_state=[None])
+        objects.InstanceAction.action_start(
+            context, instance.uuid, "confirmResize", want_result=False)
+        migration.status = "confirming"
+        migration.save()
+        self.compute_rpcapi.confirm_resize(context, instance, migration)
 
     @manager.periodic(spacing=600)
     def _sync_power_states(self, context):
@@ -355,3 +380,38 @@ class ComputeManager(manager.Manager):
     def unshelve_instance(self, context, instance, image=None, node=None):
         """unshelve (sent by the conductor)."""
         shelve.unshelve_instance(self.svc, context, instance, image, node)
+
+    # -- RPC 6.7: resize and cold migration (see nova.compute.resize) ------------
+
+    def prep_resize(self, context, instance, flavor, migration, node=None,
+                    clean_shutdown=True, host_list=None):
+        """Destination: accept the move, ask the source for the guest."""
+        try:
+            resize.prep_resize(self.svc, context, instance, flavor, migration,
+                               self.compute_rpcapi, node=node,
+                               clean_shutdown=clean_shutdown, host_list=host_list)
+        except exception.RescheduledException as exc:
+            LOG.info("Move of instance %s rescheduled: %s", instance.uuid,
+                     exc.format_message())
+
+    def resize_instance(self, context, instance, migration, flavor, clean_shutdown=True):
+        """Source: power the guest off and hand it over."""
+        resize.resize_instance(self.svc, context, instance, migration, flavor,
+                               self.compute_rpcapi, clean_shutdown=clean_shutdown)
+
+    def finish_resize(self, context, instance, migration, disk_info=None):
+        """Destination: take the guest; VERIFY_RESIZE."""
+        resize.finish_resize(self.svc, context, instance, migration, disk_info,
+                             self.compute_rpcapi)
+
+    def confirm_resize(self, context, instance, migration):
+        """Source: confirmResize, remove the old guest."""
+        resize.confirm_resize(self.svc, context, instance, migration)
+
+    def revert_resize(self, context, instance, migration):
+        """Destination: revertResize, remove the moved guest."""
+        resize.revert_resize(self.svc, context, instance, migration, self.compute_rpcapi)
+
+    def finish_revert_resize(self, context, instance, migration):
+        """Source: take the instance back with its old flavor."""
+        resize.finish_revert_resize(self.svc, context, instance, migration)

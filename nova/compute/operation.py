@@ -52,6 +52,8 @@ class HostServices:
     :param image_api: the Glance client (GlanceImageService).
     :param compute_task_api: the conductor's ComputeTaskAPI.
     :param resource_tracker: the ResourceTracker, or None in unit tests.
+    :param compute_rpcapi: the compute RPC client, to reach the other host
+        of a move; None in unit tests.
     """
 
     host: str
@@ -60,6 +62,7 @@ class HostServices:
     image_api: object
     compute_task_api: object
     resource_tracker: object = None
+    compute_rpcapi: object = None
     #: uuids of instances with an operation running in this process; the
     #: stale-task recovery leaves them alone.
     in_flight: set = dataclasses.field(default_factory=set)

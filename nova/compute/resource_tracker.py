@@ -29,6 +29,10 @@ from nova.scheduler import utils as sched_utils
 from nova.virt import driver as virt_driver
 
 LOG = logging.getLogger(__name__)
+
+#: Statuses of a move whose instance runs on the destination with the new
+#: flavor (until it is confirmed or, once reverted, back on the source).
+_ARRIVED = ("finished", "confirming", "reverting")
 CONF = nova_conf.CONF
 
 #: Traits naming the image disk formats a driver boots.
@@ -140,7 +144,54 @@ class ResourceTracker:
         for instance in objects.InstanceList.get_by_host(
                 context, self.host, expected_attrs=["flavor"]):
             by_node.setdefault(instance.node, []).append(instance)
-        return {name: self._sum_usage(instances) for name, instances in by_node.items()}
+        usage = {name: self._sum_usage(instances) for name, instances in by_node.items()}
+        for nodename, flavor in self._moving_flavors(context):
+            vcpus, memory_mb, disk_gb, running = usage.get(nodename, (0, 0, 0, 0))
+            usage[nodename] = (vcpus + flavor.vcpus, memory_mb + flavor.memory_mb,
+                               disk_gb + flavor.root_gb + flavor.ephemeral_gb, running)
+        return usage
+
+    def _moving_flavors(self, context):
+        """[(nodename, flavor)] that unfinished resizes and cold migrations hold here.
+
+        Besides the instances it runs, a host holds, as in Placement: as a
+        move's source, the old flavor until the move is confirmed or
+        reverted (the guest and its disk stay here), also for a resize to
+        this same host; as its destination, the new flavor from the claim
+        until the instance arrives. Never raises: the move records are a
+        refinement, their absence must not stop the resource report.
+        """
+        try:
+            moves = objects.MigrationList.get_by_filters(
+                context, {"host": self.host, "in_progress": True,
+                          "migration_type": ["resize", "migration"]})
+        except Exception:
+            LOG.exception("Could not read the moves of host %s", self.host)
+            return []
+        held = []
+        for migration in moves:
+            try:
+                instance = objects.Instance.get_by_uuid(
+                    context, migration.instance_uuid,
+                    expected_attrs=["flavor", "old_flavor", "new_flavor"])
+            except exception.InstanceNotFound:
+                continue
+            if instance.vm_state == vm_states.DELETED:
+                continue
+            old = instance.old_flavor or instance.flavor
+            new = instance.new_flavor or instance.flavor
+            arrived = migration.status in _ARRIVED
+            if migration.source_compute == self.host:
+                if instance.host != self.host or (
+                        migration.dest_compute == self.host and arrived):
+                    # The guest (or, on the same host, its old disk) is kept.
+                    held.append((migration.source_node, old))
+            if migration.dest_compute == self.host and migration.dest_node:
+                if instance.host != self.host or (
+                        migration.source_compute == self.host and not arrived):
+                    # Claimed here, the instance is not here with it yet.
+                    held.append((migration.dest_node, new))
+        return held
 
     def load_host_nodes(self, context):
         """Read every compute node record of this host in one query.

@@ -34,6 +34,8 @@ SERVICE_VERSION_TO_RPC = {
     7: "6.6",
     8: "6.7",
     9: "6.8",
+    10: "6.9",
+    11: "6.10",
 }
 
 
@@ -89,9 +91,17 @@ class ComputeAPI:
       clean_shutdown), shelve_offload_instance(instance, clean_shutdown),
       unshelve_instance(instance, image, node) (sent by the conductor to
       the host it chose, or to the instance's host).
-    * 6.7 - get_instance_diagnostics(instance) (call): the driver's
+    * 6.7 - resize and cold migration (casts): prep_resize(instance, flavor,
+      migration, node, clean_shutdown, host_list) to the destination the conductor
+      chose; resize_instance(instance, migration, flavor, clean_shutdown) to
+      the source; finish_resize(instance, migration, disk_info) to the
+      destination; confirm_resize(instance, migration) to the source;
+      revert_resize(instance, migration) to the destination;
+      finish_revert_resize(instance, migration) to the source.
+    * 6.8 - (live migration and evacuate: see the live9 merge).
+    * 6.9 - get_instance_diagnostics(instance) (call): the driver's
       diagnostics of the guest (GET /servers/{server_id}/diagnostics).
-    * 6.8 - external_instance_event(instances, events) (cast): events
+    * 6.10 - external_instance_event(instances, events) (cast): events
       other services sent through os-server-external-events.
 
     The cap is ``[upgrade_levels] compute``: unset (no cap), a version, a
@@ -252,10 +262,10 @@ class ComputeAPI:
         """Cast: pass events about ``instances`` (all on ``host``) to that host.
 
         :param events: dicts with name, server_uuid, status and optional tag.
-        :raises ComputeHostTooOld: the compute RPC cap is below 6.8.
+        :raises ComputeHostTooOld: the compute RPC cap is below 6.10.
         """
-        cctxt = self._client_for(ctxt, "external_instance_event", "6.8").prepare(
-            server=host, version="6.8")
+        cctxt = self._client_for(ctxt, "external_instance_event", "6.10").prepare(
+            server=host, version="6.10")
         cctxt.cast(ctxt, "external_instance_event", instances=instances, events=events)
 
     # -- server actions (6.3+) ----------------------------------------------------
@@ -286,3 +296,54 @@ class ComputeAPI:
         :raises ComputeHostTooOld: an older nova-compute caps the version.
         """
         self._client_for(ctxt, row.rpc.method, row.rpc.version)
+
+    # -- resize and cold migration (6.7) -------------------------------------------
+    # Casts between the two hosts of a move; see nova.compute.resize.
+
+    def _cast_move(self, ctxt, host, method, **kwargs):
+        """Cast ``method`` (6.7) to ``host``; ComputeHostTooOld above the cap."""
+        self._client_for(ctxt, method, "6.7").prepare(server=host, version="6.7").cast(
+            ctxt, method, **kwargs)
+
+    def prep_resize(self, ctxt, instance, host, flavor, migration, node=None,
+                    clean_shutdown=True, host_list=None):
+        """Cast: the destination ``host`` accepts the move of ``instance``.
+
+        :param flavor: the flavor it moves to (its own for a cold migration).
+        :param migration: its objects.Migration.
+        :param node: the node the scheduler chose on ``host``.
+        :param host_list: Selections, ``host`` first then the alternates a
+            failing destination reschedules to.
+        """
+        self._cast_move(ctxt, host, "prep_resize", instance=instance, flavor=flavor,
+                        migration=migration, node=node, clean_shutdown=clean_shutdown,
+                        host_list=host_list)
+
+    def resize_instance(self, ctxt, instance, migration, flavor, clean_shutdown=True):
+        """Cast: the source (``migration.source_compute``) hands the guest over."""
+        self._cast_move(ctxt, migration.source_compute, "resize_instance",
+                        instance=instance, migration=migration, flavor=flavor,
+                        clean_shutdown=clean_shutdown)
+
+    def finish_resize(self, ctxt, instance, migration, disk_info):
+        """Cast: the destination (``migration.dest_compute``) takes the guest.
+
+        :param disk_info: what the source's driver returned (JSON-able).
+        """
+        self._cast_move(ctxt, migration.dest_compute, "finish_resize",
+                        instance=instance, migration=migration, disk_info=disk_info)
+
+    def confirm_resize(self, ctxt, instance, migration):
+        """Cast: the source removes the guest a finished move left there."""
+        self._cast_move(ctxt, migration.source_compute, "confirm_resize",
+                        instance=instance, migration=migration)
+
+    def revert_resize(self, ctxt, instance, migration):
+        """Cast: the destination drops the moved guest (revertResize)."""
+        self._cast_move(ctxt, migration.dest_compute, "revert_resize",
+                        instance=instance, migration=migration)
+
+    def finish_revert_resize(self, ctxt, instance, migration):
+        """Cast: the source takes the instance back with its old flavor."""
+        self._cast_move(ctxt, migration.source_compute, "finish_revert_resize",
+                        instance=instance, migration=migration)

@@ -183,6 +183,7 @@ ADMIN = policy_base.ADMIN
 _V63 = "6.3"
 _V66 = "6.6"
 _V65 = "6.5"
+_V67 = "6.7"
 
 #: vm_states whose guest can be snapshotted, backed up or shelved (upstream's).
 _IMAGE_STATES = (vm_states.ACTIVE, vm_states.STOPPED, vm_states.PAUSED,
@@ -318,6 +319,44 @@ ROWS = (
         task_state=task_states.UNRESCUING,
         rpc=Rpc("unrescue_instance", _V65),
         capability="supports_rescue", on_restart=RETRY, notification="unrescue"),
+    # -- moves: resize and cold migration (compute RPC 6.7) ---------------------
+    # The conductor schedules the destination and sends prep_resize there;
+    # the host task_states follow the move through the source (resize_migrating,
+    # resize_migrated) and the destination (resize_finish).
+    ServerAction(
+        "resize", "resize", _servers("resize"), MEMBER,
+        "Resize a server to another flavor, on another host or the same one.",
+        vm_states=(vm_states.ACTIVE, vm_states.STOPPED),
+        task_state=task_states.RESIZE_PREP,
+        host_task_states=(task_states.RESIZE_MIGRATING, task_states.RESIZE_MIGRATED,
+                          task_states.RESIZE_FINISH),
+        rpc=Rpc("prep_resize", _V67, conductor="migrate_server"),
+        on_error=REVERT, on_restart=ERROR, notification="resize"),
+    ServerAction(
+        "migrate", "migrate", "os_compute_api:os-migrate-server:migrate", ADMIN,
+        "Cold migrate a server to another host (administrators).",
+        vm_states=(vm_states.ACTIVE, vm_states.STOPPED),
+        task_state=task_states.RESIZE_PREP,
+        host_task_states=(task_states.RESIZE_MIGRATING, task_states.RESIZE_MIGRATED,
+                          task_states.RESIZE_FINISH),
+        rpc=Rpc("prep_resize", _V67, conductor="migrate_server"),
+        on_error=REVERT, on_restart=ERROR, notification="resize"),
+    ServerAction(
+        "confirmResize", "confirmResize", _servers("confirm_resize"), MEMBER,
+        "Confirm a resize or cold migration: the source host's copy goes.",
+        vm_states=(vm_states.RESIZED,),
+        task_state=task_states.RESIZE_CONFIRMING,
+        rpc=Rpc("confirm_resize", _V67),
+        # The work is on the source; the instance's host (the destination)
+        # only gives the server back to the user, who may confirm again.
+        on_error=ERROR, on_restart=REVERT, notification="resize_confirm"),
+    ServerAction(
+        "revertResize", "revertResize", _servers("revert_resize"), MEMBER,
+        "Revert a resize or cold migration: back to the source host and flavor.",
+        vm_states=(vm_states.RESIZED,),
+        task_state=task_states.RESIZE_REVERTING,
+        rpc=Rpc("revert_resize", _V67),
+        on_error=ERROR, on_restart=ERROR, notification="resize_revert"),
     # -- password ---------------------------------------------------------------
     ServerAction(
         "changePassword", "changePassword", "os_compute_api:os-admin-password",
@@ -391,7 +430,7 @@ ROWS = (
         "os_compute_api:os-server-diagnostics", ADMIN,
         "Show what a server's guest is doing (administrators).",
         task_states=ANY, check_lock=False, must_have_launched=False, needs_host=True,
-        rpc=Rpc("get_instance_diagnostics", "6.7", call=True), on_restart=NOTHING),
+        rpc=Rpc("get_instance_diagnostics", "6.9", call=True), on_restart=NOTHING),
     # -- server routes ------------------------------------------------------
     ServerAction(
         "POST /servers", "create", _servers("create"), MEMBER, "Create a server.",

@@ -4,24 +4,25 @@ import oslo_messaging as messaging
 from oslo_log import log as logging
 
 from nova.conductor import compute_task_rpcapi
-from nova.conductor.tasks import build, unshelve
+from nova.conductor.tasks import build, migrate, unshelve
 
 LOG = logging.getLogger(__name__)
 
 
 class ComputeTaskManager:
-    """RPC endpoint (namespace ``compute_task``, API 1.1; see ComputeTaskAPI).
+    """RPC endpoint (namespace ``compute_task``, API 1.2; see ComputeTaskAPI).
 
     :param scheduler_api: SchedulerAPI client.
     :param compute_api: compute ComputeAPI client.
     :param reportclient: SchedulerReportClient.
     """
 
-    target = messaging.Target(namespace=compute_task_rpcapi.NAMESPACE, version="1.1")
+    target = messaging.Target(namespace=compute_task_rpcapi.NAMESPACE, version="1.2")
 
     def __init__(self, scheduler_api, compute_api, reportclient):
         self._build = build.BuildTask(scheduler_api, compute_api, reportclient)
         self._unshelve = unshelve.UnshelveTask(scheduler_api, compute_api, reportclient)
+        self._migrate = migrate.MigrateTask(scheduler_api, compute_api, reportclient)
 
     def schedule_and_build_instances(self, context, build_requests, request_specs,
                                      image, admin_password=None, injected_files=None):
@@ -37,6 +38,10 @@ class ComputeTaskManager:
 
     def unshelve_instance(self, context, instance, request_spec=None):
         self._unshelve.unshelve_instance(context, instance, request_spec)
+
+    def migrate_server(self, context, instance, flavor=None, destination=None,
+                       clean_shutdown=True):
+        self._migrate.migrate_server(context, instance, flavor, destination, clean_shutdown)
 
     def _recover_stale_builds(self, context):
         """Carry on builds whose messages were lost (the conductor's periodic task).

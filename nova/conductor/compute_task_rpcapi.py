@@ -29,6 +29,9 @@ class ComputeTaskAPI:
     * 1.1 - unshelve_instance(instance, request_spec): power a SHELVED
       server on, or schedule a SHELVED_OFFLOADED one and boot it on the
       chosen host.
+    * 1.2 - migrate_server(instance, flavor, destination, clean_shutdown): resize
+      (a new flavor) or cold migrate (flavor None; host from 2.56) a server:
+      schedule the destination and send prep_resize there.
 
     All are casts: the API answers 202 and compute hosts report back through
     instance state, never through a reply. The cap is
@@ -75,7 +78,7 @@ class ComputeTaskAPI:
                    host_lists=host_lists)
 
     #: The version each method needs (those added after 1.0).
-    METHOD_VERSIONS = {"unshelve_instance": "1.1"}
+    METHOD_VERSIONS = {"unshelve_instance": "1.1", "migrate_server": "1.2"}
 
     def check_can_send(self, method):
         """Refuse ``method`` when the cap is below its version.
@@ -100,3 +103,16 @@ class ComputeTaskAPI:
         cctxt = self.client.prepare(version="1.1")
         cctxt.cast(context, "unshelve_instance", instance=instance,
                    request_spec=request_spec)
+
+    def migrate_server(self, context, instance, flavor=None, destination=None,
+                       clean_shutdown=True):
+        """Cast a resize (``flavor``) or cold migration of ``instance`` (resize_prep).
+
+        :param flavor: the new objects.Flavor, or None to keep the flavor.
+        :param destination: the host an administrator named (2.56), or None.
+        :raises ConductorTooOld: the cap is below 1.2.
+        """
+        self.check_can_send("migrate_server")
+        cctxt = self.client.prepare(version="1.2")
+        cctxt.cast(context, "migrate_server", instance=instance, flavor=flavor,
+                   destination=destination, clean_shutdown=clean_shutdown)

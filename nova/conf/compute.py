@@ -236,6 +236,37 @@ Related options:
 * shelved_offload_time
 """,
     ),
+    cfg.IntOpt(
+        "resize_confirm_window",
+        default=0,
+        min=0,
+        help="""
+Seconds after which a resize or cold migration waiting for confirmation
+(VERIFY_RESIZE) is confirmed automatically by the destination host.
+
+Default: 0
+
+Possible values:
+* 0: never; the user confirms or reverts.
+* A positive integer number of seconds; the destination host checks about
+  every resize_confirm_window seconds (at least every 10).
+""",
+    ),
+    cfg.BoolOpt(
+        "allow_resize_to_same_host",
+        default=False,
+        help="""
+Let the scheduler choose the server's own host as the destination of a
+resize. A cold migration always goes to another host.
+
+Default: False
+
+Possible values:
+* True: the server's host is a candidate like any other (useful on a
+  one-host cloud).
+* False: a resize always moves the server to another host.
+""",
+    ),
 ]
 
 allocation_ratio_opts = [

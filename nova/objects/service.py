@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 9
+SERVICE_VERSION = 11
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -55,10 +55,16 @@ SERVICE_VERSION_HISTORY = (
     # 7: compute RPC 6.6 (rebuild, snapshot, backup, shelve, shelve offload,
     #    unshelve).
     {"description": "compute RPC 6.6: image actions"},
-    # 8: compute RPC 6.7 (get_instance_diagnostics).
-    {"description": "compute RPC 6.7: server diagnostics"},
-    # 9: compute RPC 6.8 (external_instance_event).
-    {"description": "compute RPC 6.8: external instance events"},
+    # 8: compute RPC 6.7 (resize and cold migration: prep_resize,
+    #    resize_instance, finish_resize, confirm_resize, revert_resize,
+    #    finish_revert_resize); conductor compute_task 1.2 migrate_server.
+    {"description": "compute RPC 6.7: resize and cold migration"},
+    # 9: compute RPC 6.8 (live migration and evacuate).
+    {"description": "compute RPC 6.8: live migration and evacuate"},
+    # 10: compute RPC 6.9 (get_instance_diagnostics).
+    {"description": "compute RPC 6.9: server diagnostics"},
+    # 11: compute RPC 6.10 (external_instance_event).
+    {"description": "compute RPC 6.10: external instance events"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

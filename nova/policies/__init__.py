@@ -25,6 +25,7 @@ _MODULES = (
     "instance_usage_audit_log",
     "keypairs",
     "limits",
+    "migrations",
     "quota_class_sets",
     "quota_sets",
     "server_actions",

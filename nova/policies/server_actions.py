@@ -13,6 +13,7 @@ from nova.policies import base
 
 UNLOCK_OVERRIDE = "os_compute_api:os-lock-server:unlock:unlock_override"
 UNSHELVE_TO_HOST = "os_compute_api:os-shelve:unshelve_to_host"
+MIGRATE_TO_HOST = "os_compute_api:os-migrate-server:migrate:host"
 
 
 def _operations(rows):
@@ -48,6 +49,11 @@ rules = _table_rules() + [
         name=UNSHELVE_TO_HOST, check_str=base.ADMIN,
         description="Unshelve a server to a host named in the request (2.91).",
         operations=[{"method": "POST", "path": "/servers/{server_id}/action (unshelve)"}],
+        scope_types=base.PROJECT_SCOPE),
+    policy.DocumentedRuleDefault(
+        name=MIGRATE_TO_HOST, check_str=base.ADMIN,
+        description="Cold migrate a server to a host named in the request (2.56).",
+        operations=[{"method": "POST", "path": "/servers/{server_id}/action (migrate)"}],
         scope_types=base.PROJECT_SCOPE),
 ]
 

@@ -55,6 +55,7 @@ class ComputeDriver(abc.ABC):
         "supports_rescue": False,
         "supports_spice_console": False,
         "supports_serial_console": False,
+        "supports_migrate": False,
         **{f"supports_image_type_{disk_format}": False for disk_format in IMAGE_TYPES},
     }
 
@@ -240,6 +241,46 @@ class ComputeDriver(abc.ABC):
         self.destroy(context, instance, destroy_disks=True)
         self.spawn(context, instance, image_meta, injected_files, admin_password,
                    allocations)
+
+    # -- resize and cold migration (capability supports_migrate) --------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info=None, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """Source host: power the guest off and hand its disks to ``dest``.
+
+        The guest stays defined (off) here until the move is confirmed
+        (``confirm_migration``) or reverted (``finish_revert_migration``).
+
+        :param dest: the destination host's name (may be this host).
+        :param flavor: the flavor the instance moves to.
+        :param timeout: seconds the guest gets to shut down cleanly.
+        :returns: a JSON-able disk_info for ``finish_migration``.
+        """
+        raise NotImplementedError()
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         image_meta, resize_instance, allocations,
+                         block_device_info=None, power_on=True):
+        """Destination host: define and (when ``power_on``) start the moved guest.
+
+        ``instance.flavor`` is already the new flavor; with
+        ``resize_instance`` the root disk grows to its ``root_gb``.
+
+        :param disk_info: what ``migrate_disk_and_power_off`` returned.
+        :param allocations: the instance's Placement allocations here.
+        """
+        raise NotImplementedError()
+
+    def confirm_migration(self, context, migration, instance, network_info=None):
+        """Source host: remove the guest and disks a confirmed move left here."""
+        raise NotImplementedError()
+
+    def finish_revert_migration(self, context, instance, network_info=None,
+                                migration=None, block_device_info=None,
+                                power_on=True):
+        """Source host: take the guest back (old flavor) and start it if ``power_on``."""
+        raise NotImplementedError()
 
     def snapshot(self, context, instance, work_dir):
         """Write a standalone copy of the guest's root disk into ``work_dir``.

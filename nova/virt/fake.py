@@ -36,6 +36,7 @@ class FakeDriver(driver.ComputeDriver):
                         supports_pause=True, supports_suspend=True,
                         supports_trigger_crash_dump=True, supports_rescue=True,
                         supports_spice_console=True, supports_serial_console=True,
+                        supports_migrate=True,
                         # Guests are not real: any disk format "boots".
                         **{f"supports_image_type_{disk_format}": True
                            for disk_format in driver.IMAGE_TYPES})
@@ -53,6 +54,8 @@ class FakeDriver(driver.ComputeDriver):
         self._node_uuid = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
+        #: instance uuid -> root disk size (GiB) after a move, for tests.
+        self.disk_gb = {}
 
     @staticmethod
     def node_names(host, count):
@@ -231,6 +234,39 @@ class FakeDriver(driver.ComputeDriver):
             handle.write(f"fake snapshot of {instance.uuid}\n".encode())
         return path, "raw"
 
+    # -- resize and cold migration ----------------------------------------------
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info=None, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        self.get_info(instance)  # InstanceNotFound for a guest we do not have
+        self._set_state(instance, power_state.SHUTDOWN)
+        return {"root_gb": flavor.root_gb}
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         image_meta, resize_instance, allocations,
+                         block_device_info=None, power_on=True):
+        with self._lock:
+            # The guest of a resize to the same host replaces the old one.
+            self._guests[instance.uuid] = (power_state.RUNNING if power_on
+                                           else power_state.SHUTDOWN)
+            self._console.setdefault(instance.uuid, b"")
+        self.disk_gb[instance.uuid] = instance.flavor.root_gb
+
+    def confirm_migration(self, context, migration, instance, network_info=None):
+        # A resize to the same host left one guest: the moved one.
+        if migration.source_compute != migration.dest_compute:
+            self.destroy(context, instance)
+
+    def finish_revert_migration(self, context, instance, network_info=None,
+                                migration=None, block_device_info=None,
+                                power_on=True):
+        with self._lock:
+            self._guests[instance.uuid] = (power_state.RUNNING if power_on
+                                           else power_state.SHUTDOWN)
+            self._console.setdefault(instance.uuid, b"")
+        self.disk_gb[instance.uuid] = instance.flavor.root_gb
+
     def _set_state(self, instance, state):
         with self._lock:
             if instance.uuid not in self._guests:
@@ -246,6 +282,12 @@ class FailingSpawnFakeDriver(FakeDriver):
               block_device_info=None):
         raise exception.NovaException(
             f"fake spawn failure for instance {instance.uuid}")
+
+
+class NoMigrateFakeDriver(FakeDriver):
+    """A host that cannot take moved guests (no supports_migrate): resize reschedules."""
+
+    capabilities = dict(FakeDriver.capabilities, supports_migrate=False)
 
 
 class SmallFakeDriver(FakeDriver):
@@ -296,3 +338,21 @@ class FailingImagesFakeDriver(FakeDriver):
 
     def snapshot(self, context, instance, work_dir):
         raise exception.NovaException(f"fake snapshot failure for instance {instance.uuid}")
+
+
+class FailingMigrateDiskFakeDriver(FakeDriver):
+    """A source that cannot hand its guest over: migrate_disk_and_power_off fails."""
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info=None, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        raise exception.NovaException("fake migrate_disk_and_power_off failure")
+
+
+class FailingMigrationFakeDriver(FakeDriver):
+    """A destination that cannot take a moved guest: finish_migration fails."""
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         image_meta, resize_instance, allocations,
+                         block_device_info=None, power_on=True):
+        raise exception.NovaException("fake finish_migration failure")

@@ -658,6 +658,72 @@ class SchedulerReportClient:
         raise exception.AllocationUpdateFailed(
             consumer_uuid=consumer_uuid, error="consumer generation conflict persisted")
 
+    def move_allocations(self, context, source_consumer_uuid, target_consumer_uuid):
+        """Give the target consumer the source consumer's allocations, in one write.
+
+        POST /allocations at 1.28: the source's allocations become the
+        target's (replacing whatever the target held) and the source is
+        left with none, atomically, each checked against the consumer
+        generation read just before. Moves use it both ways: at the start
+        of a resize or migration the instance's allocation on the source
+        host goes to the migration's uuid (the instance's uuid then takes
+        the destination's); on revert it goes back to the instance. A
+        consumer generation conflict (someone else wrote either consumer
+        meanwhile) is read again and retried, up to
+        GENERATION_CONFLICT_RETRIES times.
+
+        :param source_consumer_uuid: the consumer whose allocations move
+            (an instance or migration uuid).
+        :param target_consumer_uuid: the consumer that receives them.
+        :returns: True when moved, or when the source had nothing and the
+            target already holds allocations (moved before, e.g. a retried
+            revert); False when neither has any.
+        :raises AllocationMoveFailed: Placement refused the write (400, a
+            conflict that is not a generation race, or still racing after
+            the retries).
+        """
+        for _attempt in range(GENERATION_CONFLICT_RETRIES):
+            source = self.get_allocs_for_consumer(context, source_consumer_uuid)
+            target = self.get_allocs_for_consumer(context, target_consumer_uuid)
+            if not source.get("allocations"):
+                if target.get("allocations"):
+                    LOG.debug("Allocations of %s were already moved to %s",
+                              source_consumer_uuid, target_consumer_uuid)
+                    return True
+                LOG.warning("Consumer %s has no allocations to move to %s",
+                            source_consumer_uuid, target_consumer_uuid)
+                return False
+            body = {
+                source_consumer_uuid: {
+                    "allocations": {},
+                    "project_id": source["project_id"],
+                    "user_id": source["user_id"],
+                    "consumer_generation": source["consumer_generation"],
+                },
+                target_consumer_uuid: {
+                    "allocations": {
+                        rp: {"resources": dict(alloc["resources"])}
+                        for rp, alloc in source["allocations"].items()
+                    },
+                    "project_id": source["project_id"],
+                    "user_id": source["user_id"],
+                    "consumer_generation": target.get("consumer_generation"),
+                },
+            }
+            resp = self.post(context, "/allocations", body, ALLOCATIONS_VERSION)
+            if resp.status_code == 204:
+                return True
+            if resp.status_code == 409 and _error_code(resp) == ERR_CONCURRENT_UPDATE:
+                LOG.info("Generation race moving allocations of %s to %s; retrying",
+                         source_consumer_uuid, target_consumer_uuid)
+                continue
+            raise exception.AllocationMoveFailed(
+                source_consumer=source_consumer_uuid,
+                target_consumer=target_consumer_uuid, error=_error_text(resp))
+        raise exception.AllocationMoveFailed(
+            source_consumer=source_consumer_uuid, target_consumer=target_consumer_uuid,
+            error="consumer generation conflict persisted")
+
     def delete_allocation_for_instance(self, context, instance_uuid):
         """Delete every allocation of the consumer ``instance_uuid``.
 

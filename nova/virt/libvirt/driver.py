@@ -88,6 +88,7 @@ class LibvirtDriver(driver.ComputeDriver):
         supports_rescue=True,
         supports_spice_console=True,
         supports_serial_console=True,
+        supports_migrate=True,
         # Instance disks are qcow2 overlays on the cached image, which
         # qemu reads as raw or qcow2.
         supports_image_type_raw=True,
@@ -488,6 +489,132 @@ class LibvirtDriver(driver.ComputeDriver):
         LOG.info("Instance %s: root disk copied for a snapshot (%s)", instance.uuid,
                  disk_format)
         return target, disk_format
+
+    # -- resize and cold migration ----------------------------------------------
+    # The source keeps the instance's directory as "<dir>_resize" until the
+    # move is confirmed (removed) or reverted (renamed back). The disk, a
+    # qcow2 overlay whose backing file is the cached image at the same path
+    # on every host, is copied to the destination through its libvirtd
+    # (a storage volume upload over qemu+tcp://<dest>/system): hosts share
+    # no storage and need no ssh between them.
+
+    def _resize_dir(self, instance):
+        return self._instance_dir(instance) + "_resize"
+
+    def migrate_disk_and_power_off(self, context, instance, dest, flavor,
+                                   network_info=None, block_device_info=None,
+                                   timeout=0, retry_interval=0):
+        """Power off, keep the directory as <dir>_resize, copy the disk to ``dest``.
+
+        :param dest: the destination's address (``[DEFAULT] my_ip`` there);
+            this host's own address for a resize to the same host.
+        :raises InstanceFaultRollback-like errors as libvirtError or
+            ProcessExecutionError; the guest is then left powered off here
+            with its directory in place.
+        """
+        self.power_off(instance, timeout, retry_interval)
+        inst_dir = self._instance_dir(instance)
+        resize_dir = self._resize_dir(instance)
+        shutil.rmtree(resize_dir, ignore_errors=True)
+        os.rename(inst_dir, resize_dir)
+        disk = os.path.join(resize_dir, "disk")
+        try:
+            if dest in (self.get_host_ip_addr(), CONF.host):
+                os.makedirs(inst_dir, exist_ok=True)
+                shutil.copyfile(disk, os.path.join(inst_dir, "disk"))
+            else:
+                self._upload_disk(dest, disk, inst_dir)
+        except Exception:
+            shutil.rmtree(inst_dir, ignore_errors=True)
+            os.rename(resize_dir, inst_dir)
+            raise
+        LOG.info("Instance %s: disk handed to %s", instance.uuid, dest)
+        return {"disk_format": "qcow2"}
+
+    @staticmethod
+    def _upload_disk(dest, path, inst_dir):
+        """Copy the file ``path`` to ``inst_dir``/disk on ``dest``'s libvirtd."""
+        conn = libvirt.open(f"qemu+tcp://{dest}/system")
+        try:
+            name = "nova-move-" + os.path.basename(inst_dir)
+            pool = conn.storagePoolCreateXML(
+                f"<pool type='dir'><name>{name}</name><target><path>{inst_dir}</path>"
+                f"</target></pool>", libvirt.VIR_STORAGE_POOL_CREATE_WITH_BUILD)
+            try:
+                size = os.path.getsize(path)
+                # A raw volume of the file's size: the upload writes the
+                # qcow2 file's bytes into it as they are.
+                vol = pool.createXML(
+                    f"<volume><name>disk</name><capacity>{size}</capacity>"
+                    f"<allocation>0</allocation><target><format type='raw'/>"
+                    f"<permissions><mode>0644</mode></permissions></target></volume>", 0)
+                stream = conn.newStream(0)
+                vol.upload(stream, 0, size, 0)
+                with open(path, "rb") as handle:
+                    stream.sendAll(lambda _st, nbytes, fh: fh.read(nbytes), handle)
+                stream.finish()
+            finally:
+                pool.destroy()
+        finally:
+            conn.close()
+
+    def _define_moved(self, context, instance, image_meta, power_on):
+        """Define the instance's domain on its disk here and start it if asked."""
+        disk = os.path.join(self._instance_dir(instance), "disk")
+        kernel, initrd, cmdline = self._boot_files(context, image_meta)
+        serial_port = None
+        if CONF.serial_console.enabled:
+            serial_port = serial_ports.acquire_port(CONF.serial_console.proxyclient_address)
+        guest = self.build_guest_config(instance, disk, kernel, initrd, cmdline,
+                                        serial_port=serial_port)
+        dom = self._host.get_connection().defineXML(guest.to_xml())
+        if power_on:
+            dom.create()
+
+    def _image_meta(self, context, instance, image_meta):
+        """The image's Glance metadata (kernel and ramdisk ids), or ``image_meta``."""
+        if self._image_api is not None and instance.image_ref:
+            try:
+                return self._image_api.show(context, instance.image_ref)
+            except Exception:
+                LOG.warning("Could not read image %s of instance %s; booting with "
+                            "what the instance recorded", instance.image_ref,
+                            instance.uuid)
+        return image_meta or {}
+
+    def finish_migration(self, context, migration, instance, disk_info, network_info,
+                         image_meta, resize_instance, allocations,
+                         block_device_info=None, power_on=True):
+        """Grow the disk to the new flavor's root_gb, define the guest, start it."""
+        disk = os.path.join(self._instance_dir(instance), "disk")
+        if instance.image_ref:
+            # The overlay's backing file: the cached image, fetched here if new.
+            self.image_cache.fetch(context, instance.image_ref)
+        root_gb = instance.flavor.root_gb
+        if resize_instance and root_gb and \
+                root_gb * units.Gi > imagebackend.image_info(disk)["virtual-size"]:
+            processutils.execute("qemu-img", "resize", disk, f"{root_gb}G")
+        self._define_moved(context, instance,
+                           self._image_meta(context, instance, image_meta), power_on)
+        LOG.info("Instance %s: moved here with flavor %s", instance.uuid,
+                 instance.flavor.name)
+
+    def confirm_migration(self, context, migration, instance, network_info=None):
+        """Remove what the move left on the source: its domain (other host) and disk."""
+        if migration.source_compute != migration.dest_compute:
+            self._remove_domain(instance)
+        shutil.rmtree(self._resize_dir(instance), ignore_errors=True)
+
+    def finish_revert_migration(self, context, instance, network_info=None,
+                                migration=None, block_device_info=None,
+                                power_on=True):
+        """Take the kept directory back and boot the guest with the old flavor."""
+        resize_dir = self._resize_dir(instance)
+        if os.path.exists(resize_dir):
+            shutil.rmtree(self._instance_dir(instance), ignore_errors=True)
+            os.rename(resize_dir, self._instance_dir(instance))
+        self._define_moved(context, instance, self._image_meta(context, instance, None),
+                           power_on)
 
     def _live_xml(self, instance):
         dom = self._host.lookup_domain(instance.uuid)

@@ -263,3 +263,45 @@ def test_provider_aggregates_retry_after_generation_race(client, ctx, node, plac
 def test_provider_aggregates_of_unknown_provider_fail(client, ctx):
     with pytest.raises(exception.ResourceProviderRetrievalFailed):
         client.add_provider_to_aggregate(ctx, str(uuid.uuid4()), str(uuid.uuid4()))
+
+
+# -- move_allocations (resize, cold and live migration) ------------------------
+
+
+def test_move_allocations_gives_the_target_the_source_allocations(client, ctx, node):
+    instance, migration = str(uuid.uuid4()), str(uuid.uuid4())
+    assert _claim_flavor(client, ctx, instance)
+    assert client.move_allocations(ctx, instance, migration) is True
+    assert client.get_allocations_for_consumer(ctx, instance) == {}
+    moved = client.get_allocs_for_consumer(ctx, migration)
+    assert moved["allocations"][node]["resources"] == FLAVOR
+    # The owner of the allocation is kept.
+    assert (moved["project_id"], moved["user_id"]) == ("p1", "u1")
+    assert client.get_provider_usages(ctx, node) == FLAVOR
+
+
+def test_move_allocations_replaces_what_the_target_held(client, ctx, node):
+    other = str(uuid.uuid4())
+    client.ensure_resource_provider(ctx, other, "compute2")
+    client.set_inventory_for_provider(ctx, other, INVENTORY)
+    instance, migration = str(uuid.uuid4()), str(uuid.uuid4())
+    body = {"allocations": {node: {"resources": FLAVOR}}}
+    assert client.claim_resources(ctx, migration, body, "p1", "u1")
+    body = {"allocations": {other: {"resources": {"VCPU": 1, "MEMORY_MB": 512}}}}
+    assert client.claim_resources(ctx, instance, body, "p1", "u1")
+    # A revert: the migration's (source) allocation goes back to the instance,
+    # whose destination allocation is dropped in the same write.
+    assert client.move_allocations(ctx, migration, instance)
+    assert list(client.get_allocations_for_consumer(ctx, instance)) == [node]
+    assert client.get_allocations_for_consumer(ctx, migration) == {}
+    assert not any(client.get_provider_usages(ctx, other).values())
+
+
+def test_move_allocations_already_moved_or_nothing_to_move(client, ctx, node):
+    instance, migration = str(uuid.uuid4()), str(uuid.uuid4())
+    assert client.move_allocations(ctx, instance, migration) is False
+    assert _claim_flavor(client, ctx, instance)
+    assert client.move_allocations(ctx, instance, migration)
+    # Asked again (a retried message): nothing left to move, the target has it.
+    assert client.move_allocations(ctx, instance, migration) is True
+    assert list(client.get_allocations_for_consumer(ctx, migration)) == [node]

@@ -25,6 +25,7 @@ from nova.api.openstack.compute import (
     instance_usage_audit_log,
     keypairs,
     limits,
+    migrations,
     quota_classes,
     quota_sets,
     remote_consoles,
@@ -94,6 +95,7 @@ def route_table(compute_api_factory=default_compute_api):
     services_ctrl = services.ServiceController(
         report_client_factory=report.SchedulerReportClient)
     hypervisors_ctrl = hypervisors.HypervisorsController()
+    migrations_ctrl = migrations.MigrationsController()
     images_ctrl = images.ImagesController(glance.GlanceImageService)
     image_metadata_ctrl = image_metadata.ImageMetadataController(glance.GlanceImageService)
     aggregates_ctrl = aggregates.AggregatesController(
@@ -160,6 +162,7 @@ def route_table(compute_api_factory=default_compute_api):
                                       "PUT": quota_classes_ctrl.update},
         "/os-services": {"GET": services_ctrl.index},
         "/os-services/{id}": {"PUT": services_ctrl.update, "DELETE": services_ctrl.delete},
+        "/os-migrations": {"GET": migrations_ctrl.index},
         "/os-hypervisors": {"GET": hypervisors_ctrl.index},
         "/os-hypervisors/detail": {"GET": hypervisors_ctrl.detail},
         "/os-hypervisors/statistics": {"GET": hypervisors_ctrl.statistics},

@@ -37,6 +37,8 @@ CONF = nova_conf.CONF
 UNLOCK_OVERRIDE = "os_compute_api:os-lock-server:unlock:unlock_override"
 #: Rule for unshelving to a named host (2.91, upstream's).
 UNSHELVE_TO_HOST = "os_compute_api:os-shelve:unshelve_to_host"
+#: Rule for cold migrating to a named host (2.56, upstream's).
+MIGRATE_TO_HOST = "os_compute_api:os-migrate-server:migrate:host"
 
 
 class ServerActionsController:
@@ -78,6 +80,10 @@ class ServerActionsController:
             "createBackup": self.create_backup,
             "shelve": self.shelve,
             "unshelve": self.unshelve,
+            "resize": self.resize,
+            "migrate": self.migrate,
+            "confirmResize": self.confirm_resize,
+            "revertResize": self.revert_resize,
         }
         return {key: custom.get(key) or self._generic(key)
                 for key in server_actions.action_keys()}
@@ -312,6 +318,77 @@ class ServerActionsController:
                 self.compute_api.unshelve(req.context, instance, **args)
             except exception.UnshelveInstanceInvalidState as exc:
                 raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+
+
+    # -- moves: resize, migrate, confirmResize, revertResize ----------------------
+
+    @wsgi.response(202)
+    @validation.schema(schemas.resize)
+    def resize(self, req, id, body):
+        """resize {"flavorRef"}: to another flavor; the server ends VERIFY_RESIZE."""
+        row = server_actions.get("resize")
+        instance = self._server(req, id, row, ["flavor", "system_metadata"])
+        flavor_id = _last_segment(str(body["resize"]["flavorRef"]))
+        with translate_errors(row.key, id), _move_errors():
+            self.compute_api.resize(req.context, instance, flavor_id)
+
+    @wsgi.api_version("2.1", "2.55")
+    @wsgi.response(202)
+    @validation.schema(schemas.migrate)
+    def migrate(self, req, id, body):
+        """migrate (administrators): to a host the scheduler picks."""
+        self._migrate(req, id, None)
+
+    @migrate.add_version("2.56")
+    @wsgi.response(202)
+    @validation.schema(schemas.migrate_v256)
+    def migrate(self, req, id, body):  # noqa: F811  (the 2.56 variant)
+        """migrate, optionally to a named host (2.56)."""
+        host = (body["migrate"] or {}).get("host")
+        self._migrate(req, id, host)
+
+    def _migrate(self, req, id, host):
+        row = server_actions.get("migrate")
+        instance = self._server(req, id, row, ["flavor"])
+        if host:
+            authorize(req.context, MIGRATE_TO_HOST, {"project_id": instance.project_id})
+        with translate_errors(row.key, id), _move_errors():
+            self.compute_api.migrate(req.context, instance, host)
+
+    @wsgi.response(204)
+    @validation.schema(schemas.no_argument("confirmResize"))
+    def confirm_resize(self, req, id, body):
+        """confirmResize: 204 (api-ref "Confirm Resized Server")."""
+        row = server_actions.get("confirmResize")
+        instance = self._server(req, id, row, ["flavor", "system_metadata"])
+        with translate_errors(row.key, id), _move_errors():
+            self.compute_api.confirm_resize(req.context, instance)
+
+    @wsgi.response(202)
+    @validation.schema(schemas.no_argument("revertResize"))
+    def revert_resize(self, req, id, body):
+        """revertResize: 202 (api-ref "Revert Resized Server")."""
+        row = server_actions.get("revertResize")
+        instance = self._server(req, id, row, ["flavor", "system_metadata"])
+        with translate_errors(row.key, id), _move_errors():
+            self.compute_api.revert_resize(req.context, instance)
+
+
+@contextlib.contextmanager
+def _move_errors():
+    """Turn what resize and migrate refuse in the request into 400 (quota: 403)."""
+    try:
+        yield
+    except exception.MigrationNotFoundByStatus as exc:
+        raise webob.exc.HTTPBadRequest(
+            explanation="Instance has not been resized.") from exc
+    except exception.QuotaError as exc:
+        raise webob.exc.HTTPForbidden(explanation=exc.format_message()) from exc
+    except (exception.FlavorNotFound, exception.CannotResizeToSameFlavor,
+            exception.CannotResizeDisk, exception.CannotMigrateToSameHost,
+            exception.ComputeHostNotFound, exception.FlavorMemoryTooSmall,
+            exception.FlavorDiskSmallerThanMinDisk) as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
 
 
 #: rebuild's body keys -> instance fields (each microversion's schema says

@@ -226,3 +226,50 @@ def no_argument(key):
         "required": [key],
         "additionalProperties": False,
     }
+
+
+# -- moves (api-ref "Resize Server", "Migrate Server") ---------------------------
+
+resize = {
+    "type": "object",
+    "properties": {
+        "resize": {
+            "type": "object",
+            "properties": {
+                "flavorRef": parameter_types.flavor_ref,
+                "OS-DCF:diskConfig": {"type": "string", "enum": ["AUTO", "MANUAL"]},
+            },
+            "required": ["flavorRef"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["resize"],
+    "additionalProperties": False,
+}
+
+migrate = {
+    "type": "object",
+    "properties": {"migrate": {"type": "null"}},
+    "required": ["migrate"],
+    "additionalProperties": False,
+}
+
+migrate_v256 = {
+    "type": "object",
+    "properties": {
+        "migrate": {
+            "oneOf": [
+                {"type": "null"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "host": {"oneOf": [{"type": "null"}, parameter_types.hostname]},
+                    },
+                    "additionalProperties": False,
+                },
+            ],
+        },
+    },
+    "required": ["migrate"],
+    "additionalProperties": False,
+}
