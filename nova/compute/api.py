@@ -40,6 +40,7 @@ from nova.compute import (
     task_states,
     vm_states,
 )
+from nova.network import api as network_api
 from nova.notifications import instance as notify
 
 LOG = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None):
+               forced_host=None, forced_node=None, requested_networks=None):
         """Accept a request for servers; the conductor builds them.
 
         :param flavor: objects.Flavor.
@@ -132,6 +133,9 @@ class API:
             forced.
         :param forced_host/forced_node: an admin's "zone:host:node" request;
             the scheduler then considers only that host/node.
+        :param requested_networks: NetworkRequestList (POST /servers
+            ``networks``) or None for "auto"; checked here, allocated by the
+            compute host during the build.
         :param scheduler_hints: dict; ``group`` (a server group uuid) makes
             the servers members of that group, and the group rides in each
             request spec so the scheduler applies its policy.
@@ -143,6 +147,9 @@ class API:
             max_count is cut down to it), MetadataLimitExceeded,
             FlavorMemoryTooSmall, InstanceUserDataMalformed/TooLarge,
             InvalidInput, InstanceGroupNotFound (the ``group`` hint),
+            NetworkNotFoundForUuid, FixedIpInvalid, FixedIpAlreadyInUse,
+            NetworkAmbiguous (``networks``; a fixed_ip with max_count > 1 is
+            InvalidInput),
             TooManyServerGroupMembers. Nothing is recorded when any of these
             is raised.
         :raises MessagingUnavailable: the broker is unreachable and
@@ -173,6 +180,11 @@ class API:
         count = quota.allowed_instances(context, context.project_id, flavor,
                                         min_count, max_count, user_id=context.user_id)
         group = self._requested_group(context, scheduler_hints, count)
+        network_api.get_api().validate_networks(context, requested_networks)
+        if count > 1 and requested_networks is not None and any(
+                r.address for r in requested_networks):
+            raise exception.InvalidInput(
+                reason="max_count cannot be greater than 1 if a fixed_ip is specified")
         reservation_id = "r-" + uuidutils.generate_uuid()[:8]
         props = image.get("properties") or {}
 
@@ -244,6 +256,7 @@ class API:
                 force_hosts=[forced_host] if forced_host else [],
                 force_nodes=[forced_node] if forced_node else [],
                 instance_group=group,
+                requested_networks=requested_networks,
             )
             instances.append(instance)
             request_specs.append(request_spec)
@@ -448,6 +461,9 @@ class API:
             soft = (CONF.reclaim_instance_interval > 0 and not force and host_up
                     and instance.vm_state != vm_states.SOFT_DELETED)
             if not host_up:
+                # Network records are in the [database] cell the request
+                # context reaches; the info cache in the instance's cell.
+                network_api.get_api().deallocate_for_instance(context, instance)
                 self._local_delete(cctxt, instance)
             else:
                 row = server_actions.get(_SOFT_DELETE if soft else _DELETE)

@@ -52,6 +52,8 @@ class HostServices:
     :param image_api: the Glance client (GlanceImageService).
     :param compute_task_api: the conductor's ComputeTaskAPI.
     :param resource_tracker: the ResourceTracker, or None in unit tests.
+    :param network_api: nova.network.api.API (the server's NICs), or None
+        in unit tests (no NICs then).
     """
 
     host: str
@@ -60,6 +62,7 @@ class HostServices:
     image_api: object
     compute_task_api: object
     resource_tracker: object = None
+    network_api: object = None
     #: uuids of instances with an operation running in this process; the
     #: stale-task recovery leaves them alone.
     in_flight: set = dataclasses.field(default_factory=set)

@@ -12,6 +12,7 @@ _OBJECT_MODULES = (
     "aggregate",
     "block_device_mapping",
     "build_request",
+    "fixed_ip",
     "cell_mapping",
     "compute_node",
     "console_auth_token",
@@ -27,10 +28,13 @@ _OBJECT_MODULES = (
     "instance_info_cache",
     "keypair",
     "migration",
+    "network",
+    "network_request",
     "request_spec",
     "selection",
     "service",
     "tag",
+    "virtual_interface",
 )
 
 

@@ -7,7 +7,7 @@ live in the schemas and the view builder, not in branches here.
 
 
 import webob.exc
-from oslo_utils import strutils, timeutils
+from oslo_utils import strutils, timeutils, uuidutils
 
 from nova import conf as nova_conf
 from nova import exception, objects, servicegroup
@@ -15,6 +15,7 @@ from nova.api import validation
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import servers as schemas
 from nova.api.openstack.compute.views import servers as views
+from nova.network import api as network_api
 from nova.policy import authorize
 
 CONF = nova_conf.CONF
@@ -72,6 +73,31 @@ def _image_from_block_devices(server):
                 explanation="imageRef and the boot block device mapping name different images.")
         image_ref = image_ref or bdm["uuid"]
     return image_ref
+
+
+def _requested_networks(networks):
+    """POST /servers ``networks`` as a NetworkRequestList (None: "auto").
+
+    api-ref "Create Server": a list of {"uuid", "fixed_ip"} or, from 2.37,
+    "auto"/"none". ``port`` needs Neutron, which this cloud does not have.
+
+    :raises webob.exc.HTTPBadRequest: a port, or an entry naming nothing.
+    """
+    if isinstance(networks, list):
+        for entry in networks:
+            if entry.get("port"):
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Ports are not supported by the built-in network "
+                                "service; request a network uuid.")
+            if not entry.get("uuid"):
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Bad networks format: network uuid is not in proper "
+                                "format or the entry names no network.")
+            if not uuidutils.is_uuid_like(entry["uuid"]):
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Bad networks format: network uuid is not in proper "
+                                f"format ({entry['uuid']})")
+    return network_api.build_requested_networks(networks)
 
 
 def _last_segment(ref):
@@ -314,12 +340,7 @@ class ServersController:
         context = req.context
         server = body["server"]
         authorize(context, "os_compute_api:servers:create")
-        networks = server.get("networks")
-        if isinstance(networks, list) and networks:
-            # There is no network service behind this API yet.
-            raise webob.exc.HTTPBadRequest(
-                explanation="Requested networks are not supported: this cloud has no "
-                            "network service; use networks 'none' or 'auto'.")
+        requested_networks = _requested_networks(server.get("networks"))
         image_ref = _image_from_block_devices(server)
         if not image_ref:
             raise webob.exc.HTTPBadRequest(
@@ -350,7 +371,14 @@ class ServersController:
                 availability_zone=zone,
                 min_count=min_count, max_count=max_count,
                 scheduler_hints=hints,
-                forced_host=forced_host, forced_node=forced_node)
+                forced_host=forced_host, forced_node=forced_node,
+                requested_networks=requested_networks)
+        except exception.NetworkNotFound as exc:
+            # api-ref: an unknown network is a bad request, not a 404.
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+        except (exception.FixedIpAlreadyInUse, exception.NetworkAmbiguous,
+                exception.FixedIpNotFoundForAddress) as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except exception.ImageNotFound as exc:
             raise webob.exc.HTTPBadRequest(
                 explanation="Can not find requested image") from exc
