@@ -20,8 +20,10 @@ from nova.api.openstack.compute import (
     hypervisors,
     images,
     instance_actions,
+    ips,
     keypairs,
     limits,
+    networks,
     quota_classes,
     quota_sets,
     remote_consoles,
@@ -90,6 +92,8 @@ def route_table(compute_api_factory=default_compute_api):
     aggregates_ctrl = aggregates.AggregatesController(
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
+    ips_ctrl = ips.IPsController(servers_ctrl)
+    networks_ctrl = networks.NetworkController()
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -102,6 +106,8 @@ def route_table(compute_api_factory=default_compute_api):
             "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
             "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
         }))},
+        "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
+        "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
@@ -164,6 +170,12 @@ def route_table(compute_api_factory=default_compute_api):
             "set_metadata": aggregates_ctrl.set_metadata,
         })},
         "/os-availability-zone": {"GET": az_ctrl.index},
+        "/os-networks": {"GET": networks_ctrl.index, "POST": networks_ctrl.create},
+        "/os-networks/add": {"POST": networks_ctrl.add},
+        "/os-networks/{id}": {"GET": networks_ctrl.show, "DELETE": networks_ctrl.delete},
+        "/os-networks/{id}/action": {"POST": router.Actions({
+            "disassociate": networks_ctrl.disassociate,
+        })},
         "/os-availability-zone/detail": {"GET": az_ctrl.detail},
     }
 

@@ -247,7 +247,7 @@ class ServersController:
         """GET /servers/detail: full bodies of each server."""
         authorize(req.context, "os_compute_api:servers:detail")
         servers = self._get_servers(
-            req, expected_attrs=["flavor", "metadata", "fault", "tags"])
+            req, expected_attrs=["flavor", "metadata", "fault", "tags", "info_cache"])
         statuses = self._host_statuses(req, servers)
         return self._list_body(
             req, servers, [self._view.show(req, s, statuses) for s in servers])
@@ -284,7 +284,7 @@ class ServersController:
     def show(self, req, id):
         """GET /servers/{id}."""
         # The fault is loaded by the view only when the server is in ERROR.
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
         authorize(req.context, "os_compute_api:servers:show",
                   {"project_id": instance.project_id})
         return {"server": self._view.show(req, instance,
@@ -294,7 +294,7 @@ class ServersController:
     @validation.schema(schemas.update_v219, "2.19")
     def update(self, req, id, body):
         """PUT /servers/{id}: rename, describe (2.19), set access IPs; the server body."""
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
         authorize(req.context, "os_compute_api:servers:update",
                   {"project_id": instance.project_id})
         server = body["server"]
