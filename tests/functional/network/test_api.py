@@ -9,9 +9,12 @@ the ``addresses`` of server views and /servers/{id}/ips.
 import concurrent.futures
 
 import pytest
+import webob
 
 from nova import context as nova_context
 from nova import objects
+from nova.api.metadata import handler
+from nova.conf import CONF
 from tests.fixtures import images
 
 NETWORKS = "/v2.1/os-networks"
@@ -142,3 +145,20 @@ def test_concurrent_boots_never_share_an_address(nova_cloud, private):
         "private"][0]["addr"] for i in ids]
     assert len(set(addrs)) == 6
     assert sorted(_free_addresses(private["id"])) == sorted(addrs)
+
+
+def test_metadata_service_finds_the_server_by_its_fixed_ip(nova_cloud, private):
+    """Without a metadata proxy the guest's source address names it (doc/source/metadata.rst)."""
+    created = nova_cloud.create_server("1", images.IMAGE_ID, name="md1")
+    server = nova_cloud.wait_for_server_status(created["id"], "ACTIVE")
+    address = server["addresses"]["private"][0]["addr"]
+    app = handler.MetadataApp(CONF)
+
+    def meta_from(remote):
+        return webob.Request.blank("/openstack/latest/meta_data.json",
+                                   remote_addr=remote).get_response(app)
+
+    resp = meta_from(address)
+    assert resp.status_int == 200, resp.text
+    assert resp.json["uuid"] == created["id"] and resp.json["name"] == "md1"
+    assert meta_from("10.0.0.200").status_int == 404
