@@ -678,3 +678,29 @@ class VirtualInterfaceCreateException(NovaException):
 
 class NetworkBackendNotSupported(NovaException):
     msg_fmt = "Network backend %(backend)s is not supported."
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = "Security group %(security_group_id)s not found."
+
+
+class SecurityGroupNotFoundForProject(SecurityGroupNotFound):
+    msg_fmt = ("Security group %(security_group_id)s not found for project "
+               "%(project_id)s.")
+
+
+class SecurityGroupExists(Invalid):
+    msg_fmt = ("Security group %(security_group_name)s already exists for project "
+               "%(project_id)s.")
+
+
+class SecurityGroupInUse(Invalid):
+    msg_fmt = "Security group %(security_group_id)s is in use by servers."
+
+
+class SecurityGroupRuleExists(Invalid):
+    msg_fmt = "This rule already exists in group %(rule)s"
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = "Security group rule %(rule_id)s could not be found."

@@ -122,7 +122,8 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None, requested_networks=None):
+               forced_host=None, forced_node=None, requested_networks=None,
+               security_groups=None):
         """Accept a request for servers; the conductor builds them.
 
         :param flavor: objects.Flavor.
@@ -136,6 +137,8 @@ class API:
         :param requested_networks: NetworkRequestList (POST /servers
             ``networks``) or None for "auto"; checked here, allocated by the
             compute host during the build.
+        :param security_groups: names of the caller's security groups the
+            servers join (None: "default").
         :param scheduler_hints: dict; ``group`` (a server group uuid) makes
             the servers members of that group, and the group rides in each
             request spec so the scheduler applies its policy.
@@ -180,7 +183,11 @@ class API:
         count = quota.allowed_instances(context, context.project_id, flavor,
                                         min_count, max_count, user_id=context.user_id)
         group = self._requested_group(context, scheduler_hints, count)
-        network_api.get_api().validate_networks(context, requested_networks)
+        network = network_api.get_api()
+        network.validate_networks(context, requested_networks)
+        for name in security_groups or ():
+            # SecurityGroupNotFoundForProject (400) before anything is written.
+            objects.SecurityGroup.get_by_name(context, context.project_id, name)
         if count > 1 and requested_networks is not None and any(
                 r.address for r in requested_networks):
             raise exception.InvalidInput(
@@ -257,6 +264,7 @@ class API:
                 force_nodes=[forced_node] if forced_node else [],
                 instance_group=group,
                 requested_networks=requested_networks,
+                security_groups=list(security_groups or []),
             )
             instances.append(instance)
             request_specs.append(request_spec)

@@ -94,7 +94,8 @@ class InstanceBuilder:
                 if violation:
                     raise violation
                 self._spawn(context, instance, image, admin_password, injected_files, op,
-                            _requested_networks(request_spec))
+                            _requested_networks(request_spec),
+                            _security_groups(request_spec))
                 self._record_outcome(node, failed=False)
             except (exception.UnexpectedDeletingTaskStateError,
                     exception.InstanceNotFound):
@@ -189,7 +190,7 @@ class InstanceBuilder:
         return None
 
     def _spawn(self, context, instance, image, admin_password, injected_files, op,
-               requested_networks):
+               requested_networks, security_groups):
         svc = self.svc
         allocations = svc.reportclient.get_allocations_for_consumer(context, instance.uuid)
         network_info = []
@@ -197,7 +198,8 @@ class InstanceBuilder:
             # Stored in the info cache by the network API, so the server's
             # addresses show while it spawns.
             network_info = svc.network_api.allocate_for_instance(
-                context, instance, requested_networks=requested_networks, host=svc.host)
+                context, instance, requested_networks=requested_networks, host=svc.host,
+                security_groups=security_groups)
         network_host.plug_vifs(instance, network_info)
         svc.driver.spawn(context, instance, image, injected_files or [],
                          admin_password, allocations, network_info=network_info)
@@ -253,6 +255,13 @@ def _requested_networks(request_spec):
     if request_spec is None or not request_spec.obj_attr_is_set("requested_networks"):
         return None
     return request_spec.requested_networks
+
+
+def _security_groups(request_spec):
+    """The security group names POST /servers asked for (None: "default")."""
+    if request_spec is None or not request_spec.obj_attr_is_set("security_groups"):
+        return None
+    return request_spec.security_groups or None
 
 
 def _group_uuid(request_spec):

@@ -159,7 +159,8 @@ class API:
 
     # -- a server's NICs -------------------------------------------------------
 
-    def allocate_for_instance(self, context, instance, requested_networks=None, host=None):
+    def allocate_for_instance(self, context, instance, requested_networks=None, host=None,
+                              security_groups=None):
         """Give ``instance`` its NICs and addresses; store and return network_info.
 
         Idempotent: a server that already has NICs (a build retried after a
@@ -169,6 +170,8 @@ class API:
         :param requested_networks: NetworkRequestList, or None for "auto"
             (the project's network, else a shared one, else no NIC).
         :param host: the compute host, recorded on the fixed IPs.
+        :param security_groups: names of the project's groups the server
+            joins ("default" when none; made on first use).
         :returns: network_info (list of VIF dicts, nova.network.model).
         :raises NoMoreFixedIps, FixedIpAlreadyInUse, NetworkNotFoundForUuid:
             nothing was allocated.
@@ -176,6 +179,9 @@ class API:
         if objects.VirtualInterfaceList.get_by_instance_uuid(context, instance.uuid):
             return self.get_instance_nw_info(context, instance)
         try:
+            for name in security_groups or DEFAULT_SECURITY_GROUPS:
+                objects.SecurityGroup.get_by_name(
+                    context, instance.project_id, name).add_instance(instance.uuid)
             for network, address in self._networks_for(context, instance,
                                                        requested_networks):
                 vif = objects.VirtualInterface(
@@ -205,6 +211,7 @@ class API:
     def _release(context, instance_uuid):
         freed = objects.FixedIP.disassociate_all_by_instance(context, instance_uuid)
         objects.VirtualInterfaceList.delete_by_instance_uuid(context, instance_uuid)
+        objects.SecurityGroupList.remove_instance(context, instance_uuid)
         if freed:
             LOG.info("Released %d fixed IP(s) of instance %s", freed, instance_uuid)
 
@@ -214,13 +221,15 @@ class API:
         fixed = objects.FixedIPList.get_by_instance_uuid(context, instance.uuid)
         networks = {}
         network_info = []
+        groups = [g.name for g in objects.SecurityGroupList.get_by_instance_uuid(
+            context, instance.uuid)] or list(DEFAULT_SECURITY_GROUPS)
         for vif in vifs:
             if vif.network_id not in networks:
                 networks[vif.network_id] = objects.Network.get_by_id(context, vif.network_id)
             addresses = [f.address for f in fixed if f.virtual_interface_id == vif.id]
             network_info.append(model.build_vif(
                 networks[vif.network_id], vif, addresses,
-                security_groups=DEFAULT_SECURITY_GROUPS))
+                security_groups=groups))
         self._save_cache(instance, network_info)
         return network_info
 
@@ -233,6 +242,74 @@ class API:
         cache.network_info = network_info
         cache.save()
         instance.obj_reset_changes(["info_cache"])
+
+    # -- security groups -------------------------------------------------------
+
+    def list_security_groups(self, context, project_id):
+        """Return the SecurityGroupList of ``project_id`` (making its "default")."""
+        objects.SecurityGroup.ensure_default(context, project_id)
+        return objects.SecurityGroupList.get_by_project(context, project_id)
+
+    def get_security_group(self, context, group_id):
+        """Return group ``group_id`` if the caller's project owns it (admins: any).
+
+        :raises SecurityGroupNotFound: no such group, or another project's.
+        """
+        group = objects.SecurityGroup.get(context, int(group_id))
+        if not context.is_admin and group.project_id != context.project_id:
+            raise exception.SecurityGroupNotFound(security_group_id=group_id)
+        return group
+
+    def create_security_group(self, context, name, description):
+        """Create a group in the caller's project.
+
+        :raises SecurityGroupExists: the name is taken in the project.
+        """
+        existing = {g.name for g in self.list_security_groups(context, context.project_id)}
+        if name in existing:
+            raise exception.SecurityGroupExists(project_id=context.project_id,
+                                                security_group_name=name)
+        group = objects.SecurityGroup(context, name=name, description=description,
+                                      project_id=context.project_id,
+                                      user_id=context.user_id)
+        group.create()
+        return group
+
+    def update_security_group(self, context, group, name, description):
+        """Rename/redescribe ``group``; "default" keeps its name (400 otherwise)."""
+        if group.name == objects.security_group.DEFAULT_GROUP and name != group.name:
+            raise exception.InvalidInput(reason="Unable to update system group 'default'")
+        group.name = name
+        group.description = description
+        group.save()
+        return group
+
+    def delete_security_group(self, context, group):
+        """Delete ``group`` and its rules.
+
+        :raises InvalidInput: it is the "default" group.
+        :raises SecurityGroupInUse: servers are members.
+        """
+        if group.name == objects.security_group.DEFAULT_GROUP:
+            raise exception.InvalidInput(reason="Unable to delete system group 'default'")
+        group.destroy()
+
+    def rules(self, context, group_id):
+        """Return the SecurityGroupRuleList of group ``group_id``."""
+        return objects.SecurityGroupRuleList.get_by_security_group_id(context, group_id)
+
+    def create_security_group_rule(self, context, values):
+        """Add a rule; ``values`` as SecurityGroupRule's fields (validated by the caller).
+
+        :raises SecurityGroupRuleExists: the group has this rule.
+        """
+        rule = objects.SecurityGroupRule(context, **values)
+        rule.create()
+        return rule
+
+    def instance_security_groups(self, context, instance_uuid):
+        """Return the groups server ``instance_uuid`` is a member of."""
+        return objects.SecurityGroupList.get_by_instance_uuid(context, instance_uuid)
 
     # -- the metadata service --------------------------------------------------
 

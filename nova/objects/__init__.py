@@ -31,6 +31,7 @@ _OBJECT_MODULES = (
     "network",
     "network_request",
     "request_spec",
+    "security_group",
     "selection",
     "service",
     "tag",

@@ -28,6 +28,7 @@ _MODULES = (
     "networks",
     "quota_class_sets",
     "quota_sets",
+    "security_groups",
     "server_actions",
     "server_groups",
     "server_metadata",

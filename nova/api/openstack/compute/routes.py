@@ -27,6 +27,7 @@ from nova.api.openstack.compute import (
     quota_classes,
     quota_sets,
     remote_consoles,
+    security_groups,
     server_actions,
     server_groups,
     server_metadata,
@@ -94,6 +95,7 @@ def route_table(compute_api_factory=default_compute_api):
     az_ctrl = availability_zone.AvailabilityZoneController()
     ips_ctrl = ips.IPsController(servers_ctrl)
     networks_ctrl = networks.NetworkController()
+    sg_ctrl = security_groups.SecurityGroupController(servers_ctrl)
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -108,6 +110,7 @@ def route_table(compute_api_factory=default_compute_api):
         }))},
         "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
         "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},
+        "/servers/{server_id}/os-security-groups": {"GET": sg_ctrl.server_index},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
@@ -170,6 +173,11 @@ def route_table(compute_api_factory=default_compute_api):
             "set_metadata": aggregates_ctrl.set_metadata,
         })},
         "/os-availability-zone": {"GET": az_ctrl.index},
+        "/os-security-groups": {"GET": sg_ctrl.index, "POST": sg_ctrl.create},
+        "/os-security-groups/{id}": {"GET": sg_ctrl.show, "PUT": sg_ctrl.update,
+                                     "DELETE": sg_ctrl.delete},
+        "/os-security-group-rules": {"POST": sg_ctrl.create_rule},
+        "/os-security-group-rules/{id}": {"DELETE": sg_ctrl.delete_rule},
         "/os-networks": {"GET": networks_ctrl.index, "POST": networks_ctrl.create},
         "/os-networks/add": {"POST": networks_ctrl.add},
         "/os-networks/{id}": {"GET": networks_ctrl.show, "DELETE": networks_ctrl.delete},

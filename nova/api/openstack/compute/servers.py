@@ -341,6 +341,8 @@ class ServersController:
         server = body["server"]
         authorize(context, "os_compute_api:servers:create")
         requested_networks = _requested_networks(server.get("networks"))
+        security_groups = sorted({g["name"] for g in server.get("security_groups") or []
+                                  if g.get("name")}) or ["default"]
         image_ref = _image_from_block_devices(server)
         if not image_ref:
             raise webob.exc.HTTPBadRequest(
@@ -372,9 +374,10 @@ class ServersController:
                 min_count=min_count, max_count=max_count,
                 scheduler_hints=hints,
                 forced_host=forced_host, forced_node=forced_node,
-                requested_networks=requested_networks)
-        except exception.NetworkNotFound as exc:
-            # api-ref: an unknown network is a bad request, not a 404.
+                requested_networks=requested_networks,
+                security_groups=security_groups)
+        except (exception.NetworkNotFound, exception.SecurityGroupNotFound) as exc:
+            # api-ref: an unknown network or group is a bad request, not a 404.
             raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except (exception.FixedIpAlreadyInUse, exception.NetworkAmbiguous,
                 exception.FixedIpNotFoundForAddress) as exc:
@@ -400,7 +403,7 @@ class ServersController:
                 "id": instance.uuid,
                 "links": common.resource_links(req, "servers", instance.uuid),
                 "OS-DCF:diskConfig": server.get("OS-DCF:diskConfig", "MANUAL"),
-                "security_groups": [{"name": "default"}],
+                "security_groups": [{"name": name} for name in security_groups],
             }
         }
         if CONF.api.enable_instance_password:
