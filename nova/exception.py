@@ -704,3 +704,39 @@ class SecurityGroupRuleExists(Invalid):
 
 class SecurityGroupRuleNotFound(NotFound):
     msg_fmt = "Security group rule %(rule_id)s could not be found."
+
+
+class FloatingIpNotFound(NotFound):
+    msg_fmt = "Floating IP not found for ID %(id)s."
+
+
+class FloatingIpNotFoundForAddress(FloatingIpNotFound):
+    msg_fmt = "Floating IP not found for address %(address)s."
+
+
+class FloatingIpExists(Conflict):
+    msg_fmt = "Floating IP %(address)s already exists."
+
+
+class FloatingIpInUse(Conflict):
+    msg_fmt = "Floating IP %(address)s is allocated to a project."
+
+
+class FloatingIpAssociated(Conflict):
+    msg_fmt = "Floating IP %(address)s is associated."
+
+
+class NoMoreFloatingIps(NotFound):
+    msg_fmt = "Zero floating IPs available."
+
+
+class FloatingIpPoolNotFound(NotFound):
+    msg_fmt = "Floating IP pool not found."
+
+
+class FloatingIpNotAssociated(Invalid):
+    msg_fmt = "Floating IP %(address)s is not associated with this server."
+
+
+class FixedIpNotFound(NotFound):
+    msg_fmt = "No fixed IP associated with id %(id)s."

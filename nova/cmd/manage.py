@@ -866,6 +866,51 @@ class NetworkCommands:
         return 0
 
 
+class FloatingIpCommands:
+    """``nova-manage floating``: fill and empty floating IP pools (upstream's commands).
+
+    Exit codes: 0 success, 1 a bad or overlapping range, or addresses a
+    project still holds (the reason is printed).
+    """
+
+    #: Pool name when --pool is not given (upstream's default_floating_pool).
+    DEFAULT_POOL = "nova"
+
+    def create(self, ip_range=None, pool=None, interface=None):
+        """Add the host addresses of ``ip_range`` to ``pool``."""
+        try:
+            count = objects.FloatingIP.create_pool(
+                context.get_admin_context(), pool or self.DEFAULT_POOL, ip_range,
+                interface=interface)
+        except (exception.InvalidInput, exception.FloatingIpExists) as exc:
+            print(exc.format_message())
+            return 1
+        print(f"Created {count} floating IPs in pool {pool or self.DEFAULT_POOL}")
+        return 0
+
+    def list(self):
+        """Print project, address, fixed IP id, pool and interface of every address."""
+        fips = objects.FloatingIPList.get_all(context.get_admin_context())
+        if not fips:
+            print("No floating IP addresses have been defined.")
+        for fip in fips:
+            print("\t".join(str(v) for v in (fip.project_id, fip.address, fip.fixed_ip_id,
+                                              fip.pool, fip.interface)))
+        return 0
+
+    def delete(self, ip_range=None):
+        """Remove the addresses of ``ip_range`` from their pool."""
+        try:
+            objects.FloatingIP.delete_range(context.get_admin_context(), ip_range)
+        except ValueError as exc:
+            print(f"Invalid ip_range: {exc}")
+            return 1
+        except exception.FloatingIpInUse as exc:
+            print(exc.format_message())
+            return 1
+        return 0
+
+
 def _arg(*flags, **kwargs):
     """Describe one argparse argument: flags and add_argument keywords."""
     return flags, kwargs
@@ -968,6 +1013,19 @@ COMMANDS = {
             _arg("--fixed_range", metavar="<x.x.x.x/yy>", help="The network's range."),
             _arg("--uuid", metavar="<uuid>", help="The network's uuid."),
         ], "Delete a network no server uses."),
+    }),
+    "floating": (FloatingIpCommands, {
+        "create": ("create", [
+            _arg("--ip_range", metavar="<range>", required=True,
+                 help="The addresses to add, as a CIDR."),
+            _arg("--pool", metavar="<pool>", help="The pool; default: nova."),
+            _arg("--interface", metavar="<interface>",
+                 help="The host interface floating addresses go on."),
+        ], "Add a range of addresses to a floating IP pool."),
+        "list": ("list", [], "List the floating IP addresses."),
+        "delete": ("delete", [
+            _arg("ip_range", metavar="<range>", help="The addresses to remove (CIDR)."),
+        ], "Remove a range of addresses no project holds."),
     }),
     "cell_v2": (CellV2Commands, {
         "simple_cell_setup": ("simple_cell_setup", [_TRANSPORT_URL],

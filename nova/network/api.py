@@ -209,6 +209,10 @@ class API:
 
     @staticmethod
     def _release(context, instance_uuid):
+        fixed_ids = [f.id for f in objects.FixedIPList.get_by_instance_uuid(
+            context, instance_uuid)]
+        # Floating IPs stay with their project, pointing at nothing.
+        objects.FloatingIPList.disassociate_fixed_ips(context, fixed_ids)
         freed = objects.FixedIP.disassociate_all_by_instance(context, instance_uuid)
         objects.VirtualInterfaceList.delete_by_instance_uuid(context, instance_uuid)
         objects.SecurityGroupList.remove_instance(context, instance_uuid)
@@ -221,6 +225,10 @@ class API:
         fixed = objects.FixedIPList.get_by_instance_uuid(context, instance.uuid)
         networks = {}
         network_info = []
+        floating = {}
+        for fip in objects.FloatingIPList.get_by_fixed_ip_ids(context, [f.id for f in fixed]):
+            address = next(f.address for f in fixed if f.id == fip.fixed_ip_id)
+            floating.setdefault(address, []).append(fip.address)
         groups = [g.name for g in objects.SecurityGroupList.get_by_instance_uuid(
             context, instance.uuid)] or list(DEFAULT_SECURITY_GROUPS)
         for vif in vifs:
@@ -228,7 +236,7 @@ class API:
                 networks[vif.network_id] = objects.Network.get_by_id(context, vif.network_id)
             addresses = [f.address for f in fixed if f.virtual_interface_id == vif.id]
             network_info.append(model.build_vif(
-                networks[vif.network_id], vif, addresses,
+                networks[vif.network_id], vif, addresses, floating_ips=floating,
                 security_groups=groups))
         self._save_cache(instance, network_info)
         return network_info
@@ -310,6 +318,94 @@ class API:
     def instance_security_groups(self, context, instance_uuid):
         """Return the groups server ``instance_uuid`` is a member of."""
         return objects.SecurityGroupList.get_by_instance_uuid(context, instance_uuid)
+
+    # -- floating IPs ----------------------------------------------------------
+
+    def get_floating_ip_pools(self, context):
+        """Names of the floating IP pools (list of str)."""
+        return objects.FloatingIPList.get_pool_names(context)
+
+    def get_floating_ips_by_project(self, context):
+        """The FloatingIPList the caller's project holds."""
+        return objects.FloatingIPList.get_by_project(context, context.project_id)
+
+    def get_floating_ip(self, context, floating_id):
+        """Floating IP ``floating_id`` if the caller's project holds it (admins: any).
+
+        :raises FloatingIpNotFound: no such address, or not the caller's.
+        """
+        fip = objects.FloatingIP.get_by_id(context, floating_id)
+        if not context.is_admin and fip.project_id != context.project_id:
+            raise exception.FloatingIpNotFound(id=floating_id)
+        return fip
+
+    def get_floating_ip_by_address(self, context, address):
+        """Like get_floating_ip, by address.
+
+        :raises FloatingIpNotFoundForAddress: no such address, or not the caller's.
+        """
+        fip = objects.FloatingIP.get_by_address(context, address)
+        if not context.is_admin and fip.project_id != context.project_id:
+            raise exception.FloatingIpNotFoundForAddress(address=address)
+        return fip
+
+    def allocate_floating_ip(self, context, pool=None):
+        """Give the caller's project an address of ``pool`` (default: the first pool).
+
+        :raises FloatingIpPoolNotFound: no such pool (or no pool at all).
+        :raises NoMoreFloatingIps: the pool is used up.
+        """
+        pools = self.get_floating_ip_pools(context)
+        pool = pool or (pools[0] if pools else None)
+        if pool not in pools:
+            raise exception.FloatingIpPoolNotFound()
+        return objects.FloatingIP.allocate_address(context, context.project_id, pool)
+
+    def release_floating_ip(self, context, fip):
+        """Give ``fip`` back to its pool, disassociating it first."""
+        if fip.fixed_ip_id is not None:
+            self._refresh_holder(context, fip, None)
+        fip.deallocate()
+
+    def associate_floating_ip(self, context, instance, address, fixed_address=None):
+        """Point floating ``address`` at a fixed IP of ``instance`` and refresh its cache.
+
+        :param fixed_address: which of the server's fixed IPs (default: the first).
+        :raises FloatingIpNotFoundForAddress: not the caller's address.
+        :raises FixedIpNotFoundForAddress: the server has no such fixed IP
+            (or none at all).
+        """
+        fip = self.get_floating_ip_by_address(context, address)
+        fixed = objects.FixedIPList.get_by_instance_uuid(context, instance.uuid)
+        target = [f for f in fixed if fixed_address in (None, f.address)]
+        if not target:
+            raise exception.FixedIpNotFoundForAddress(address=fixed_address or "")
+        self._refresh_holder(context, fip, target[0].id)
+        fip.associate(target[0].id, host=target[0].host)
+        return self.get_instance_nw_info(context, instance)
+
+    def disassociate_floating_ip(self, context, instance, address):
+        """Point floating ``address`` (of ``instance``) at nothing; refresh its cache.
+
+        :raises FloatingIpNotFoundForAddress: not the caller's address.
+        :raises FloatingIpNotAssociated: it does not point at this server.
+        """
+        fip = self.get_floating_ip_by_address(context, address)
+        fixed_ids = {f.id for f in objects.FixedIPList.get_by_instance_uuid(
+            context, instance.uuid)}
+        if fip.fixed_ip_id not in fixed_ids:
+            raise exception.FloatingIpNotAssociated(address=address)
+        fip.disassociate()
+        return self.get_instance_nw_info(context, instance)
+
+    def _refresh_holder(self, context, fip, new_fixed_ip_id):
+        """Before ``fip`` moves, take it from the server holding it (and its cache)."""
+        if fip.fixed_ip_id is None or fip.fixed_ip_id == new_fixed_ip_id:
+            return
+        holder = objects.FixedIP.get_by_id(context, fip.fixed_ip_id).instance_uuid
+        fip.disassociate()
+        if holder:
+            self.get_instance_nw_info(context, objects.Instance(context, uuid=holder))
 
     # -- the metadata service --------------------------------------------------
 

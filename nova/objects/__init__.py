@@ -12,6 +12,7 @@ _OBJECT_MODULES = (
     "aggregate",
     "block_device_mapping",
     "build_request",
+    "floating_ip",
     "fixed_ip",
     "cell_mapping",
     "compute_node",

@@ -58,6 +58,11 @@ def _get_by_id(context, fixed_ip_id):
 
 
 @db_api.pick_context_manager_reader
+def _find_by_id(context, fixed_ip_id):
+    return db_api.model_query(context, models.FixedIp).filter_by(id=fixed_ip_id).first()
+
+
+@db_api.pick_context_manager_reader
 def _get_by_address(context, address):
     row = db_api.model_query(context, models.FixedIp).filter_by(address=address).first()
     if row is None:
@@ -147,6 +152,18 @@ class FixedIP(base.NovaPersistentObject, base.NovaObject):
         :raises FixedIpNotFoundForAddress: no network has that address.
         """
         return cls._from_db_object(context, cls(), _get_by_address(context, address))
+
+    @classmethod
+    @base.remotable
+    def get_by_id(cls, context, fixed_ip_id):
+        """Return the fixed IP with database id ``fixed_ip_id``.
+
+        :raises FixedIpNotFound: no such (live) row.
+        """
+        row = _find_by_id(context, fixed_ip_id)
+        if row is None:
+            raise exception.FixedIpNotFound(id=fixed_ip_id)
+        return cls._from_db_object(context, cls(), row)
 
     @classmethod
     @base.remotable

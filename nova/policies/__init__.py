@@ -19,6 +19,7 @@ _MODULES = (
     "flavor_access",
     "flavor_extra_specs",
     "flavor_manage",
+    "floating_ips",
     "hypervisors",
     "images",
     "instance_actions",

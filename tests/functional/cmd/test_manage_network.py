@@ -61,3 +61,19 @@ def test_created_range_is_what_servers_get(cli, deployment):
             if not f.reserved]
     assert free == ["10.5.0.4", "10.5.0.5", "10.5.0.6"]
     assert all(ipaddress.ip_address(a) in ipaddress.ip_network("10.5.0.0/29") for a in free)
+
+
+def test_floating_create_list_delete(cli, deployment):
+    code, out = cli.manage("floating", "create", "--ip_range", "203.0.113.0/29",
+                           "--pool", "public")
+    assert (code, out.strip()) == (0, "Created 6 floating IPs in pool public")
+    assert cli.manage("floating", "create", "--ip_range", "203.0.113.0/30")[0] == 1
+    code, out = cli.manage("floating", "list")
+    assert code == 0 and out.count("public") == 6 and "203.0.113.1\t" in out
+    ctx = nova_context.get_admin_context()
+    held = objects.FloatingIP.allocate_address(ctx, "p1", "public")
+    code, out = cli.manage("floating", "delete", "203.0.113.0/29")
+    assert code == 1 and held.address in out
+    held.deallocate()
+    assert cli.manage("floating", "delete", "203.0.113.0/29") == (0, "")
+    assert cli.manage("floating", "list") == (0, "No floating IP addresses have been defined.\n")

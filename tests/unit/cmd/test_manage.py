@@ -62,6 +62,7 @@ def test_the_command_surface_is_upstreams():
                     "delete_cell", "list_hosts", "update_cell", "delete_host"},
         # nova-network's admin commands (upstream until Train).
         "network": {"create", "list", "delete"},
+        "floating": {"create", "list", "delete"},
     }
 
 

@@ -17,6 +17,7 @@ from nova.api.openstack.compute import (
     flavor_extra_specs,
     flavor_manage,
     flavors,
+    floating_ips,
     hypervisors,
     images,
     instance_actions,
@@ -96,6 +97,7 @@ def route_table(compute_api_factory=default_compute_api):
     ips_ctrl = ips.IPsController(servers_ctrl)
     networks_ctrl = networks.NetworkController()
     sg_ctrl = security_groups.SecurityGroupController(servers_ctrl)
+    fip_ctrl = floating_ips.FloatingIPController(servers_ctrl)
     return {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -107,6 +109,8 @@ def route_table(compute_api_factory=default_compute_api):
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
             "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
             "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
+            "addFloatingIp": fip_ctrl.add_floating_ip,
+            "removeFloatingIp": fip_ctrl.remove_floating_ip,
         }))},
         "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
         "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},
@@ -178,6 +182,9 @@ def route_table(compute_api_factory=default_compute_api):
                                      "DELETE": sg_ctrl.delete},
         "/os-security-group-rules": {"POST": sg_ctrl.create_rule},
         "/os-security-group-rules/{id}": {"DELETE": sg_ctrl.delete_rule},
+        "/os-floating-ip-pools": {"GET": fip_ctrl.pools},
+        "/os-floating-ips": {"GET": fip_ctrl.index, "POST": fip_ctrl.create},
+        "/os-floating-ips/{id}": {"GET": fip_ctrl.show, "DELETE": fip_ctrl.delete},
         "/os-networks": {"GET": networks_ctrl.index, "POST": networks_ctrl.create},
         "/os-networks/add": {"POST": networks_ctrl.add},
         "/os-networks/{id}": {"GET": networks_ctrl.show, "DELETE": networks_ctrl.delete},
