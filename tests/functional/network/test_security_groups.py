@@ -86,6 +86,17 @@ def test_server_joins_its_groups_and_leaves_them_on_delete(nova_cloud):
     assert [g["name"] for g in groups["security_groups"]] == ["web"]
     # A group with members cannot go.
     assert api.delete(f"{GROUPS}/{web['security_group']['id']}").status_code == 400
+
+    action = f"/v2.1/servers/{created['id']}/action"
+    _ok(api.post(action, {"addSecurityGroup": {"name": "default"}}), 202)
+    groups = _ok(api.get(f"/v2.1/servers/{created['id']}/os-security-groups"))
+    assert sorted(g["name"] for g in groups["security_groups"]) == ["default", "web"]
+    assert api.post(action, {"addSecurityGroup": {"name": "web"}}).status_code == 400
+    assert api.post(action, {"addSecurityGroup": {"name": "nosuch"}}).status_code == 404
+    _ok(api.post(action, {"removeSecurityGroup": {"name": "default"}}), 202)
+    assert api.post(action, {"removeSecurityGroup": {"name": "default"}}).status_code == 400
+    groups = _ok(api.get(f"/v2.1/servers/{created['id']}/os-security-groups"))
+    assert [g["name"] for g in groups["security_groups"]] == ["web"]
     body = {"server": {"name": "x", "imageRef": images.IMAGE_ID, "flavorRef": "1",
                        "security_groups": [{"name": "nosuch"}]}}
     assert api.post("/v2.1/servers", body).status_code == 400

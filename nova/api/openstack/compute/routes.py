@@ -111,6 +111,8 @@ def route_table(compute_api_factory=default_compute_api):
             "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
             "addFloatingIp": fip_ctrl.add_floating_ip,
             "removeFloatingIp": fip_ctrl.remove_floating_ip,
+            "addSecurityGroup": sg_ctrl.add_security_group,
+            "removeSecurityGroup": sg_ctrl.remove_security_group,
         }))},
         "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
         "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},

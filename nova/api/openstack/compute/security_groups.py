@@ -19,6 +19,7 @@ from nova import exception, objects, policy
 from nova.api import validation
 from nova.api.openstack import wsgi
 from nova.api.openstack.compute.schemas import security_groups as schema
+from nova.compute import server_actions
 from nova.network import api as network_api
 from nova.policies import security_groups as sg_policies
 
@@ -216,6 +217,44 @@ class SecurityGroupController:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
 
     # -- a server's groups ----------------------------------------------------------
+
+    def _server_and_group(self, req, id, action, name):
+        instance = self._servers._get_server(req, id, ["info_cache"])
+        policy.authorize(req.context, server_actions.get(action).policy,
+                         {"project_id": instance.project_id})
+        try:
+            group = objects.SecurityGroup.get_by_name(req.context, instance.project_id,
+                                                      name)
+        except exception.SecurityGroupNotFound as exc:
+            raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+        return instance, group
+
+    @wsgi.response(202)
+    @validation.schema(schema.add_security_group)
+    def add_security_group(self, req, id, body):
+        """addSecurityGroup {"name"}: 202; 404 unknown group, 400 already a member."""
+        name = body["addSecurityGroup"]["name"].strip()
+        instance, group = self._server_and_group(req, id, "addSecurityGroup", name)
+        members = {g.id for g in self.api.instance_security_groups(req.context,
+                                                                   instance.uuid)}
+        if group.id in members:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"Security group {name} is already associated with the "
+                            f"instance {instance.uuid}")
+        group.add_instance(instance.uuid)
+        self.api.get_instance_nw_info(req.context, instance)
+
+    @wsgi.response(202)
+    @validation.schema(schema.remove_security_group)
+    def remove_security_group(self, req, id, body):
+        """removeSecurityGroup {"name"}: 202; 404 unknown group, 400 not a member."""
+        name = body["removeSecurityGroup"]["name"].strip()
+        instance, group = self._server_and_group(req, id, "removeSecurityGroup", name)
+        if not group.remove_instance(instance.uuid):
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"Security group {name} not associated with the instance "
+                            f"{instance.uuid}")
+        self.api.get_instance_nw_info(req.context, instance)
 
     def server_index(self, req, server_id):
         """GET /servers/{server_id}/os-security-groups: the groups it is in."""
