@@ -12,6 +12,7 @@ import itertools
 #: Policy modules, by name under nova.policies.
 _MODULES = (
     "aggregates",
+    "attach_interfaces",
     "availability_zone",
     "base",
     "console_auth_tokens",

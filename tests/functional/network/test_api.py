@@ -96,6 +96,16 @@ def test_boot_gets_an_address_shown_in_views_and_ips(nova_cloud, private):
         "private": [{"version": 4, "addr": entry["addr"]}]}
     assert nova_cloud.api.get(
         f"/v2.1/servers/{created['id']}/ips/other").status_code == 404
+    ports = _ok(nova_cloud.api.get(f"/v2.1/servers/{created['id']}/os-interface"))
+    (port,) = ports["interfaceAttachments"]
+    assert (port["net_id"], port["mac_addr"], port["port_state"]) == (
+        private["id"], entry["OS-EXT-IPS-MAC:mac_addr"], "ACTIVE")
+    assert [f["ip_address"] for f in port["fixed_ips"]] == [entry["addr"]]
+    assert _ok(nova_cloud.api.get(
+        f"/v2.1/servers/{created['id']}/os-interface/{port['port_id']}")) == {
+        "interfaceAttachment": port}
+    assert nova_cloud.api.get(
+        f"/v2.1/servers/{created['id']}/os-interface/nope").status_code == 404
     # The network cannot go while the server holds an address on it.
     assert nova_cloud.admin_api.delete(f"{NETWORKS}/{private['id']}").status_code == 409
 

@@ -10,6 +10,7 @@ from nova import rpc
 from nova.api.openstack import router
 from nova.api.openstack.compute import (
     aggregates,
+    attach_interfaces,
     availability_zone,
     console_auth_tokens,
     console_output,
@@ -95,6 +96,7 @@ def route_table(compute_api_factory=default_compute_api):
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
     ips_ctrl = ips.IPsController(servers_ctrl)
+    interfaces_ctrl = attach_interfaces.InterfaceAttachmentController(servers_ctrl)
     networks_ctrl = networks.NetworkController()
     sg_ctrl = security_groups.SecurityGroupController(servers_ctrl)
     fip_ctrl = floating_ips.FloatingIPController(servers_ctrl)
@@ -115,6 +117,8 @@ def route_table(compute_api_factory=default_compute_api):
             "removeSecurityGroup": sg_ctrl.remove_security_group,
         }))},
         "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
+        "/servers/{server_id}/os-interface": {"GET": interfaces_ctrl.index},
+        "/servers/{server_id}/os-interface/{id}": {"GET": interfaces_ctrl.show},
         "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},
         "/servers/{server_id}/os-security-groups": {"GET": sg_ctrl.server_index},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
