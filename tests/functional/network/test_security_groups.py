@@ -66,6 +66,8 @@ def test_groups_and_rules(nova_cloud):
     assert nova_cloud.admin_api.get(GROUPS).json()["security_groups"][0]["name"] == "default"
     _ok(api.delete(f"{GROUPS}/{web['id']}"), 202)
     assert api.get(f"{GROUPS}/{web['id']}").status_code == 404
+    # A name is not an id: 404, and clients search the list by name.
+    assert api.get(f"{GROUPS}/default").status_code == 404
 
 
 def test_routes_are_gone_from_2_36(nova_cloud):

@@ -73,8 +73,13 @@ class SecurityGroupController:
         return self._api
 
     def _group(self, req, group_id):
+        """The group ``group_id``; 404 for an unknown id or one that is no
+        integer (a name: clients then search the list by name)."""
         try:
-            return self.api.get_security_group(req.context, _int(group_id, "id"))
+            return self.api.get_security_group(req.context, int(group_id))
+        except (TypeError, ValueError) as exc:
+            raise webob.exc.HTTPNotFound(
+                explanation=f"Security group {group_id} not found.") from exc
         except exception.SecurityGroupNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
 
