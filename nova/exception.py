@@ -664,3 +664,118 @@ class DatabaseUnavailable(ServiceUnavailable):
 class MessagingUnavailable(ServiceUnavailable):
     msg_fmt = ("The message queue is unreachable; nothing was changed. "
                "Try again later.")
+
+
+# --- the built-in network service (nova.network) -------------------------------
+
+
+class NetworkNotFound(NotFound):
+    msg_fmt = "Network %(network_id)s could not be found."
+
+
+class NetworkNotFoundForUuid(NetworkNotFound):
+    msg_fmt = "Network could not be found for uuid %(uuid)s"
+
+
+class NetworkNotFoundForProject(NetworkNotFound):
+    msg_fmt = "No network is available to project %(project_id)s."
+
+
+class NetworkInUse(Conflict):
+    msg_fmt = "Network %(network_id)s is still in use."
+
+
+class NetworkDuplicated(Conflict):
+    msg_fmt = "A network with label or bridge %(name)s already exists."
+
+
+class NetworkAmbiguous(Conflict):
+    msg_fmt = ("Multiple possible networks found, use a Network ID to be more "
+               "specific.")
+
+
+class NoMoreFixedIps(Conflict):
+    msg_fmt = "No fixed IP addresses available for network: %(net)s"
+
+
+class FixedIpNotFoundForAddress(NotFound):
+    msg_fmt = "Fixed IP not found for address %(address)s."
+
+
+class FixedIpAlreadyInUse(Conflict):
+    msg_fmt = ("Fixed IP address %(address)s is already in use on instance "
+               "%(instance_uuid)s.")
+
+
+class FixedIpInvalid(Invalid):
+    msg_fmt = "Fixed IP address %(address)s is invalid."
+
+
+class VirtualInterfaceCreateException(NovaException):
+    msg_fmt = "Virtual interface creation failed"
+
+
+class NetworkBackendNotSupported(NovaException):
+    msg_fmt = "Network backend %(backend)s is not supported."
+
+
+class SecurityGroupNotFound(NotFound):
+    msg_fmt = "Security group %(security_group_id)s not found."
+
+
+class SecurityGroupNotFoundForProject(SecurityGroupNotFound):
+    msg_fmt = ("Security group %(security_group_id)s not found for project "
+               "%(project_id)s.")
+
+
+class SecurityGroupExists(Invalid):
+    msg_fmt = ("Security group %(security_group_name)s already exists for project "
+               "%(project_id)s.")
+
+
+class SecurityGroupInUse(Invalid):
+    msg_fmt = "Security group %(security_group_id)s is in use by servers."
+
+
+class SecurityGroupRuleExists(Invalid):
+    msg_fmt = "This rule already exists in group %(rule)s"
+
+
+class SecurityGroupRuleNotFound(NotFound):
+    msg_fmt = "Security group rule %(rule_id)s could not be found."
+
+
+class FloatingIpNotFound(NotFound):
+    msg_fmt = "Floating IP not found for ID %(id)s."
+
+
+class FloatingIpNotFoundForAddress(FloatingIpNotFound):
+    msg_fmt = "Floating IP not found for address %(address)s."
+
+
+class FloatingIpExists(Conflict):
+    msg_fmt = "Floating IP %(address)s already exists."
+
+
+class FloatingIpInUse(Conflict):
+    msg_fmt = "Floating IP %(address)s is allocated to a project."
+
+
+class FloatingIpAssociated(Conflict):
+    msg_fmt = "Floating IP %(address)s is associated."
+
+
+class NoMoreFloatingIps(NotFound):
+    msg_fmt = "Zero floating IPs available."
+
+
+class FloatingIpPoolNotFound(NotFound):
+    msg_fmt = "Floating IP pool not found."
+
+
+class FloatingIpNotAssociated(Invalid):
+    msg_fmt = "Floating IP %(address)s is not associated with this server."
+
+
+class FixedIpNotFound(NotFound):
+    msg_fmt = "No fixed IP associated with id %(id)s."

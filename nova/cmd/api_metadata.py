@@ -27,9 +27,9 @@ def build_server(conf=CONF):
     """Return (WSGIServer of the metadata app, not yet started, worker count)."""
     workers = common.worker_count(conf.metadata_workers)
     if not conf.neutron.service_metadata_proxy:
-        LOG.warning("[neutron] service_metadata_proxy is off: without a metadata "
-                    "proxy no request can be matched to an instance, so only the "
-                    "version list at / is served")
+        LOG.info("[neutron] service_metadata_proxy is off: requests are matched to "
+                 "instances by their source address (the fixed IPs of the built-in "
+                 "network service)")
     app = handler.MetadataApp(conf)
     return wsgi_server.WSGIServer(
         "nova-api-metadata", app, conf.metadata_listen, conf.metadata_listen_port,

@@ -33,6 +33,7 @@ from nova import context, exception, objects
 from nova.cmd import admin_setup
 from nova.db import migration, online_migrations
 from nova.db.main import archive
+from nova.network import api as network_api
 from nova.objects import cell_mapping as cell_mapping_obj
 from nova.objects import host_mapping as host_mapping_obj
 from nova.objects import instance_mapping as instance_mapping_obj
@@ -799,6 +800,117 @@ class CellV2Commands:
 
 # --- command table and parsing ---------------------------------------------------
 
+class NetworkCommands:
+    """``nova-manage network``: the built-in network service's networks.
+
+    Networks live in the [database] cell database (doc/source/networking.rst).
+    Exit codes: 0 success, 1 a network that cannot be made or found or is
+    in use (the reason is printed).
+    """
+
+    def create(self, label=None, fixed_range_v4=None, bridge=None, bridge_interface=None,
+               gateway=None, dns1=None, dns2=None, dhcp_server=None, mtu=None,
+               project_id=None, vlan=None, uuid=None, allowed_start=None,
+               share_address=False, enable_dhcp=True):
+        """Create one flat network (upstream's arguments; one network per call).
+
+        Prints the new network's uuid.
+        """
+        if not label or not fixed_range_v4:
+            print("--label and --fixed_range_v4 are required")
+            return 1
+        ctxt = context.get_admin_context()
+        try:
+            network = network_api.get_api().create(
+                ctxt, label=label, cidr=fixed_range_v4, bridge=bridge,
+                bridge_interface=bridge_interface, gateway=gateway, dns1=dns1, dns2=dns2,
+                dhcp_server=dhcp_server, mtu=int(mtu) if mtu else None,
+                project_id=project_id, vlan=int(vlan) if vlan else None, uuid=uuid,
+                dhcp_start=allowed_start, share_address=share_address,
+                enable_dhcp=enable_dhcp)
+        except (exception.InvalidInput, exception.NetworkDuplicated) as exc:
+            print(exc.format_message())
+            return 1
+        print(network.uuid)
+        return 0
+
+    def list(self):
+        """Print a table of every network (upstream's columns)."""
+        table = prettytable.PrettyTable(
+            ["id", "IPv4", "IPv6", "start address", "DNS1", "DNS2", "VlanID", "project",
+             "uuid", "label", "bridge"])
+        for net in network_api.get_api().get_all(context.get_admin_context()):
+            table.add_row([net.id, net.cidr, net.cidr_v6 or "None", net.dhcp_start,
+                           net.dns1 or "None", net.dns2 or "None", net.vlan or "None",
+                           net.project_id or "None", net.uuid, net.label, net.bridge])
+        print(table)
+        return 0
+
+    def delete(self, fixed_range=None, uuid=None):
+        """Delete the network with uuid ``uuid`` or cidr ``fixed_range``."""
+        api = network_api.get_api()
+        ctxt = context.get_admin_context()
+        matches = [n for n in api.get_all(ctxt)
+                   if (uuid and n.uuid == uuid) or (fixed_range and n.cidr == fixed_range)]
+        if not uuid and not fixed_range:
+            print("Give --uuid or --fixed_range")
+            return 1
+        if not matches:
+            print(f"Network {uuid or fixed_range} could not be found.")
+            return 1
+        try:
+            api.delete(ctxt, matches[0].uuid)
+        except exception.NetworkInUse as exc:
+            print(exc.format_message())
+            return 1
+        return 0
+
+
+class FloatingIpCommands:
+    """``nova-manage floating``: fill and empty floating IP pools (upstream's commands).
+
+    Exit codes: 0 success, 1 a bad or overlapping range, or addresses a
+    project still holds (the reason is printed).
+    """
+
+    #: Pool name when --pool is not given (upstream's default_floating_pool).
+    DEFAULT_POOL = "nova"
+
+    def create(self, ip_range=None, pool=None, interface=None):
+        """Add the host addresses of ``ip_range`` to ``pool``."""
+        try:
+            count = objects.FloatingIP.create_pool(
+                context.get_admin_context(), pool or self.DEFAULT_POOL, ip_range,
+                interface=interface)
+        except (exception.InvalidInput, exception.FloatingIpExists) as exc:
+            print(exc.format_message())
+            return 1
+        print(f"Created {count} floating IPs in pool {pool or self.DEFAULT_POOL}")
+        return 0
+
+    def list(self):
+        """Print project, address, fixed IP id, pool and interface of every address."""
+        fips = objects.FloatingIPList.get_all(context.get_admin_context())
+        if not fips:
+            print("No floating IP addresses have been defined.")
+        for fip in fips:
+            print("\t".join(str(v) for v in (fip.project_id, fip.address, fip.fixed_ip_id,
+                                              fip.pool, fip.interface)))
+        return 0
+
+    def delete(self, ip_range=None):
+        """Remove the addresses of ``ip_range`` from their pool."""
+        try:
+            objects.FloatingIP.delete_range(context.get_admin_context(), ip_range)
+        except ValueError as exc:
+            print(f"Invalid ip_range: {exc}")
+            return 1
+        except exception.FloatingIpInUse as exc:
+            print(exc.format_message())
+            return 1
+        return 0
+
+
 def _arg(*flags, **kwargs):
     """Describe one argparse argument: flags and add_argument keywords."""
     return flags, kwargs
@@ -867,6 +979,53 @@ COMMANDS = {
             _arg("version", metavar="VERSION", nargs="?", default=None,
                  help="The schema revision to upgrade to; default: the newest."),
         ], "Upgrade the API database schema."),
+    }),
+    "network": (NetworkCommands, {
+        "create": ("create", [
+            _arg("--label", metavar="<label>", help="The network's label (its name)."),
+            _arg("--fixed_range_v4", metavar="<x.x.x.x/yy>",
+                 help="The IPv4 range, e.g. 10.0.0.0/24."),
+            _arg("--bridge", metavar="<bridge>",
+                 help="The Linux bridge on each compute host; default: the first "
+                      "free of br100, br101, ..."),
+            _arg("--bridge_interface", metavar="<interface>",
+                 help="A host interface to add to the bridge."),
+            _arg("--gateway", metavar="<gateway>",
+                 help="The gateway address; default: the first host address."),
+            _arg("--dns1", metavar="<DNS address>", help="First DNS server."),
+            _arg("--dns2", metavar="<DNS address>", help="Second DNS server."),
+            _arg("--dhcp_server", metavar="<DHCP server address>",
+                 help="The DHCP server address; default: the gateway."),
+            _arg("--mtu", metavar="<MTU>", help="The network's MTU in bytes."),
+            _arg("--project_id", metavar="<project id>",
+                 help="The project owning the network; default: shared."),
+            _arg("--vlan", metavar="<vlan id>", help="Kept for upstream's syntax."),
+            _arg("--uuid", metavar="<network uuid>", help="The network's uuid."),
+            _arg("--allowed_start", metavar="<x.x.x.x>",
+                 help="The first address handed to servers; default: after the gateway."),
+            _arg("--share_address", action="store_true", default=False,
+                 help="Kept for upstream's syntax."),
+            _arg("--disable_dhcp", action="store_false", dest="enable_dhcp", default=True,
+                 help="Do not serve DHCP on this network."),
+        ], "Create a flat network."),
+        "list": ("list", [], "List the networks."),
+        "delete": ("delete", [
+            _arg("--fixed_range", metavar="<x.x.x.x/yy>", help="The network's range."),
+            _arg("--uuid", metavar="<uuid>", help="The network's uuid."),
+        ], "Delete a network no server uses."),
+    }),
+    "floating": (FloatingIpCommands, {
+        "create": ("create", [
+            _arg("--ip_range", metavar="<range>", required=True,
+                 help="The addresses to add, as a CIDR."),
+            _arg("--pool", metavar="<pool>", help="The pool; default: nova."),
+            _arg("--interface", metavar="<interface>",
+                 help="The host interface floating addresses go on."),
+        ], "Add a range of addresses to a floating IP pool."),
+        "list": ("list", [], "List the floating IP addresses."),
+        "delete": ("delete", [
+            _arg("ip_range", metavar="<range>", help="The addresses to remove (CIDR)."),
+        ], "Remove a range of addresses no project holds."),
     }),
     "cell_v2": (CellV2Commands, {
         "simple_cell_setup": ("simple_cell_setup", [_TRANSPORT_URL],

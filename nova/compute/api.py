@@ -40,6 +40,7 @@ from nova.compute import (
     task_states,
     vm_states,
 )
+from nova.network import api as network_api
 from nova.notifications import instance as notify
 
 LOG = logging.getLogger(__name__)
@@ -121,7 +122,8 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None, injected_files=None):
+               forced_host=None, forced_node=None, injected_files=None,
+               requested_networks=None, security_groups=None):
         """Accept a request for servers; the conductor builds them.
 
         :param flavor: objects.Flavor.
@@ -135,6 +137,11 @@ class API:
         :param injected_files: [(path, base64 contents)], the personality
             (before 2.57): checked against the project's injected_files
             limits; no driver here injects files.
+        :param requested_networks: NetworkRequestList (POST /servers
+            ``networks``) or None for "auto"; checked here, allocated by the
+            compute host during the build.
+        :param security_groups: names of the caller's security groups the
+            servers join (None: "default").
         :param scheduler_hints: dict; ``group`` (a server group uuid) makes
             the servers members of that group, and the group rides in each
             request spec so the scheduler applies its policy.
@@ -147,6 +154,9 @@ class API:
             FlavorMemoryTooSmall, InstanceUserDataMalformed/TooLarge,
             OnsetFileLimitExceeded and its path and content variants (403),
             InvalidInput, InstanceGroupNotFound (the ``group`` hint),
+            NetworkNotFoundForUuid, FixedIpInvalid, FixedIpAlreadyInUse,
+            NetworkAmbiguous (``networks``; a fixed_ip with max_count > 1 is
+            InvalidInput),
             TooManyServerGroupMembers. Nothing is recorded when any of these
             is raised.
         :raises MessagingUnavailable: the broker is unreachable and
@@ -178,6 +188,15 @@ class API:
         count = quota.allowed_instances(context, context.project_id, flavor,
                                         min_count, max_count, user_id=context.user_id)
         group = self._requested_group(context, scheduler_hints, count)
+        network = network_api.get_api()
+        network.validate_networks(context, requested_networks)
+        for name in security_groups or ():
+            # SecurityGroupNotFoundForProject (400) before anything is written.
+            objects.SecurityGroup.get_by_name(context, context.project_id, name)
+        if count > 1 and requested_networks is not None and any(
+                r.address for r in requested_networks):
+            raise exception.InvalidInput(
+                reason="max_count cannot be greater than 1 if a fixed_ip is specified")
         reservation_id = "r-" + uuidutils.generate_uuid()[:8]
         props = image.get("properties") or {}
 
@@ -249,6 +268,8 @@ class API:
                 force_hosts=[forced_host] if forced_host else [],
                 force_nodes=[forced_node] if forced_node else [],
                 instance_group=group,
+                requested_networks=requested_networks,
+                security_groups=list(security_groups or []),
             )
             instances.append(instance)
             request_specs.append(request_spec)
@@ -453,6 +474,9 @@ class API:
             soft = (CONF.reclaim_instance_interval > 0 and not force and host_up
                     and instance.vm_state != vm_states.SOFT_DELETED)
             if not host_up:
+                # Network records are in the [database] cell the request
+                # context reaches; the info cache in the instance's cell.
+                network_api.get_api().deallocate_for_instance(context, instance)
                 self._local_delete(cctxt, instance)
             else:
                 row = server_actions.get(_SOFT_DELETE if soft else _DELETE)

@@ -21,6 +21,7 @@ from oslo_utils import timeutils
 
 from nova import exception, objects
 from nova.compute import faults, operation, power_state, task_states, vm_states
+from nova.network import host as network_host
 
 LOG = logging.getLogger(__name__)
 
@@ -92,12 +93,15 @@ class InstanceBuilder:
             try:
                 if violation:
                     raise violation
-                self._spawn(context, instance, image, admin_password, injected_files, op)
+                self._spawn(context, instance, image, admin_password, injected_files, op,
+                            _requested_networks(request_spec),
+                            _security_groups(request_spec))
                 self._record_outcome(node, failed=False)
             except (exception.UnexpectedDeletingTaskStateError,
                     exception.InstanceNotFound):
                 LOG.info("Instance %s was deleted while it was building", instance.uuid)
                 self._cleanup_guest(context, instance)
+                self._cleanup_network(context, instance)
                 raise
             except Exception as exc:
                 LOG.error("Build of instance %s failed on %s: %s",
@@ -105,6 +109,9 @@ class InstanceBuilder:
                 self._record_outcome(node, failed=not isinstance(
                     exc, exception.GroupAffinityViolation))
                 self._cleanup_guest(context, instance)
+                # Addresses go with the failed attempt: an ERROR server holds
+                # none, and the next host allocates its own.
+                self._cleanup_network(context, instance)
                 instance.power_state = power_state.NOSTATE
                 alternates = list(host_list or [])[1:]
                 if not alternates:
@@ -182,11 +189,20 @@ class InstanceBuilder:
             return exception.GroupAffinityViolation(policy="Affinity")
         return None
 
-    def _spawn(self, context, instance, image, admin_password, injected_files, op):
+    def _spawn(self, context, instance, image, admin_password, injected_files, op,
+               requested_networks, security_groups):
         svc = self.svc
         allocations = svc.reportclient.get_allocations_for_consumer(context, instance.uuid)
+        network_info = []
+        if svc.network_api is not None:
+            # Stored in the info cache by the network API, so the server's
+            # addresses show while it spawns.
+            network_info = svc.network_api.allocate_for_instance(
+                context, instance, requested_networks=requested_networks, host=svc.host,
+                security_groups=security_groups)
+        network_host.plug_vifs(instance, network_info)
         svc.driver.spawn(context, instance, image, injected_files or [],
-                         admin_password, allocations)
+                         admin_password, allocations, network_info=network_info)
         op.finish(vm_state=vm_states.ACTIVE, power_state=svc.driver.get_info(instance).state,
                   launched_at=timeutils.utcnow())
         LOG.info("Instance %s is ACTIVE on %s", instance.uuid, svc.host)
@@ -196,6 +212,17 @@ class InstanceBuilder:
             self.svc.driver.destroy(context, instance)
         except Exception:
             LOG.exception("Could not clean up the guest of instance %s", instance.uuid)
+
+    def _cleanup_network(self, context, instance):
+        """Unplug the NICs and free the addresses of a failed build; never raises."""
+        if self.svc.network_api is None:
+            return
+        try:
+            network_info = self.svc.network_api.get_instance_nw_info(context, instance)
+            network_host.unplug_vifs(instance, network_info)
+            self.svc.network_api.deallocate_for_instance(context, instance)
+        except Exception:
+            LOG.exception("Could not free the network of instance %s", instance.uuid)
 
     def _reschedule(self, context, instance, image, request_spec, filter_properties,
                     admin_password, injected_files, alternates, exc):
@@ -221,6 +248,20 @@ class InstanceBuilder:
             filter_properties=filter_properties, admin_password=admin_password,
             injected_files=injected_files, request_spec=request_spec,
             host_lists=[alternates])
+
+
+def _requested_networks(request_spec):
+    """The NetworkRequestList POST /servers asked for, or None ("auto")."""
+    if request_spec is None or not request_spec.obj_attr_is_set("requested_networks"):
+        return None
+    return request_spec.requested_networks
+
+
+def _security_groups(request_spec):
+    """The security group names POST /servers asked for (None: "default")."""
+    if request_spec is None or not request_spec.obj_attr_is_set("security_groups"):
+        return None
+    return request_spec.security_groups or None
 
 
 def _group_uuid(request_spec):

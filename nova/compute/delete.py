@@ -28,6 +28,7 @@ from nova.compute import (
     task_states,
     vm_states,
 )
+from nova.network import host as network_host
 
 LOG = logging.getLogger(__name__)
 
@@ -45,7 +46,11 @@ def terminate_instance(svc, context, instance):
         the instance was set to ERROR with a fault.
     """
     with operation.instance_operation(svc, context, instance, DELETE) as op:
-        svc.driver.destroy(context, instance)
+        network_info = _network_info(svc, context, instance)
+        svc.driver.destroy(context, instance, network_info=network_info)
+        network_host.unplug_vifs(instance, network_info)
+        if svc.network_api is not None:
+            svc.network_api.deallocate_for_instance(context, instance)
         # The guest's console is gone: its tokens must not open another
         # guest that later gets the same VNC port.
         objects.ConsoleAuthToken.clean_console_auths_for_instance(context, instance.uuid)
@@ -59,6 +64,13 @@ def terminate_instance(svc, context, instance):
         except exception.InstanceNotFound:
             LOG.info("Instance %s was already deleted", instance.uuid)
     LOG.info("Instance %s deleted from %s", instance.uuid, svc.host)
+
+
+def _network_info(svc, context, instance):
+    """The instance's network_info from the network service ([] without one)."""
+    if svc.network_api is None:
+        return []
+    return svc.network_api.get_instance_nw_info(context, instance)
 
 
 def soft_delete_instance(svc, context, instance):

@@ -40,6 +40,7 @@ from nova.compute import (
 from nova.compute import rpcapi as compute_rpcapi
 from nova.conductor import compute_task_rpcapi
 from nova.image import glance
+from nova.network import api as network_api
 from nova.scheduler.client import report
 from nova.virt import driver as virt_driver
 
@@ -85,7 +86,7 @@ class ComputeManager(manager.Manager):
         self.svc = operation.HostServices(
             host=self.host, driver=self.driver, reportclient=self.reportclient,
             image_api=self.image_api, compute_task_api=self.compute_task_api,
-            resource_tracker=self.resource_tracker)
+            resource_tracker=self.resource_tracker, network_api=network_api.get_api())
         self.builder = build.InstanceBuilder(self.svc)
         #: To reach the other host of a move.
         self.compute_rpcapi = compute_rpcapi.ComputeAPI()

@@ -54,6 +54,8 @@ class HostServices:
     :param resource_tracker: the ResourceTracker, or None in unit tests.
     :param compute_rpcapi: the compute RPC client, to reach the other host
         of a move; None in unit tests.
+    :param network_api: nova.network.api.API (the server's NICs), or None
+        in unit tests (no NICs then).
     """
 
     host: str
@@ -63,6 +65,7 @@ class HostServices:
     compute_task_api: object
     resource_tracker: object = None
     compute_rpcapi: object = None
+    network_api: object = None
     #: uuids of instances with an operation running in this process; the
     #: stale-task recovery leaves them alone.
     in_flight: set = dataclasses.field(default_factory=set)

@@ -394,6 +394,25 @@ ROWS = (
         ADMIN, "Reset a server's state to active or error (administrators).",
         task_states=ANY, check_lock=False, must_have_launched=False,
         on_restart=NOTHING),
+    # -- floating IPs (the network service; no compute RPC, no record) -------
+    ServerAction(
+        "addFloatingIp", None, "os_compute_api:os-floating-ips:add", MEMBER,
+        "Associate a floating IP with a server (nova-network routes, up to 2.43).",
+        task_states=ANY, check_lock=False, must_have_launched=False,
+        max_version="2.43", on_restart=NOTHING),
+    ServerAction(
+        "removeFloatingIp", None, "os_compute_api:os-floating-ips:remove", MEMBER,
+        "Disassociate a floating IP from a server (nova-network routes, up to 2.43).",
+        task_states=ANY, check_lock=False, must_have_launched=False,
+        max_version="2.43", on_restart=NOTHING),
+    ServerAction(
+        "addSecurityGroup", None, "os_compute_api:os-security-groups:add", MEMBER,
+        "Add a server to a security group (nova-network routes).",
+        task_states=ANY, check_lock=False, must_have_launched=False, on_restart=NOTHING),
+    ServerAction(
+        "removeSecurityGroup", None, "os_compute_api:os-security-groups:remove", MEMBER,
+        "Remove a server from a security group (nova-network routes).",
+        task_states=ANY, check_lock=False, must_have_launched=False, on_restart=NOTHING),
     # -- consoles (calls; no state change, nothing recorded) -----------------
     ServerAction(
         "os-getConsoleOutput", None, "os_compute_api:os-console-output", MEMBER,

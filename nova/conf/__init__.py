@@ -27,6 +27,7 @@ _MODULES = (
     "libvirt",
     "metrics",
     "netconf",
+    "network",
     "neutron",
     "notifications",
     "novnc",

@@ -12,6 +12,8 @@ _OBJECT_MODULES = (
     "aggregate",
     "block_device_mapping",
     "build_request",
+    "floating_ip",
+    "fixed_ip",
     "cell_mapping",
     "compute_node",
     "console_auth_token",
@@ -27,11 +29,15 @@ _OBJECT_MODULES = (
     "instance_info_cache",
     "keypair",
     "migration",
+    "network",
+    "network_request",
     "request_spec",
+    "security_group",
     "selection",
     "service",
     "tag",
     "task_log",
+    "virtual_interface",
 )
 
 

@@ -127,7 +127,8 @@ class RequestSpec(base.NovaObject):
 
     # Version 1.0: initial version (upstream's fields as of 1.14 without
     #              NUMA/PCI/resource requests and network metadata)
-    VERSION = "1.0"
+    # Version 1.1: requested_networks
+    VERSION = "1.1"
 
     fields = {
         "id": fields.IntegerField(),
@@ -148,6 +149,9 @@ class RequestSpec(base.NovaObject):
         "scheduler_hints": fields.DictOfListOfStringsField(nullable=True),
         "security_groups": fields.ListOfStringsField(nullable=True),
         "is_bfv": fields.BooleanField(default=False),
+        # The networks POST /servers asked for (None: "auto").
+        "requested_networks": fields.ObjectField("NetworkRequestList", nullable=True,
+                                                 default=None),
     }
 
     @classmethod

@@ -4,9 +4,10 @@
 "/" lists the EC2 versions without asking who is calling; every other path
 is about the calling instance, named by a metadata proxy's signed headers
 (see ``proxy``) when [neutron] service_metadata_proxy is set. Without the
-proxy nothing identifies the caller (finding an instance by its fixed IP
-needs network information this deployment does not keep), so those paths
-answer 404.
+proxy the caller is the server holding the fixed IP the request comes from
+(the built-in network service knows; the compute host's redirect of
+169.254.169.254 keeps the guest's source address); an address no server
+holds answers 404.
 
 Status codes, as upstream: 400 missing proxy header, 403 bad signature,
 404 unknown instance / project mismatch / unknown path, 409 password already
@@ -37,7 +38,8 @@ class MetadataApp:
     :param conf: ConfigOpts with [api] and [neutron]
         (service_metadata_proxy, metadata_proxy_shared_secret).
     :param instance_source: object with ``get_instance(uuid)`` ->
-        Instance or None and ``save_system_metadata(uuid, items)`` -> bool;
+        Instance or None, ``get_instance_uuid_by_address(address)`` -> uuid
+        or None and ``save_system_metadata(uuid, items)`` -> bool;
         ``source.InstanceSource(conf)`` by default.
     """
 
@@ -87,9 +89,7 @@ class MetadataApp:
             if req.headers.get(proxy.INSTANCE_ID_HEADER):
                 LOG.warning("X-Instance-ID present in request headers; set "
                             "[neutron] service_metadata_proxy to accept it")
-            LOG.info("Cannot identify the instance at %s without a metadata proxy",
-                     req.remote_addr)
-            raise webob.exc.HTTPNotFound()
+            return self._metadata_by_address(req.remote_addr)
         try:
             claim = proxy.parse(req.headers)
         except proxy.BadProxyRequest as e:
@@ -107,6 +107,25 @@ class MetadataApp:
         if meta.instance.project_id != claim.tenant_id:
             LOG.warning("Tenant id %s does not match the project of instance %s",
                         claim.tenant_id, claim.instance_id)
+            raise webob.exc.HTTPNotFound()
+        return meta
+
+    def _metadata_by_address(self, address):
+        """The InstanceMetadata of the server holding fixed IP ``address``.
+
+        :raises webob.exc.HTTPNotFound: no server holds it.
+        :raises webob.exc.HTTPInternalServerError: the databases failed.
+        """
+        try:
+            instance_uuid = self._source.get_instance_uuid_by_address(address)
+        except Exception:
+            LOG.exception("Failed to find the instance of fixed IP %s", address)
+            raise webob.exc.HTTPInternalServerError(
+                explanation="An unknown error has occurred. Please try your request "
+                            "again.") from None
+        meta = self._metadata_for(instance_uuid, address) if instance_uuid else None
+        if meta is None:
+            LOG.info("No instance holds fixed IP %s", address)
             raise webob.exc.HTTPNotFound()
         return meta
 

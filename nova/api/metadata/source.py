@@ -11,6 +11,7 @@ from oslo_log import log as logging
 
 from nova import context as nova_context
 from nova import exception
+from nova.network import api as network_api
 from nova.objects import instance as instance_obj
 from nova.objects import instance_mapping as instance_mapping_obj
 
@@ -50,6 +51,19 @@ class InstanceSource:
             return None
         with nova_context.target_cell(ctxt, mapping.cell_mapping) as cctxt:
             return fn(cctxt)
+
+    def get_instance_uuid_by_address(self, address):
+        """Return the uuid of the server holding fixed IP ``address``, or None.
+
+        The network service (nova.network.api) keeps which server holds
+        which address; this is how a guest's request is matched without a
+        metadata proxy.
+        """
+        try:
+            return network_api.get_api().get_instance_uuid_by_fixed_ip(
+                nova_context.get_admin_context(), address)
+        except exception.FixedIpNotFoundForAddress:
+            return None
 
     def get_instance(self, instance_uuid):
         """Return the Instance ``instance_uuid`` with EXPECTED_ATTRS, or None if unknown.

@@ -528,6 +528,184 @@ class Tag(BASE, ModelBase):
     tag: Mapped[str] = mapped_column(Unicode(80), primary_key=True, nullable=False)
 
 
+# --- the built-in network service (nova-network's tables) ----------------------
+
+
+class Network(BASE, NovaBase, SoftDeleteMixin):
+    """A flat network: an IPv4 range on a Linux bridge, served by dnsmasq.
+
+    Upstream nova-network's table. ``cidr`` is the whole range; fixed IPs
+    from ``dhcp_start`` up are handed to servers. ``project_id`` NULL means
+    any project may use it; ``vlan`` is kept for VLAN networks, which this
+    service does not set up (flat only). ``host`` is unused (multi-host).
+    """
+
+    __tablename__ = "networks"
+    __table_args__ = (
+        Index("networks_host_idx", "host"),
+        Index("networks_cidr_v6_idx", "cidr_v6"),
+        Index("networks_bridge_deleted_idx", "bridge", "deleted"),
+        Index("networks_project_id_deleted_idx", "project_id", "deleted"),
+        Index("networks_uuid_project_id_deleted_idx", "uuid", "project_id", "deleted"),
+        Index("networks_vlan_deleted_idx", "vlan", "deleted"),
+        UniqueConstraint("vlan", "deleted", name="uniq_networks0vlan0deleted"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    label: Mapped[str | None] = mapped_column(String(255))
+    injected: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    cidr: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH + 4))
+    cidr_v6: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH + 4))
+    multi_host: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    gateway_v6: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    netmask_v6: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    netmask: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    bridge: Mapped[str | None] = mapped_column(String(255))
+    bridge_interface: Mapped[str | None] = mapped_column(String(255))
+    gateway: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    broadcast: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    dns1: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    dns2: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    vlan: Mapped[int | None] = mapped_column(Integer)
+    vpn_public_address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    vpn_public_port: Mapped[int | None] = mapped_column(Integer)
+    vpn_private_address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    dhcp_start: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    rxtx_base: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[str | None] = mapped_column(String(255))
+    priority: Mapped[int | None] = mapped_column(Integer)
+    host: Mapped[str | None] = mapped_column(String(255))
+    uuid: Mapped[str | None] = mapped_column(String(36))
+    mtu: Mapped[int | None] = mapped_column(Integer)
+    dhcp_server: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    enable_dhcp: Mapped[bool | None] = mapped_column(Boolean, default=True)
+    share_address: Mapped[bool | None] = mapped_column(Boolean, default=False)
+
+
+class VirtualInterface(BASE, NovaBase, SoftDeleteMixin):
+    """A server's NIC on a network: ``address`` is its MAC, ``uuid`` the VIF id."""
+
+    __tablename__ = "virtual_interfaces"
+    __table_args__ = (
+        UniqueConstraint("address", "deleted",
+                         name="uniq_virtual_interfaces0address0deleted"),
+        Index("virtual_interfaces_network_id_idx", "network_id"),
+        Index("virtual_interfaces_instance_uuid_fkey", "instance_uuid"),
+        Index("virtual_interfaces_uuid_idx", "uuid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str | None] = mapped_column(String(255))
+    network_id: Mapped[int | None] = mapped_column(Integer)
+    instance_uuid: Mapped[str | None] = mapped_column(String(36))
+    uuid: Mapped[str | None] = mapped_column(String(36))
+    tag: Mapped[str | None] = mapped_column(String(255))
+
+
+class FixedIp(BASE, NovaBase, SoftDeleteMixin):
+    """One address of a network, free (``instance_uuid`` NULL) or a server's.
+
+    ``network create`` writes a row for every address of the range; the
+    network, gateway and broadcast addresses and those below ``dhcp_start``
+    are ``reserved``. Allocation is a conditional UPDATE of a free row.
+    """
+
+    __tablename__ = "fixed_ips"
+    __table_args__ = (
+        UniqueConstraint("address", "deleted", name="uniq_fixed_ips0address0deleted"),
+        Index("fixed_ips_virtual_interface_id_fkey", "virtual_interface_id"),
+        Index("network_id", "network_id"),
+        Index("address", "address"),
+        Index("fixed_ips_instance_uuid_fkey", "instance_uuid"),
+        Index("fixed_ips_host_idx", "host"),
+        Index("fixed_ips_network_id_host_deleted_idx", "network_id", "host", "deleted"),
+        Index("fixed_ips_address_reserved_network_id_deleted_idx",
+              "address", "reserved", "network_id", "deleted"),
+        Index("fixed_ips_deleted_allocated_updated_at_idx",
+              "deleted", "allocated", "updated_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    network_id: Mapped[int | None] = mapped_column(Integer)
+    virtual_interface_id: Mapped[int | None] = mapped_column(Integer)
+    instance_uuid: Mapped[str | None] = mapped_column(String(36))
+    allocated: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    leased: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    reserved: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    host: Mapped[str | None] = mapped_column(String(255))
+
+
+class FloatingIp(BASE, NovaBase, SoftDeleteMixin):
+    """An address of a floating pool; a project holds it, a fixed IP may use it."""
+
+    __tablename__ = "floating_ips"
+    __table_args__ = (
+        UniqueConstraint("address", "deleted", name="uniq_floating_ips0address0deleted"),
+        Index("fixed_ip_id", "fixed_ip_id"),
+        Index("floating_ips_host_idx", "host"),
+        Index("floating_ips_project_id_idx", "project_id"),
+        Index("floating_ips_pool_deleted_fixed_ip_id_project_id_idx",
+              "pool", "deleted", "fixed_ip_id", "project_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    address: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH))
+    fixed_ip_id: Mapped[int | None] = mapped_column(Integer)
+    project_id: Mapped[str | None] = mapped_column(String(255))
+    host: Mapped[str | None] = mapped_column(String(255))
+    auto_assigned: Mapped[bool | None] = mapped_column(Boolean, default=False)
+    pool: Mapped[str | None] = mapped_column(String(255))
+    interface: Mapped[str | None] = mapped_column(String(255))
+
+
+class SecurityGroup(BASE, NovaBase, SoftDeleteMixin):
+    """A project's named set of ingress rules (``default`` made on first use)."""
+
+    __tablename__ = "security_groups"
+    __table_args__ = (
+        UniqueConstraint("project_id", "name", "deleted",
+                         name="uniq_security_groups0project_id0name0deleted"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(String(255))
+    user_id: Mapped[str | None] = mapped_column(String(255))
+    project_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class SecurityGroupIngressRule(BASE, NovaBase, SoftDeleteMixin):
+    """One rule: ``protocol`` ports ``from_port``-``to_port`` from ``cidr`` or a group.
+
+    ``parent_group_id`` is the group holding the rule; ``group_id`` the
+    source group (its members' addresses), or NULL when ``cidr`` says.
+    """
+
+    __tablename__ = "security_group_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    parent_group_id: Mapped[int | None] = mapped_column(Integer)
+    protocol: Mapped[str | None] = mapped_column(String(255))
+    from_port: Mapped[int | None] = mapped_column(Integer)
+    to_port: Mapped[int | None] = mapped_column(Integer)
+    cidr: Mapped[str | None] = mapped_column(String(IP_ADDRESS_LENGTH + 4))
+    group_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class SecurityGroupInstanceAssociation(BASE, NovaBase, SoftDeleteMixin):
+    """A server's membership of a security group."""
+
+    __tablename__ = "security_group_instance_association"
+    __table_args__ = (
+        Index("security_group_instance_association_instance_uuid_idx", "instance_uuid"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    security_group_id: Mapped[int | None] = mapped_column(Integer)
+    instance_uuid: Mapped[str | None] = mapped_column(String(36))
+
+
 # --- shadow tables ------------------------------------------------------------
 
 #: Prefix of the tables ``nova-manage db archive_deleted_rows`` moves

@@ -11,6 +11,8 @@ API_TABLES = {
     "quota_classes", "quota_usages", "quotas", "request_specs", "reservations",
 }
 CELL_SOFT_DELETED_TABLES = {
+    "networks", "fixed_ips", "virtual_interfaces", "floating_ips", "security_groups",
+    "security_group_rules", "security_group_instance_association",
     "block_device_mapping", "compute_nodes", "instance_actions",
     "instance_actions_events", "instance_extra", "instance_faults",
     "instance_info_caches", "instance_metadata", "instance_system_metadata",

@@ -10,6 +10,7 @@ from nova import rpc
 from nova.api.openstack import openapi, router
 from nova.api.openstack.compute import (
     aggregates,
+    attach_interfaces,
     availability_zone,
     console_auth_tokens,
     console_output,
@@ -17,19 +18,23 @@ from nova.api.openstack.compute import (
     flavor_extra_specs,
     flavor_manage,
     flavors,
+    floating_ips,
     hosts,
     hypervisors,
     image_metadata,
     images,
     instance_actions,
     instance_usage_audit_log,
+    ips,
     keypairs,
     limits,
     migrations,
+    networks,
     quota_classes,
     quota_sets,
     remote_consoles,
     removed,
+    security_groups,
     server_actions,
     server_diagnostics,
     server_external_events,
@@ -107,6 +112,11 @@ def route_table(compute_api_factory=default_compute_api):
     audit_log_ctrl = instance_usage_audit_log.InstanceUsageAuditLogController()
     usage_ctrl = simple_tenant_usage.SimpleTenantUsageController()
     hosts_ctrl = hosts.HostController(services_ctrl)
+    ips_ctrl = ips.IPsController(servers_ctrl)
+    interfaces_ctrl = attach_interfaces.InterfaceAttachmentController(servers_ctrl)
+    networks_ctrl = networks.NetworkController()
+    sg_ctrl = security_groups.SecurityGroupController(servers_ctrl)
+    fip_ctrl = floating_ips.FloatingIPController(servers_ctrl)
     table = {
         "/": {"GET": versions.show},
         "/servers": {"GET": servers_ctrl.index, "POST": servers_ctrl.create},
@@ -118,7 +128,16 @@ def route_table(compute_api_factory=default_compute_api):
             "os-getVNCConsole": remote_consoles_ctrl.get_vnc_console,
             "os-getSPICEConsole": remote_consoles_ctrl.get_spice_console,
             "os-getSerialConsole": remote_consoles_ctrl.get_serial_console,
+            "addFloatingIp": fip_ctrl.add_floating_ip,
+            "removeFloatingIp": fip_ctrl.remove_floating_ip,
+            "addSecurityGroup": sg_ctrl.add_security_group,
+            "removeSecurityGroup": sg_ctrl.remove_security_group,
         }))},
+        "/servers/{server_id}/ips": {"GET": ips_ctrl.index},
+        "/servers/{server_id}/os-interface": {"GET": interfaces_ctrl.index},
+        "/servers/{server_id}/os-interface/{id}": {"GET": interfaces_ctrl.show},
+        "/servers/{server_id}/ips/{id}": {"GET": ips_ctrl.show},
+        "/servers/{server_id}/os-security-groups": {"GET": sg_ctrl.server_index},
         "/servers/{server_id}/os-instance-actions": {"GET": instance_actions_ctrl.index},
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
@@ -188,6 +207,20 @@ def route_table(compute_api_factory=default_compute_api):
             "set_metadata": aggregates_ctrl.set_metadata,
         })},
         "/os-availability-zone": {"GET": az_ctrl.index},
+        "/os-security-groups": {"GET": sg_ctrl.index, "POST": sg_ctrl.create},
+        "/os-security-groups/{id}": {"GET": sg_ctrl.show, "PUT": sg_ctrl.update,
+                                     "DELETE": sg_ctrl.delete},
+        "/os-security-group-rules": {"POST": sg_ctrl.create_rule},
+        "/os-security-group-rules/{id}": {"DELETE": sg_ctrl.delete_rule},
+        "/os-floating-ip-pools": {"GET": fip_ctrl.pools},
+        "/os-floating-ips": {"GET": fip_ctrl.index, "POST": fip_ctrl.create},
+        "/os-floating-ips/{id}": {"GET": fip_ctrl.show, "DELETE": fip_ctrl.delete},
+        "/os-networks": {"GET": networks_ctrl.index, "POST": networks_ctrl.create},
+        "/os-networks/add": {"POST": networks_ctrl.add},
+        "/os-networks/{id}": {"GET": networks_ctrl.show, "DELETE": networks_ctrl.delete},
+        "/os-networks/{id}/action": {"POST": router.Actions({
+            "disassociate": networks_ctrl.disassociate,
+        })},
         "/os-availability-zone/detail": {"GET": az_ctrl.detail},
         "/servers/{server_id}/os-server-password": {"GET": password_ctrl.index,
                                                     "DELETE": password_ctrl.clear},

@@ -8,7 +8,7 @@ live in the schemas and the view builder, not in branches here.
 import base64
 
 import webob.exc
-from oslo_utils import strutils, timeutils
+from oslo_utils import strutils, timeutils, uuidutils
 
 from nova import conf as nova_conf
 from nova import exception, objects, servicegroup
@@ -16,6 +16,7 @@ from nova.api import validation
 from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import servers as schemas
 from nova.api.openstack.compute.views import servers as views
+from nova.network import api as network_api
 from nova.policy import authorize
 
 CONF = nova_conf.CONF
@@ -94,6 +95,31 @@ def injected_files(personality):
                             f"decoded") from exc
         files.append((item.get("path"), contents))
     return files
+
+
+def _requested_networks(networks):
+    """POST /servers ``networks`` as a NetworkRequestList (None: "auto").
+
+    api-ref "Create Server": a list of {"uuid", "fixed_ip"} or, from 2.37,
+    "auto"/"none". ``port`` needs Neutron, which this cloud does not have.
+
+    :raises webob.exc.HTTPBadRequest: a port, or an entry naming nothing.
+    """
+    if isinstance(networks, list):
+        for entry in networks:
+            if entry.get("port"):
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Ports are not supported by the built-in network "
+                                "service; request a network uuid.")
+            if not entry.get("uuid"):
+                raise webob.exc.HTTPBadRequest(
+                    explanation="Bad networks format: network uuid is not in proper "
+                                "format or the entry names no network.")
+            if not uuidutils.is_uuid_like(entry["uuid"]):
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Bad networks format: network uuid is not in proper "
+                                f"format ({entry['uuid']})")
+    return network_api.build_requested_networks(networks)
 
 
 def _last_segment(ref):
@@ -246,7 +272,7 @@ class ServersController:
         """GET /servers/detail: full bodies of each server."""
         authorize(req.context, "os_compute_api:servers:detail")
         servers = self._get_servers(
-            req, expected_attrs=["flavor", "metadata", "fault", "tags"])
+            req, expected_attrs=["flavor", "metadata", "fault", "tags", "info_cache"])
         statuses = self._host_statuses(req, servers)
         return self._list_body(
             req, servers, [self._view.show(req, s, statuses) for s in servers])
@@ -283,7 +309,7 @@ class ServersController:
     def show(self, req, id):
         """GET /servers/{id}."""
         # The fault is loaded by the view only when the server is in ERROR.
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
         authorize(req.context, "os_compute_api:servers:show",
                   {"project_id": instance.project_id})
         return {"server": self._view.show(req, instance,
@@ -293,7 +319,7 @@ class ServersController:
     @validation.schema(schemas.update_v219, "2.19")
     def update(self, req, id, body):
         """PUT /servers/{id}: rename, describe (2.19), set access IPs; the server body."""
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
         authorize(req.context, "os_compute_api:servers:update",
                   {"project_id": instance.project_id})
         server = body["server"]
@@ -339,12 +365,9 @@ class ServersController:
         context = req.context
         server = body["server"]
         authorize(context, "os_compute_api:servers:create")
-        networks = server.get("networks")
-        if isinstance(networks, list) and networks:
-            # There is no network service behind this API yet.
-            raise webob.exc.HTTPBadRequest(
-                explanation="Requested networks are not supported: this cloud has no "
-                            "network service; use networks 'none' or 'auto'.")
+        requested_networks = _requested_networks(server.get("networks"))
+        security_groups = sorted({g["name"] for g in server.get("security_groups") or []
+                                  if g.get("name")}) or ["default"]
         image_ref = _image_from_block_devices(server)
         if not image_ref:
             raise webob.exc.HTTPBadRequest(
@@ -376,7 +399,15 @@ class ServersController:
                 availability_zone=zone,
                 min_count=min_count, max_count=max_count,
                 scheduler_hints=hints,
-                forced_host=forced_host, forced_node=forced_node)
+                forced_host=forced_host, forced_node=forced_node,
+                requested_networks=requested_networks,
+                security_groups=security_groups)
+        except (exception.NetworkNotFound, exception.SecurityGroupNotFound) as exc:
+            # api-ref: an unknown network or group is a bad request, not a 404.
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+        except (exception.FixedIpAlreadyInUse, exception.NetworkAmbiguous,
+                exception.FixedIpNotFoundForAddress) as exc:
+            raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
         except exception.ImageNotFound as exc:
             raise webob.exc.HTTPBadRequest(
                 explanation="Can not find requested image") from exc
@@ -398,7 +429,7 @@ class ServersController:
                 "id": instance.uuid,
                 "links": common.resource_links(req, "servers", instance.uuid),
                 "OS-DCF:diskConfig": server.get("OS-DCF:diskConfig", "MANUAL"),
-                "security_groups": [{"name": "default"}],
+                "security_groups": [{"name": name} for name in security_groups],
             }
         }
         if CONF.api.enable_instance_password:

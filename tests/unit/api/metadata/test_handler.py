@@ -17,6 +17,11 @@ class StubSource:
     def __init__(self, *instances):
         self.instances = {i.uuid: i for i in instances}
         self.lookups = 0
+        #: fixed IP -> instance uuid, as the network service would answer.
+        self.addresses = {}
+
+    def get_instance_uuid_by_address(self, address):
+        return self.addresses.get(address)
 
     def get_instance(self, uuid):
         self.lookups += 1
@@ -122,12 +127,22 @@ def test_unknown_path_is_not_found(app):
     assert get(app, "/latest/meta-data/nothing", signed()).status_int == 404
 
 
-def test_without_proxy_mode_instances_are_not_served(conf, source):
+def test_without_proxy_mode_the_requester_address_names_the_instance(conf, source):
     conf.config(service_metadata_proxy=False, group="neutron")
     app = handler.MetadataApp(conf.conf, instance_source=source)
-    assert get(app, "/openstack/latest/meta_data.json", signed()).status_int == 404
-    assert get(app, "/").status_int == 200
+
+    def from_address(address, headers=None):
+        req = webob.Request.blank("/openstack/latest/meta_data.json",
+                                  headers=headers or {}, remote_addr=address)
+        return req.get_response(app)
+
+    # No server holds the address: 404, even with (unused) proxy headers.
+    assert from_address("10.0.0.9", signed()).status_int == 404
     assert source.lookups == 0
+    assert get(app, "/").status_int == 200
+    source.addresses["10.0.0.9"] = UUID
+    resp = from_address("10.0.0.9")
+    assert resp.status_int == 200 and resp.json["uuid"] == UUID
 
 
 def test_cache_serves_repeated_requests(app, source):

@@ -10,6 +10,7 @@ import hashlib
 from nova.api.openstack import common
 from nova.api.openstack.api_version_request import APIVersionRequest
 from nova.compute import task_states, vm_states
+from nova.network import model as network_model
 from nova.policies import extended_server_attributes
 from nova.policy import authorize
 
@@ -92,6 +93,18 @@ def states_from_status(status):
     if task_state_list and not plain:
         filters["task_state"] = task_state_list
     return filters
+
+
+def network_info(instance):
+    """The instance's network_info from its info cache ([] when it has none)."""
+    if not instance.obj_attr_is_set("info_cache") or instance.info_cache is None:
+        return []
+    return instance.info_cache.network_info or []
+
+
+def addresses(instance):
+    """The server's ``addresses`` (api-ref "Show Server Details"), by network label."""
+    return network_model.addresses(network_info(instance))
 
 
 def _isotime(value):
@@ -178,7 +191,7 @@ class ViewBuilder:
             "flavor": self._flavor(req, instance),
             "created": _isotime(instance.created_at),
             "updated": _isotime(_get(instance, "updated_at") or instance.created_at),
-            "addresses": {},
+            "addresses": addresses(instance),
             "accessIPv4": _text(_get(instance, "access_ip_v4")),
             "accessIPv6": _text(_get(instance, "access_ip_v6")),
             "links": common.resource_links(req, "servers", instance.uuid),

@@ -1,7 +1,7 @@
 """task_log: the periodic instance usage audit's record per host and period.
 
 Revision ID: 3a9c2e7d41b0
-Revises: 5f39bcee5b3c
+Revises: 8e3c5d7a91b2
 Create Date: 2026-12-03 17:50:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "3a9c2e7d41b0"
-down_revision = "5f39bcee5b3c"
+down_revision = "8e3c5d7a91b2"
 branch_labels = None
 depends_on = None
 
