@@ -27,7 +27,7 @@ CONF = nova.conf.CONF
 #: The code level of every service this tree builds. Bump it (and add a line
 #: to SERVICE_VERSION_HISTORY) whenever a service gains an RPC method or a
 #: behaviour peers must know about before they rely on it.
-SERVICE_VERSION = 7
+SERVICE_VERSION = 9
 
 #: What each SERVICE_VERSION means; index i describes version i.
 SERVICE_VERSION_HISTORY = (
@@ -55,6 +55,13 @@ SERVICE_VERSION_HISTORY = (
     # 7: compute RPC 6.6 (rebuild, snapshot, backup, shelve, shelve offload,
     #    unshelve).
     {"description": "compute RPC 6.6: image actions"},
+    # 8: compute RPC 6.7 (resize and cold migration; another branch).
+    {"description": "compute RPC 6.7: resize and cold migration"},
+    # 9: compute RPC 6.8 (live migration: check_can_live_migrate_destination,
+    #    pre_live_migration, live_migration, post/rollback at the
+    #    destination, force complete, abort; evacuate through
+    #    rebuild_instance's recreate); conductor compute_task API 1.3.
+    {"description": "compute RPC 6.8: live migration and evacuate"},
 )
 
 #: Binary name of the compute service, whose availability zone is real.

@@ -29,6 +29,7 @@ _MODULES = (
     "server_actions",
     "server_groups",
     "server_metadata",
+    "server_migrations",
     "server_tags",
     "servers",
     "services",

@@ -11,6 +11,7 @@ Subclasses model failures for tests of rescheduling and fault recording.
 
 import os
 import threading
+import time
 import uuid
 
 from nova import conf as nova_conf
@@ -36,6 +37,7 @@ class FakeDriver(driver.ComputeDriver):
                         supports_pause=True, supports_suspend=True,
                         supports_trigger_crash_dump=True, supports_rescue=True,
                         supports_spice_console=True, supports_serial_console=True,
+                        supports_live_migration=True,
                         # Guests are not real: any disk format "boots".
                         **{f"supports_image_type_{disk_format}": True
                            for disk_format in driver.IMAGE_TYPES})
@@ -43,6 +45,11 @@ class FakeDriver(driver.ComputeDriver):
     vcpus = 1000
     memory_mb = 800000
     local_gb = 600000
+
+    #: The live-migration model: the copy takes this many steps of
+    #: ``live_migration_step`` seconds, reporting progress after each.
+    live_migration_steps = 4
+    live_migration_step = 0.05
 
     def __init__(self, virtapi=None):
         super().__init__(virtapi)
@@ -53,6 +60,10 @@ class FakeDriver(driver.ComputeDriver):
         self._node_uuid = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
+        #: instance uuid -> "abort" or "force_complete" asked of its running
+        #: live migration; the uuids of those running.
+        self._migration_requests = {}
+        self._migrating = set()
 
     @staticmethod
     def node_names(host, count):
@@ -201,6 +212,70 @@ class FakeDriver(driver.ComputeDriver):
             handle.write(f"fake snapshot of {instance.uuid}\n".encode())
         return path, "raw"
 
+    # -- live migration: a copy in steps, with progress, abort and force ------
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        """Copy the guest in steps; it keeps its power state throughout.
+
+        The guest moves to the destination's fake hypervisor when that
+        host's post_live_migration_at_destination runs; here it stays until
+        post_live_migration. An abort between steps raises
+        LiveMigrationAborted; a force-complete finishes at once.
+        """
+        state = self.get_info(instance).state
+        memory = (instance.memory_mb or 0) * 1024 * 1024
+        disk = (instance.root_gb or 0) * 1024 ** 3
+        steps = max(1, self.live_migration_steps)
+        with self._lock:
+            self._migrating.add(instance.uuid)
+            self._migration_requests.pop(instance.uuid, None)
+        try:
+            for step in range(1, steps + 1):
+                time.sleep(self.live_migration_step)
+                with self._lock:
+                    request = self._migration_requests.pop(instance.uuid, None)
+                if request == "abort":
+                    raise exception.LiveMigrationAborted(instance_uuid=instance.uuid)
+                self._copy_step(instance, step, steps)
+                done = steps if request == "force_complete" else step
+                monitor.progress(
+                    memory_total=memory, memory_processed=memory * done // steps,
+                    memory_remaining=memory - memory * done // steps,
+                    disk_total=disk, disk_processed=disk * done // steps,
+                    disk_remaining=disk - disk * done // steps)
+                if request == "force_complete":
+                    break
+        finally:
+            with self._lock:
+                self._migrating.discard(instance.uuid)
+        migrate_data["power_state"] = state
+        migrate_data["console"] = self.get_console_output(context, instance).decode()
+
+    def _copy_step(self, instance, step, steps):
+        """One step of the copy (the failure variant fails here)."""
+
+    def _request(self, instance, what):
+        with self._lock:
+            if instance.uuid not in self._migrating:
+                raise exception.InvalidMigrationState(
+                    migration_id="?", instance_uuid=instance.uuid, state="not running",
+                    method=what)
+            self._migration_requests[instance.uuid] = what
+
+    def live_migration_force_complete(self, instance):
+        self._request(instance, "force_complete")
+
+    def live_migration_abort(self, instance):
+        self._request(instance, "abort")
+
+    def post_live_migration_at_destination(self, context, instance, migrate_data):
+        with self._lock:
+            self._guests[instance.uuid] = migrate_data.get("power_state",
+                                                           power_state.RUNNING)
+            self._console[instance.uuid] = (
+                migrate_data.get("console", "")
+                + f"fake guest {instance.uuid} live-migrated to {CONF.host}\n").encode()
+
     def _set_state(self, instance, state):
         with self._lock:
             if instance.uuid not in self._guests:
@@ -266,3 +341,27 @@ class FailingImagesFakeDriver(FakeDriver):
 
     def snapshot(self, context, instance, work_dir):
         raise exception.NovaException(f"fake snapshot failure for instance {instance.uuid}")
+
+
+class FailingLiveMigrationFakeDriver(FakeDriver):
+    """Live migrations fail halfway, as when the destination's QEMU dies.
+
+    Drives the rollback tests: the guest keeps running on the source, the
+    migration is "error" and the instance keeps its source allocation.
+    """
+
+    def _copy_step(self, instance, step, steps):
+        if step * 2 > steps:
+            raise exception.LiveMigrationFailed(
+                instance_uuid=instance.uuid, reason="fake copy failure")
+
+
+class SlowLiveMigrationFakeDriver(FakeDriver):
+    """Live migrations take about 20 s unless forced or aborted.
+
+    Drives the tests of GET .../migrations, force_complete and abort, which
+    need a migration that is still running.
+    """
+
+    live_migration_steps = 200
+    live_migration_step = 0.1

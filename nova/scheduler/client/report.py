@@ -658,6 +658,63 @@ class SchedulerReportClient:
         raise exception.AllocationUpdateFailed(
             consumer_uuid=consumer_uuid, error="consumer generation conflict persisted")
 
+    def move_allocations(self, context, source_consumer_uuid, target_consumer_uuid):
+        """Give the target consumer the source consumer's allocations, in one write.
+
+        POST /allocations at 1.28 with both consumers' generations: the
+        source ends with none, the target with exactly what the source
+        held (its own allocations, if any, are replaced). A move starts so
+        (instance -> migration: the source host's usage held by the
+        migration) and a failed or aborted one ends so (migration ->
+        instance: the instance holds its source allocation again and
+        whatever it was given on the destination is gone). A generation
+        conflict (someone wrote either consumer meanwhile) is retried
+        with fresh reads.
+
+        :param source_consumer_uuid: consumer whose allocations move.
+        :param target_consumer_uuid: consumer that receives them.
+        :returns: True when moved; False when the source had none
+            (nothing is changed then: the target keeps its own).
+        :raises AllocationUpdateFailed: Placement refused the write, or
+            the conflict persisted after the retries.
+        """
+        for _attempt in range(GENERATION_CONFLICT_RETRIES):
+            source = self.get_allocs_for_consumer(context, source_consumer_uuid)
+            if not source.get("allocations"):
+                LOG.info("Consumer %s has no allocations to move to %s",
+                         source_consumer_uuid, target_consumer_uuid)
+                return False
+            target = self.get_allocs_for_consumer(context, target_consumer_uuid)
+            body = {
+                source_consumer_uuid: {
+                    "allocations": {},
+                    "project_id": source["project_id"],
+                    "user_id": source["user_id"],
+                    "consumer_generation": source["consumer_generation"],
+                },
+                target_consumer_uuid: {
+                    "allocations": {
+                        rp: {"resources": dict(alloc["resources"])}
+                        for rp, alloc in source["allocations"].items()
+                    },
+                    "project_id": source["project_id"],
+                    "user_id": source["user_id"],
+                    "consumer_generation": target.get("consumer_generation"),
+                },
+            }
+            resp = self.post(context, "/allocations", body, ALLOCATIONS_VERSION)
+            if resp.status_code == 204:
+                return True
+            if resp.status_code == 409 and _error_code(resp) == ERR_CONCURRENT_UPDATE:
+                LOG.info("Generation conflict moving allocations of %s to %s; retrying",
+                         source_consumer_uuid, target_consumer_uuid)
+                continue
+            raise exception.AllocationUpdateFailed(
+                consumer_uuid=target_consumer_uuid, error=_error_text(resp))
+        raise exception.AllocationUpdateFailed(
+            consumer_uuid=target_consumer_uuid,
+            error="consumer generation conflict persisted")
+
     def delete_allocation_for_instance(self, context, instance_uuid):
         """Delete every allocation of the consumer ``instance_uuid``.
 
