@@ -58,6 +58,7 @@ class FakeDriver(driver.ComputeDriver):
         self._console = {}  # instance uuid -> bytes
         self._nodenames = None
         self._node_uuid = None
+        self._host = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
         #: instance uuid -> "abort" or "force_complete" asked of its running
@@ -76,6 +77,7 @@ class FakeDriver(driver.ComputeDriver):
         return [f"{host}-{index}" for index in range(1, count + 1)]
 
     def init_host(self, host):
+        self._host = host
         self._nodenames = self.node_names(host, CONF.fake_driver.node_count)
         self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
         # Guests outlive nova-compute, as on a real host: a compute restarted
@@ -274,7 +276,8 @@ class FakeDriver(driver.ComputeDriver):
                                                            power_state.RUNNING)
             self._console[instance.uuid] = (
                 migrate_data.get("console", "")
-                + f"fake guest {instance.uuid} live-migrated to {CONF.host}\n").encode()
+                + f"fake guest {instance.uuid} live-migrated to {self._host or CONF.host}\n"
+            ).encode()
 
     def _set_state(self, instance, state):
         with self._lock:
