@@ -186,3 +186,53 @@ def abort(svc, context, instance, migration_id):
     svc.driver.live_migration_abort(instance)
     LOG.info("Abort of migration %s of instance %s asked", migration_id, instance.uuid)
 
+
+
+#: Statuses of a live migration the source host was running when it stopped.
+_INTERRUPTED = ("preparing", "running")
+
+
+def cleanup_interrupted(svc, compute_rpcapi, context):
+    """Fail the live migrations this host was running when nova-compute stopped.
+
+    Run at start-up, before the instances' recovery (which clears their
+    task_state migrating). A migration still preparing or running had not
+    handed the guest over: when the guest is still here, the migration
+    becomes "error", the destination is told to remove what it prepared
+    and the instance gets its source allocation back. Any other case (the
+    guest is gone from here) is left to an administrator and logged.
+
+    :param compute_rpcapi: the compute RPC client, to reach the destination.
+    :returns: the uuids of the instances whose migration was failed.
+    """
+    migrations = objects.MigrationList.get_by_filters(
+        context, {"source_compute": svc.host, "migration_type": "live-migration",
+                  "status": list(_INTERRUPTED)})
+    local = set(svc.driver.list_instance_uuids())
+    failed = []
+    for migration in migrations:
+        if migration.instance_uuid not in local:
+            LOG.warning("Live migration %s of instance %s was interrupted and its guest "
+                        "is not on %s any more", migration.uuid, migration.instance_uuid,
+                        svc.host)
+            continue
+        try:
+            instance = objects.Instance.get_by_uuid(context, migration.instance_uuid)
+            if instance.host != svc.host:
+                continue
+            svc.reportclient.move_allocations(context, migration.uuid, instance.uuid)
+        except Exception:
+            LOG.exception("Could not fail the interrupted live migration %s", migration.uuid)
+            continue
+        if migration.dest_compute:
+            try:
+                compute_rpcapi.rollback_live_migration_at_destination(
+                    context, instance, migration.dest_compute, {})
+            except Exception:
+                LOG.exception("Could not ask %s to roll back instance %s",
+                              migration.dest_compute, instance.uuid)
+        _set_status(migration, "error")
+        failed.append(instance.uuid)
+        LOG.info("Live migration %s of instance %s was interrupted by a restart",
+                 migration.uuid, instance.uuid)
+    return failed

@@ -117,8 +117,11 @@ class ComputeManager(manager.Manager):
             evacuate.cleanup_evacuated(self.svc, context)
         except Exception:
             LOG.exception("Could not clean up the instances evacuated from %s", self.host)
-        recovery.recover_host(self.svc, nova_context.get_admin_context(),
-                              self._run_operation)
+        try:
+            live_migration.cleanup_interrupted(self.svc, self.compute_rpcapi, context)
+        except Exception:
+            LOG.exception("Could not fail the live migrations interrupted on %s", self.host)
+        recovery.recover_host(self.svc, context, self._run_operation)
 
     def _run_operation(self, context, instance, row):
         """Run ``row``'s RPC method here again, as if the message had arrived."""

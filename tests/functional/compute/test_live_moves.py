@@ -22,6 +22,7 @@ import pytest
 
 from nova import context as nova_context
 from nova import objects
+from nova.scheduler.client import report
 from tests.fixtures import images
 
 ADMIN_LIVE = "2.34"
@@ -394,3 +395,31 @@ def test_evacuate_without_another_host_keeps_the_server(bare_nova_cloud, flavor)
     assert server["OS-EXT-SRV-ATTR:host"] == source
     assert "No valid host" in _fault(cloud, server_id)
     assert list(cloud.allocations(server_id)) == [_rp(cloud, source)]
+
+
+def test_live_migration_interrupted_by_a_restart_is_failed(bare_nova_cloud, flavor):
+    cloud = _cloud(bare_nova_cloud)
+    server_id, source = _boot(cloud)
+    dest = _other(source)
+    cloud.stop_compute(source)
+    # What a nova-compute killed in the middle of the copy leaves: the
+    # server migrating, its migration running, the source's usage held by
+    # the migration and the destination's claim held by the instance.
+    with nova_context.target_cell(cloud.context(), cloud.cells.cell1) as cctxt:
+        instance = objects.Instance.get_by_uuid(cctxt, server_id)
+        instance.task_state = "migrating"
+        instance.save()
+        migration = objects.Migration(
+            context=cctxt, source_compute=source, source_node=source, dest_compute=dest,
+            dest_node=dest, instance_uuid=server_id, status="running",
+            migration_type="live-migration")
+        migration.create()
+    report.SchedulerReportClient(cloud.placement.adapter).move_allocations(cloud.context(), server_id, migration.uuid)
+    assert list(cloud.allocations(migration.uuid)) == [_rp(cloud, source)]
+
+    cloud.start_compute(source)
+    server = _settled(cloud, server_id)
+    assert server["status"] == "ACTIVE" and server["OS-EXT-SRV-ATTR:host"] == source
+    assert _status(cloud, server_id) == "error"
+    assert list(cloud.allocations(server_id)) == [_rp(cloud, source)]
+    assert cloud.allocations(migration.uuid) == {}
