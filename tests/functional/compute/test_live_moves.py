@@ -414,7 +414,8 @@ def test_live_migration_interrupted_by_a_restart_is_failed(bare_nova_cloud, flav
             dest_node=dest, instance_uuid=server_id, status="running",
             migration_type="live-migration")
         migration.create()
-    report.SchedulerReportClient(cloud.placement.adapter).move_allocations(cloud.context(), server_id, migration.uuid)
+    placement = report.SchedulerReportClient(cloud.placement.adapter)
+    placement.move_allocations(cloud.context(), server_id, migration.uuid)
     assert list(cloud.allocations(migration.uuid)) == [_rp(cloud, source)]
 
     cloud.start_compute(source)
