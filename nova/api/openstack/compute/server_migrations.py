@@ -53,7 +53,8 @@ _ABORTABLE_V265 = ("queued", "preparing", "running")
 
 
 def _time(value):
-    return value.replace(tzinfo=None).isoformat() if value else None
+    """upstream's format of a migration's times: "2016-01-29T13:42:02.000000"."""
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%f") if value else None
 
 
 def _view(req, migration):
