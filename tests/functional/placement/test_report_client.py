@@ -263,3 +263,24 @@ def test_provider_aggregates_retry_after_generation_race(client, ctx, node, plac
 def test_provider_aggregates_of_unknown_provider_fail(client, ctx):
     with pytest.raises(exception.ResourceProviderRetrievalFailed):
         client.add_provider_to_aggregate(ctx, str(uuid.uuid4()), str(uuid.uuid4()))
+
+
+def test_move_allocations_swaps_consumers_and_back(client, ctx, node):
+    instance, migration = str(uuid.uuid4()), str(uuid.uuid4())
+    assert _claim_flavor(client, ctx, instance) is True
+    # The move's start: the migration holds what the instance held.
+    assert client.move_allocations(ctx, instance, migration) is True
+    assert client.get_allocations_for_consumer(ctx, instance) == {}
+    assert client.get_allocations_for_consumer(ctx, migration)[node]["resources"] == FLAVOR
+    assert client.get_provider_usages(ctx, node) == FLAVOR
+    # A claim for the instance elsewhere (here a smaller one), then the
+    # rollback: the instance's claim is replaced by what the migration held.
+    smaller = {"allocations": {node: {"resources": {"VCPU": 1, "MEMORY_MB": 256}}}}
+    assert client.claim_resources(ctx, instance, smaller, "p1", "u1") is True
+    assert client.move_allocations(ctx, migration, instance) is True
+    assert client.get_allocations_for_consumer(ctx, instance)[node]["resources"] == FLAVOR
+    assert client.get_allocations_for_consumer(ctx, migration) == {}
+    assert client.get_provider_usages(ctx, node) == FLAVOR
+    # Nothing to move: nothing changes.
+    assert client.move_allocations(ctx, migration, instance) is False
+    assert client.get_allocations_for_consumer(ctx, instance)[node]["resources"] == FLAVOR
