@@ -30,8 +30,12 @@ from tests.integration.quickstart import (
     FLAVOR,
     IMAGE,
     MARKER,
+    STATE_ROOT,
+    QuickstartDeployment,
     domain_exists,
+    new_state_dir,
     nic_args,
+    running,
     wait_for_status,
 )
 
@@ -72,6 +76,22 @@ def _provider(cloud, host):
 def _usage(cloud, host):
     return cloud.placement(
         f"/resource_providers/{_provider(cloud, host)}/usages")["usages"].get("MEMORY_MB", 0)
+
+
+#: The guest built for this module: a directory of its own, so the
+#: heartbeat (tools/build-guest-image.sh of this tree) is in it whatever
+#: tree last built the shared one; rebuilt only when the script changes.
+GUEST_DIR = STATE_ROOT / "guest-moves"
+
+
+@pytest.fixture(scope="module")
+def two_host_cloud(libvirt_host):
+    """A private quickstart with two namespaced hosts and this module's guest."""
+    deployment = QuickstartDeployment("mysql", new_state_dir("moves"), name="moves",
+                                      hosts=2)
+    deployment.env["NOVA_QUICKSTART_GUEST_DIR"] = str(GUEST_DIR)
+    with running(deployment):
+        yield deployment
 
 
 @pytest.fixture(scope="module")
