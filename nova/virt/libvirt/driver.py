@@ -551,6 +551,7 @@ class LibvirtDriver(driver.ComputeDriver):
         counters go to ``monitor`` every LIVE_MIGRATION_POLL seconds.
         """
         dom = self._domain(instance)
+        ports = _serial_tcp_ports(dom)
         flags = (libvirt.VIR_MIGRATE_LIVE | libvirt.VIR_MIGRATE_PEER2PEER
                  | libvirt.VIR_MIGRATE_NON_SHARED_INC | libvirt.VIR_MIGRATE_PERSIST_DEST
                  | libvirt.VIR_MIGRATE_UNDEFINE_SOURCE)
@@ -576,6 +577,9 @@ class LibvirtDriver(driver.ComputeDriver):
             with self._migrations_lock:
                 self._migrations.pop(instance.uuid, None)
         migrate_data["paused_to_complete"] = job["paused"]
+        # The guest's serial ports are the destination's now.
+        for host, port in ports:
+            serial_ports.release_port(host, port)
         LOG.info("Instance %s migrated to %s", instance.uuid, dest)
 
     def _job(self, instance, what):
@@ -607,8 +611,11 @@ class LibvirtDriver(driver.ComputeDriver):
         self.destroy(context, instance, destroy_disks=True)
 
     def post_live_migration_at_destination(self, context, instance, migrate_data):
-        """Resume a guest the source paused only to finish the copy."""
+        """Keep the guest's serial ports from other guests of this host; resume
+        a guest the source paused only to finish the copy."""
         dom = self._domain(instance)
+        for host, port in _serial_tcp_ports(dom):
+            serial_ports.reserve_port(host, port)
         if migrate_data.get("paused_to_complete") and \
                 dom.state()[0] == libvirt.VIR_DOMAIN_PAUSED:
             dom.resume()
