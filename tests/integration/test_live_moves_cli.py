@@ -157,9 +157,14 @@ def test_evacuate_from_a_dead_host(two_host_cloud, server):
     cloud.openstack("--os-compute-api-version", "2.11", "compute", "service", "set",
                     "--down", dead, "nova-compute")
     try:
+        # Not --wait: this openstackclient compares the lower-cased status
+        # with "ACTIVE" and never sees the evacuation end.
         cloud.openstack("--os-compute-api-version", EVACUATE_VERSION, "server", "evacuate",
-                        "--wait", server, timeout=MOVE_TIMEOUT)
-        evacuated = wait_for_status(cloud, server, "ACTIVE")
+                        server, timeout=MOVE_TIMEOUT)
+        evacuated = _wait(lambda: (lambda s: s if s["status"] == "ACTIVE"
+                                   and s["OS-EXT-STS:task_state"] is None else None)(
+            cloud.openstack_json("server", "show", server)), MOVE_TIMEOUT,
+            f"the evacuation did not end\n{cloud.log_tails()}")
         assert evacuated["OS-EXT-SRV-ATTR:host"] == other, (evacuated, cloud.log_tails())
         assert domain_exists(server, hosts[other]["libvirt_uri"])
         # Rebuilt from its image: it booted there.
