@@ -779,3 +779,41 @@ class FloatingIpNotAssociated(Invalid):
 
 class FixedIpNotFound(NotFound):
     msg_fmt = "No fixed IP associated with id %(id)s."
+
+
+# --- Live migration and evacuate (api-ref "Live-Migrate Server", "Evacuate
+# Server", "Server migrations") ---------------------------------------------
+
+
+class MigrationPreCheckError(Invalid):
+    msg_fmt = "Migration pre-check error: %(reason)s"
+
+
+class UnableToMigrateToSelf(Invalid):
+    msg_fmt = ("Unable to migrate instance (%(instance_id)s) to current host "
+               "(%(host)s).")
+
+
+class ComputeServiceUnavailable(Invalid):
+    msg_fmt = "Compute service of %(host)s is unavailable at this time."
+
+
+class ComputeServiceInUse(Invalid):
+    msg_fmt = "Compute service of %(host)s is still in use."
+
+
+class InvalidMigrationState(Invalid):
+    msg_fmt = ("Migration %(migration_id)s state of instance %(instance_uuid)s "
+               "is %(state)s. Cannot %(method)s while the migration is in this state.")
+
+
+class MigrationNotFoundForInstance(MigrationNotFound):
+    msg_fmt = ("Migration %(migration_id)s not found for instance %(instance_id)s")
+
+
+class LiveMigrationAborted(NovaException):
+    msg_fmt = "Live migration of instance %(instance_uuid)s was aborted."
+
+
+class LiveMigrationFailed(NovaException):
+    msg_fmt = "Live migration of instance %(instance_uuid)s failed: %(reason)s"

@@ -232,6 +232,21 @@ say "NOVA-GUEST-CPUS: \$(nproc)"
 say "NOVA-GUEST-DISKS: \$(cd /sys/block && ls -d vd* sd* 2>/dev/null | tr '\n' ' ')"
 say "$MARKER"
 
+# With nova_heartbeat on the kernel command line (the image's
+# os_command_line), one numbered line a second on the serial console: a
+# test sees the guest kept running across a live migration (the numbers
+# go on) rather than booted again (they would start over at 1).
+if grep -qw nova_heartbeat /proc/cmdline; then
+    (
+        beat=0
+        while true; do
+            beat=\$((beat + 1))
+            say "NOVA-GUEST-HEARTBEAT \$beat"
+            sleep 1
+        done
+    ) &
+fi
+
 # The VGA text console (first virtual terminal): cleared, then one line a
 # person (or a screenshot) sees at the top of the screen. Absent without a
 # VGA device or a VT, e.g. under PVH boot with no screen information.

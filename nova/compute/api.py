@@ -572,7 +572,10 @@ class API:
             return None
         with _undone_when_not_sent(cctxt, instance, row, expected, original):
             if row.rpc.conductor:
-                # The conductor chooses the host, then sends row.rpc.method there.
+                # The conductor chooses the host (or checks the one asked
+                # for), then sends row.rpc.method there.
+                if host is not None:
+                    rpc_kwargs["host"] = host
                 return getattr(self.compute_task_api, row.rpc.conductor)(
                     cctxt, instance, **rpc_kwargs)
             return self.compute_rpcapi.send_action(cctxt, instance, row, host=host,
@@ -868,6 +871,159 @@ class API:
             migration.status = "finished"
             migration.save()
             raise
+
+    # -- moves: live migration, evacuate, server migrations ---------------------
+
+    @staticmethod
+    def _check_compute_host(context, host):
+        """:raises ComputeHostNotFound: no nova-compute called ``host``."""
+        try:
+            objects.HostMapping.get_by_host(context, host)
+        except exception.HostMappingNotFound:
+            raise exception.ComputeHostNotFound(host=host) from None
+
+    def live_migrate(self, context, instance, block_migration, disk_over_commit,
+                     host_name, force=False, async_=True):
+        """Start a live migration (the "os-migrateLive" action) through the conductor.
+
+        :param block_migration: True, False or None ("auto", 2.25).
+        :param disk_over_commit: before 2.25, accepted and not used.
+        :param host_name: the destination, or None for the scheduler's choice.
+        :param force: 2.30-2.67: skip the scheduler for ``host_name``.
+        :param async_: False before 2.34: wait for the conductor's checks.
+        :raises: as start_action; ComputeHostNotFound (400) for an unknown
+            host; when not ``async_``, the checks' NoValidHost,
+            MigrationPreCheckError, UnableToMigrateToSelf,
+            ComputeServiceUnavailable (400).
+        """
+        row = server_actions.get("os-migrateLive")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        if host_name:
+            self._check_compute_host(context, host_name)
+        request_spec = objects.RequestSpec.get_by_instance_uuid(context, instance.uuid)
+        self.start_action(context, instance, "os-migrateLive",
+                          scheduler_hint={"host": host_name},
+                          block_migration=block_migration,
+                          disk_over_commit=disk_over_commit, request_spec=request_spec,
+                          async_=async_, force=bool(force))
+
+    def evacuate(self, context, instance, host=None, admin_password=None, force=False,
+                 target_state=None):
+        """Start an evacuation (the "evacuate" action) of a server of a dead host.
+
+        A Migration of type evacuation (status accepted) records it; the
+        conductor chooses the new host (or takes ``host``) and has the
+        server rebuilt there.
+
+        :param host: the destination, or None for the scheduler's choice.
+        :param force: 2.29-2.67: skip the scheduler for ``host``.
+        :param target_state: "stopped" from 2.95, else None (keep the
+            server's vm_state).
+        :raises: as start_action; ComputeServiceInUse (400) when the
+            server's host is up; ComputeHostNotFound (404) for an unknown
+            host; InvalidRequest (400) for its own host.
+        """
+        row = server_actions.get("evacuate")
+        server_actions.check_lock(context, instance, row)
+        server_actions.check_state(instance, row)
+        if host:
+            self._check_compute_host(context, host)
+            if host == instance.host:
+                raise exception.InvalidRequest(
+                    reason="The target host can't be the same one.")
+        cctxt = self._cell_context(context, instance)
+        if self._host_is_up(cctxt, instance.host):
+            raise exception.ComputeServiceInUse(host=instance.host)
+        migration = objects.Migration(
+            context=cctxt, source_compute=instance.host, source_node=instance.node,
+            instance_uuid=instance.uuid, status="accepted", migration_type="evacuation",
+            dest_compute=host, user_id=instance.user_id, project_id=instance.project_id,
+            old_instance_type_id=instance.instance_type_id,
+            new_instance_type_id=instance.instance_type_id)
+        migration.create()
+        request_spec = objects.RequestSpec.get_by_instance_uuid(context, instance.uuid)
+        try:
+            self.start_action(context, instance, "evacuate", migration=migration,
+                              host=host, force=bool(force), new_pass=admin_password,
+                              target_state=target_state, request_spec=request_spec)
+        except Exception:
+            migration.status = "error"
+            migration.save()
+            raise
+        return migration
+
+    def _live_migration_of(self, context, instance, migration_id):
+        """Return the live-migration ``migration_id`` of ``instance``.
+
+        :raises MigrationNotFoundForInstance: (404) no such migration of it.
+        """
+        cctxt = self._cell_context(context, instance)
+        try:
+            migration = objects.Migration.get_by_id(cctxt, migration_id)
+        except exception.MigrationNotFound:
+            migration = None
+        if migration is None or migration.instance_uuid != instance.uuid:
+            raise exception.MigrationNotFoundForInstance(
+                migration_id=migration_id, instance_id=instance.uuid)
+        return cctxt, migration
+
+    def get_live_migrations(self, context, instance):
+        """Return the in-progress live migrations of ``instance`` (2.23)."""
+        cctxt = self._cell_context(context, instance)
+        return objects.MigrationList.get_in_progress_by_instance(
+            cctxt, instance.uuid, migration_type="live-migration")
+
+    def get_live_migration(self, context, instance, migration_id):
+        """Return one in-progress live migration of ``instance`` (2.23).
+
+        :raises MigrationNotFoundForInstance: (404) none such in progress.
+        """
+        for migration in self.get_live_migrations(context, instance):
+            if migration.id == migration_id:
+                return migration
+        raise exception.MigrationNotFoundForInstance(
+            migration_id=migration_id, instance_id=instance.uuid)
+
+    def _check_migration_action(self, context, instance, migration_id, method, statuses):
+        row = server_actions.get("os-migrateLive")
+        server_actions.check_lock(context, instance, row)
+        if instance.task_state != task_states.MIGRATING:
+            raise exception.InstanceInvalidState(
+                instance_uuid=instance.uuid, attr="task_state", state=instance.task_state,
+                method=method)
+        cctxt, migration = self._live_migration_of(context, instance, migration_id)
+        if migration.migration_type != "live-migration" or migration.status not in statuses:
+            raise exception.InvalidMigrationState(
+                migration_id=migration_id, instance_uuid=instance.uuid,
+                state=migration.status, method=method)
+        instance._context = cctxt
+        return cctxt
+
+    def live_migrate_force_complete(self, context, instance, migration_id):
+        """Have the running live migration finish now (2.22).
+
+        :raises InstanceIsLocked, InstanceInvalidState (409): locked, or
+            not migrating; MigrationNotFoundForInstance (404);
+            InvalidMigrationState (400): not running.
+        """
+        cctxt = self._check_migration_action(context, instance, migration_id,
+                                             "force complete", ("running",))
+        objects.InstanceAction.action_start(
+            cctxt, instance.uuid, "live_migration_force_complete", want_result=False)
+        self.compute_rpcapi.live_migration_force_complete(cctxt, instance)
+
+    def live_migrate_abort(self, context, instance, migration_id, statuses=("running",)):
+        """Abort the running live migration (2.24; queued and preparing from 2.65).
+
+        :param statuses: the migration statuses an abort is allowed from.
+        :raises: as live_migrate_force_complete.
+        """
+        cctxt = self._check_migration_action(context, instance, migration_id,
+                                             "abort live migration", statuses)
+        objects.InstanceAction.action_start(
+            cctxt, instance.uuid, "live_migration_cancel", want_result=False)
+        self.compute_rpcapi.live_migration_abort(cctxt, instance, migration_id)
 
     def lock(self, context, instance, reason=None):
         """Lock a server (the "lock" action; the reason is 2.73's locked_reason).

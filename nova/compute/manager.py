@@ -22,7 +22,9 @@ from nova.compute import (
     build,
     consoles,
     delete,
+    evacuate,
     external_events,
+    live_migration,
     operation,
     password,
     power,
@@ -81,6 +83,8 @@ class ComputeManager(manager.Manager):
         if hasattr(self.driver, "set_image_api"):
             self.driver.set_image_api(self.image_api)
         self.compute_task_api = compute_task_api or compute_task_rpcapi.ComputeTaskAPI()
+        #: To reach the other end of a live migration.
+        self.compute_rpcapi = compute_rpcapi.ComputeAPI()
         self.resource_tracker = resource_tracker.ResourceTracker(
             self.host, self.driver, self.reportclient)
         self.svc = operation.HostServices(
@@ -118,8 +122,17 @@ class ComputeManager(manager.Manager):
             then fails to start.
         """
         self.driver.init_host(host=self.host)
-        recovery.recover_host(self.svc, nova_context.get_admin_context(),
-                              self._run_operation)
+        context = nova_context.get_admin_context()
+        # Before the recovery: guests evacuated from here are no longer ours.
+        try:
+            evacuate.cleanup_evacuated(self.svc, context)
+        except Exception:
+            LOG.exception("Could not clean up the instances evacuated from %s", self.host)
+        try:
+            live_migration.cleanup_interrupted(self.svc, self.compute_rpcapi, context)
+        except Exception:
+            LOG.exception("Could not fail the live migrations interrupted on %s", self.host)
+        recovery.recover_host(self.svc, context, self._run_operation)
 
     def _run_operation(self, context, instance, row):
         """Run ``row``'s RPC method here again, as if the message had arrived."""
@@ -355,8 +368,14 @@ class ComputeManager(manager.Manager):
     # -- RPC 6.6: images (rebuild, snapshot, backup, shelve) ------------------
 
     def rebuild_instance(self, context, instance, image, injected_files=None,
-                         new_pass=None, preserve_ephemeral=False):
-        """rebuild (see nova.compute.rebuild)."""
+                         new_pass=None, preserve_ephemeral=False, recreate=False,
+                         migration=None, node=None, target_state=None):
+        """rebuild (see nova.compute.rebuild); with ``recreate`` (6.8) an
+        evacuation to this host (see nova.compute.evacuate)."""
+        if recreate:
+            evacuate.evacuate_instance(self.svc, context, instance, image, new_pass,
+                                       migration, node, target_state)
+            return
         rebuild.rebuild_instance(self.svc, context, instance, image, injected_files,
                                  new_pass, preserve_ephemeral)
 
@@ -416,3 +435,41 @@ class ComputeManager(manager.Manager):
     def finish_revert_resize(self, context, instance, migration):
         """Source: take the instance back with its old flavor."""
         resize.finish_revert_resize(self.svc, context, instance, migration)
+
+    # -- RPC 6.8: live migration (nova.compute.live_migration) -----------------
+
+    @messaging.expected_exceptions(exception.UnableToMigrateToSelf,
+                                   exception.MigrationPreCheckError)
+    def check_can_live_migrate_destination(self, context, instance, block_migration,
+                                           disk_over_commit, migration):
+        """Call, on the destination: return the migrate data dict."""
+        return live_migration.check_can_live_migrate_destination(
+            self.svc, context, instance, block_migration, disk_over_commit, migration)
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        """Call, on the destination: prepare for the guest."""
+        return live_migration.pre_live_migration(self.svc, context, instance, migrate_data)
+
+    def live_migration(self, context, instance, dest, block_migration, migration,
+                       migrate_data):
+        """os-migrateLive, on the source (cast by the conductor)."""
+        live_migration.live_migration(self.svc, self.compute_rpcapi, context, instance,
+                                      dest, block_migration, migration, migrate_data)
+
+    def post_live_migration_at_destination(self, context, instance, migrate_data):
+        """Call, on the destination: the guest is here; return its power_state."""
+        return live_migration.post_live_migration_at_destination(
+            self.svc, context, instance, migrate_data)
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        """Cast, on the destination: remove what pre_live_migration made."""
+        live_migration.rollback_live_migration_at_destination(
+            self.svc, context, instance, migrate_data)
+
+    def live_migration_force_complete(self, context, instance):
+        """Cast, on the source: finish the running live migration now (2.22)."""
+        live_migration.force_complete(self.svc, context, instance)
+
+    def live_migration_abort(self, context, instance, migration_id):
+        """Cast, on the source: abort the running live migration (2.24)."""
+        live_migration.abort(self.svc, context, instance, migration_id)

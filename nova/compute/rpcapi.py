@@ -98,7 +98,15 @@ class ComputeAPI:
       destination; confirm_resize(instance, migration) to the source;
       revert_resize(instance, migration) to the destination;
       finish_revert_resize(instance, migration) to the source.
-    * 6.8 - (live migration and evacuate: see the live9 merge).
+    * 6.8 - live migration and evacuate (see nova.compute.live_migration
+      and nova.compute.evacuate): check_can_live_migrate_destination
+      (call, to the destination; returns the migrate data dict),
+      pre_live_migration (call, to the destination), live_migration
+      (cast, to the source, sent by the conductor), post_live_migration_
+      at_destination (call), rollback_live_migration_at_destination
+      (cast), live_migration_force_complete and live_migration_abort
+      (casts, to the source); rebuild_instance gains recreate, migration,
+      node and target_state for an evacuation, sent to the new host.
     * 6.9 - get_instance_diagnostics(instance) (call): the driver's
       diagnostics of the guest (GET /servers/{server_id}/diagnostics).
     * 6.10 - external_instance_event(instances, events) (cast): events
@@ -347,3 +355,57 @@ class ComputeAPI:
         """Cast: the source takes the instance back with its old flavor."""
         self._cast_move(ctxt, migration.source_compute, "finish_revert_resize",
                         instance=instance, migration=migration)
+
+    # -- live migration (6.8) -----------------------------------------------------
+
+    def _send_to(self, ctxt, host, method, call, **kwargs):
+        """Send ``method`` at 6.8 to ``host``; ComputeHostTooOld above the cap."""
+        cctxt = self._client_for(ctxt, method, LIVE_MIGRATION_VERSION).prepare(
+            server=host, version=LIVE_MIGRATION_VERSION)
+        return (cctxt.call if call else cctxt.cast)(ctxt, method, **kwargs)
+
+    def check_can_live_migrate_destination(self, ctxt, instance, destination,
+                                           block_migration, disk_over_commit, migration):
+        """Call: can ``destination`` take ``instance`` live? (to the destination)
+
+        :param block_migration: True, False or None ("auto", 2.25).
+        :returns: the migrate data dict (``block_migration`` resolved, the
+            destination's name and address).
+        :raises MigrationPreCheckError: the destination refuses.
+        :raises oslo_messaging.MessagingTimeout: no answer.
+        """
+        return self._send_to(ctxt, destination, "check_can_live_migrate_destination",
+                             True, instance=instance, block_migration=block_migration,
+                             disk_over_commit=disk_over_commit, migration=migration)
+
+    def pre_live_migration(self, ctxt, instance, host, migrate_data):
+        """Call: prepare the destination ``host`` (its disks, its instance directory).
+
+        :returns: the migrate data dict, completed by the destination.
+        """
+        return self._send_to(ctxt, host, "pre_live_migration", True, instance=instance,
+                             migrate_data=migrate_data)
+
+    def post_live_migration_at_destination(self, ctxt, instance, host, migrate_data):
+        """Call: the guest runs on ``host`` now; return its power_state there (int)."""
+        return self._send_to(ctxt, host, "post_live_migration_at_destination", True,
+                             instance=instance, migrate_data=migrate_data)
+
+    def rollback_live_migration_at_destination(self, ctxt, instance, host, migrate_data):
+        """Cast: remove what pre_live_migration made on ``host``."""
+        self._send_to(ctxt, host, "rollback_live_migration_at_destination", False,
+                      instance=instance, migrate_data=migrate_data)
+
+    def live_migration_force_complete(self, ctxt, instance):
+        """Cast to the source: finish the running live migration now (2.22)."""
+        self._send_to(ctxt, instance.host, "live_migration_force_complete", False,
+                      instance=instance)
+
+    def live_migration_abort(self, ctxt, instance, migration_id):
+        """Cast to the source: abort the running live migration ``migration_id`` (2.24)."""
+        self._send_to(ctxt, instance.host, "live_migration_abort", False,
+                      instance=instance, migration_id=migration_id)
+
+
+#: The compute RPC version of live migration and evacuate.
+LIVE_MIGRATION_VERSION = "6.8"

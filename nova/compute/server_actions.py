@@ -184,6 +184,7 @@ _V63 = "6.3"
 _V66 = "6.6"
 _V65 = "6.5"
 _V67 = "6.7"
+_V68 = "6.8"
 
 #: vm_states whose guest can be snapshotted, backed up or shelved (upstream's).
 _IMAGE_STATES = (vm_states.ACTIVE, vm_states.STOPPED, vm_states.PAUSED,
@@ -303,6 +304,24 @@ ROWS = (
         task_state=task_states.UNSHELVING,
         rpc=Rpc("unshelve_instance", _V66, conductor="unshelve_instance"),
         on_restart=ERROR, notification="unshelve"),
+    # -- moves between hosts: live migration, evacuate (compute RPC 6.8) -------
+    ServerAction(
+        "os-migrateLive", "live-migration", "os_compute_api:os-migrate-server:migrate_live",
+        ADMIN, "Live-migrate a server to another host: the guest keeps running while "
+        "its memory and disk are copied (administrators).",
+        vm_states=(vm_states.ACTIVE, vm_states.PAUSED),
+        task_state=task_states.MIGRATING,
+        rpc=Rpc("live_migration", _V68, conductor="live_migrate_instance"),
+        capability="supports_live_migration", on_restart=REVERT),
+    ServerAction(
+        "evacuate", "evacuate", "os_compute_api:os-evacuate", ADMIN,
+        "Evacuate a server from a host whose compute service is down: rebuild it "
+        "from its image on another host (administrators).",
+        vm_states=(vm_states.ACTIVE, vm_states.STOPPED, vm_states.ERROR),
+        task_states=ANY, task_state=task_states.REBUILDING,
+        host_task_states=(task_states.REBUILD_SPAWNING,),
+        rpc=Rpc("rebuild_instance", _V68, conductor="rebuild_instance"),
+        check_lock=False, on_error=ERROR, on_restart=ERROR),
     # -- rescue ---------------------------------------------------------------
     ServerAction(
         "rescue", "rescue", "os_compute_api:os-rescue", MEMBER,

@@ -32,6 +32,11 @@ class ComputeTaskAPI:
     * 1.2 - migrate_server(instance, flavor, destination, clean_shutdown): resize
       (a new flavor) or cold migrate (flavor None; host from 2.56) a server:
       schedule the destination and send prep_resize there.
+    * 1.3 - live_migrate_instance(instance, scheduler_hint, block_migration,
+      disk_over_commit, request_spec, async_, force): a call when not
+      ``async_`` (before 2.34), else a cast; rebuild_instance(instance,
+      migration, host, force, new_pass, target_state, request_spec) (cast):
+      an evacuation.
 
     All are casts: the API answers 202 and compute hosts report back through
     instance state, never through a reply. The cap is
@@ -78,7 +83,8 @@ class ComputeTaskAPI:
                    host_lists=host_lists)
 
     #: The version each method needs (those added after 1.0).
-    METHOD_VERSIONS = {"unshelve_instance": "1.1", "migrate_server": "1.2"}
+    METHOD_VERSIONS = {"unshelve_instance": "1.1", "migrate_server": "1.2",
+                       "live_migrate_instance": "1.3", "rebuild_instance": "1.3"}
 
     def check_can_send(self, method):
         """Refuse ``method`` when the cap is below its version.
@@ -116,3 +122,34 @@ class ComputeTaskAPI:
         cctxt = self.client.prepare(version="1.2")
         cctxt.cast(context, "migrate_server", instance=instance, flavor=flavor,
                    destination=destination, clean_shutdown=clean_shutdown)
+
+    def live_migrate_instance(self, context, instance, scheduler_hint, block_migration,
+                              disk_over_commit, request_spec=None, async_=True,
+                              force=False):
+        """Check and start a live migration (task_state migrating).
+
+        :param scheduler_hint: {"host": the host asked for, or None}.
+        :param async_: False (before 2.34): call, so the checks' refusal
+            (NoValidHost, MigrationPreCheckError, ...) is raised here.
+        :raises ConductorTooOld: the cap is below 1.3.
+        """
+        self.check_can_send("live_migrate_instance")
+        cctxt = self.client.prepare(version="1.3")
+        send = cctxt.cast if async_ else cctxt.call
+        return send(context, "live_migrate_instance", instance=instance,
+                    scheduler_hint=scheduler_hint, block_migration=block_migration,
+                    disk_over_commit=disk_over_commit, request_spec=request_spec,
+                    async_=async_, force=force)
+
+    def rebuild_instance(self, context, instance, migration, host=None, force=False,
+                         new_pass=None, target_state=None, request_spec=None):
+        """Cast an evacuation of ``instance`` (task_state rebuilding).
+
+        :param migration: its Migration (type evacuation).
+        :raises ConductorTooOld: the cap is below 1.3.
+        """
+        self.check_can_send("rebuild_instance")
+        cctxt = self.client.prepare(version="1.3")
+        cctxt.cast(context, "rebuild_instance", instance=instance, migration=migration,
+                   host=host, force=force, new_pass=new_pass, target_state=target_state,
+                   request_spec=request_spec)

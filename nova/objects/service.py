@@ -59,7 +59,10 @@ SERVICE_VERSION_HISTORY = (
     #    resize_instance, finish_resize, confirm_resize, revert_resize,
     #    finish_revert_resize); conductor compute_task 1.2 migrate_server.
     {"description": "compute RPC 6.7: resize and cold migration"},
-    # 9: compute RPC 6.8 (live migration and evacuate).
+    # 9: compute RPC 6.8 (live migration: check_can_live_migrate_destination,
+    #    pre_live_migration, live_migration, post/rollback at the
+    #    destination, force complete, abort; evacuate through
+    #    rebuild_instance's recreate); conductor compute_task API 1.3.
     {"description": "compute RPC 6.8: live migration and evacuate"},
     # 10: compute RPC 6.9 (get_instance_diagnostics).
     {"description": "compute RPC 6.9: server diagnostics"},

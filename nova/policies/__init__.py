@@ -37,6 +37,7 @@ _MODULES = (
     "server_external_events",
     "server_groups",
     "server_metadata",
+    "server_migrations",
     "server_password",
     "server_tags",
     "servers",

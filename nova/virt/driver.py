@@ -56,6 +56,7 @@ class ComputeDriver(abc.ABC):
         "supports_spice_console": False,
         "supports_serial_console": False,
         "supports_migrate": False,
+        "supports_live_migration": False,
         **{f"supports_image_type_{disk_format}": False for disk_format in IMAGE_TYPES},
     }
 
@@ -315,6 +316,72 @@ class ComputeDriver(abc.ABC):
         :raises InstanceNotFound: the hypervisor has no such guest.
         """
         raise exception.ConsoleTypeUnavailable(console_type="serial")
+
+    # -- live migration (capability supports_live_migration) --------------------
+    # The order: check_can_live_migrate_destination and pre_live_migration on
+    # the destination, live_migration on the source (returns when the guest
+    # runs on the destination), post_live_migration on the source and
+    # post_live_migration_at_destination on the destination; on failure or
+    # abort rollback_live_migration on the source and
+    # rollback_live_migration_at_destination on the destination.
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration):
+        """Return the migrate data dict this host adds (called on the destination).
+
+        :param block_migration: True, False or None (decide: "auto").
+        :returns: {"block_migration": bool, ...}; without shared storage
+            the disks are copied (True).
+        :raises MigrationPreCheckError: this host cannot take the guest.
+        """
+        return {"block_migration": True if block_migration is None else block_migration}
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        """Prepare this (destination) host for the guest: its directory, its disks.
+
+        :returns: the migrate data dict, with what the source needs added.
+        """
+        return dict(migrate_data)
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        """Move the running guest to ``dest`` (called on the source).
+
+        :param dest: the destination's host name.
+        :param monitor: an object whose ``progress(**counters)`` takes the
+            byte counters memory_total, memory_processed,
+            memory_remaining, disk_total, disk_processed, disk_remaining
+            while the copy runs.
+        Returns when the guest runs on ``dest`` and no longer here.
+        :raises LiveMigrationAborted: ``live_migration_abort`` stopped it;
+            the guest still runs here.
+        :raises: any other error: the migration failed, the guest still
+            runs here.
+        """
+        raise NotImplementedError()
+
+    def live_migration_force_complete(self, instance):
+        """Make the running live migration of ``instance`` finish now (2.22)."""
+        raise NotImplementedError()
+
+    def live_migration_abort(self, instance):
+        """Stop the running live migration of ``instance`` (2.24).
+
+        :raises InvalidMigrationState: there is none to abort.
+        """
+        raise NotImplementedError()
+
+    def post_live_migration(self, context, instance, migrate_data):
+        """Remove what is left of the guest here (the source) after its move."""
+        self.destroy(context, instance, destroy_disks=True)
+
+    def post_live_migration_at_destination(self, context, instance, migrate_data):
+        """Take the guest that arrived here as this host's own."""
+
+    def rollback_live_migration(self, context, instance, migrate_data):
+        """Undo on the source what a failed or aborted live migration left."""
+
+    def rollback_live_migration_at_destination(self, context, instance, migrate_data):
+        """Remove from this destination what pre_live_migration made."""
+        self.destroy(context, instance, destroy_disks=True)
 
 
 #: Short names accepted for [DEFAULT] compute_driver, as upstream documents.

@@ -11,6 +11,7 @@ Subclasses model failures for tests of rescheduling and fault recording.
 
 import os
 import threading
+import time
 import uuid
 
 from nova import conf as nova_conf
@@ -37,6 +38,7 @@ class FakeDriver(driver.ComputeDriver):
                         supports_trigger_crash_dump=True, supports_rescue=True,
                         supports_spice_console=True, supports_serial_console=True,
                         supports_migrate=True,
+                        supports_live_migration=True,
                         # Guests are not real: any disk format "boots".
                         **{f"supports_image_type_{disk_format}": True
                            for disk_format in driver.IMAGE_TYPES})
@@ -45,6 +47,11 @@ class FakeDriver(driver.ComputeDriver):
     memory_mb = 800000
     local_gb = 600000
 
+    #: The live-migration model: the copy takes this many steps of
+    #: ``live_migration_step`` seconds, reporting progress after each.
+    live_migration_steps = 4
+    live_migration_step = 0.05
+
     def __init__(self, virtapi=None):
         super().__init__(virtapi)
         self._lock = threading.Lock()
@@ -52,10 +59,15 @@ class FakeDriver(driver.ComputeDriver):
         self._console = {}  # instance uuid -> bytes
         self._nodenames = None
         self._node_uuid = None
+        self._host = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
         #: instance uuid -> root disk size (GiB) after a move, for tests.
         self.disk_gb = {}
+        #: instance uuid -> "abort" or "force_complete" asked of its running
+        #: live migration; the uuids of those running.
+        self._migration_requests = {}
+        self._migrating = set()
 
     @staticmethod
     def node_names(host, count):
@@ -68,6 +80,7 @@ class FakeDriver(driver.ComputeDriver):
         return [f"{host}-{index}" for index in range(1, count + 1)]
 
     def init_host(self, host):
+        self._host = host
         self._nodenames = self.node_names(host, CONF.fake_driver.node_count)
         self._node_uuid = node.read_or_create_node_uuid(CONF.state_path)
         # Guests outlive nova-compute, as on a real host: a compute restarted
@@ -267,6 +280,71 @@ class FakeDriver(driver.ComputeDriver):
             self._console.setdefault(instance.uuid, b"")
         self.disk_gb[instance.uuid] = instance.flavor.root_gb
 
+    # -- live migration: a copy in steps, with progress, abort and force ------
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        """Copy the guest in steps; it keeps its power state throughout.
+
+        The guest moves to the destination's fake hypervisor when that
+        host's post_live_migration_at_destination runs; here it stays until
+        post_live_migration. An abort between steps raises
+        LiveMigrationAborted; a force-complete finishes at once.
+        """
+        state = self.get_info(instance).state
+        memory = (instance.memory_mb or 0) * 1024 * 1024
+        disk = (instance.root_gb or 0) * 1024 ** 3
+        steps = max(1, self.live_migration_steps)
+        with self._lock:
+            self._migrating.add(instance.uuid)
+            self._migration_requests.pop(instance.uuid, None)
+        try:
+            for step in range(1, steps + 1):
+                time.sleep(self.live_migration_step)
+                with self._lock:
+                    request = self._migration_requests.pop(instance.uuid, None)
+                if request == "abort":
+                    raise exception.LiveMigrationAborted(instance_uuid=instance.uuid)
+                self._copy_step(instance, step, steps)
+                done = steps if request == "force_complete" else step
+                monitor.progress(
+                    memory_total=memory, memory_processed=memory * done // steps,
+                    memory_remaining=memory - memory * done // steps,
+                    disk_total=disk, disk_processed=disk * done // steps,
+                    disk_remaining=disk - disk * done // steps)
+                if request == "force_complete":
+                    break
+        finally:
+            with self._lock:
+                self._migrating.discard(instance.uuid)
+        migrate_data["power_state"] = state
+        migrate_data["console"] = self.get_console_output(context, instance).decode()
+
+    def _copy_step(self, instance, step, steps):
+        """One step of the copy (the failure variant fails here)."""
+
+    def _request(self, instance, what):
+        with self._lock:
+            if instance.uuid not in self._migrating:
+                raise exception.InvalidMigrationState(
+                    migration_id="?", instance_uuid=instance.uuid, state="not running",
+                    method=what)
+            self._migration_requests[instance.uuid] = what
+
+    def live_migration_force_complete(self, instance):
+        self._request(instance, "force_complete")
+
+    def live_migration_abort(self, instance):
+        self._request(instance, "abort")
+
+    def post_live_migration_at_destination(self, context, instance, migrate_data):
+        with self._lock:
+            self._guests[instance.uuid] = migrate_data.get("power_state",
+                                                           power_state.RUNNING)
+            self._console[instance.uuid] = (
+                migrate_data.get("console", "")
+                + f"fake guest {instance.uuid} live-migrated to {self._host or CONF.host}\n"
+            ).encode()
+
     def _set_state(self, instance, state):
         with self._lock:
             if instance.uuid not in self._guests:
@@ -356,3 +434,27 @@ class FailingMigrationFakeDriver(FakeDriver):
                          image_meta, resize_instance, allocations,
                          block_device_info=None, power_on=True):
         raise exception.NovaException("fake finish_migration failure")
+
+
+class FailingLiveMigrationFakeDriver(FakeDriver):
+    """Live migrations fail halfway, as when the destination's QEMU dies.
+
+    Drives the rollback tests: the guest keeps running on the source, the
+    migration is "error" and the instance keeps its source allocation.
+    """
+
+    def _copy_step(self, instance, step, steps):
+        if step * 2 > steps:
+            raise exception.LiveMigrationFailed(
+                instance_uuid=instance.uuid, reason="fake copy failure")
+
+
+class SlowLiveMigrationFakeDriver(FakeDriver):
+    """Live migrations take about 20 s unless forced or aborted.
+
+    Drives the tests of GET .../migrations, force_complete and abort, which
+    need a migration that is still running.
+    """
+
+    live_migration_steps = 200
+    live_migration_step = 0.1

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import shutil
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -89,6 +90,8 @@ class LibvirtDriver(driver.ComputeDriver):
         supports_spice_console=True,
         supports_serial_console=True,
         supports_migrate=True,
+        # Block migration only: hosts share no instance storage.
+        supports_live_migration=True,
         # Instance disks are qcow2 overlays on the cached image, which
         # qemu reads as raw or qcow2.
         supports_image_type_raw=True,
@@ -102,6 +105,10 @@ class LibvirtDriver(driver.ComputeDriver):
         self._image_api = image_api
         self._cache = None
         self._nodename = None
+        #: instance uuid -> {"dom", "abort", "paused"} of the live
+        #: migrations running from this host.
+        self._migrations = {}
+        self._migrations_lock = threading.Lock()
 
     # -- host ----------------------------------------------------------------
 
@@ -643,6 +650,143 @@ class LibvirtDriver(driver.ComputeDriver):
             return hardware.ConsoleSerial(host=source.get("host"),
                                           port=int(source.get("service")))
         raise exception.ConsoleTypeUnavailable(console_type="serial")
+
+    # -- live migration: peer to peer, the disks copied (no shared storage) ------
+
+    def check_can_live_migrate_destination(self, context, instance, block_migration):
+        """Block migration only: each host has its own instances directory.
+
+        :raises MigrationPreCheckError: block_migration False was asked for.
+        """
+        if block_migration is False:
+            raise exception.MigrationPreCheckError(
+                reason="the hosts share no instance storage: only a block migration "
+                       "(block_migration true or \"auto\") can move the server")
+        return {"block_migration": True}
+
+    def pre_live_migration(self, context, instance, migrate_data):
+        """Make the instance directory here: the disk overlay on the cached image
+        (the copy fills its top layer) and the kernel and ramdisk in the cache."""
+        inst_dir = self._instance_dir(instance)
+        os.makedirs(inst_dir, exist_ok=True)
+        image_meta = self._image_api.show(context, instance.image_ref)
+        base = self.image_cache.fetch(context, image_meta["id"])
+        disk = os.path.join(inst_dir, "disk")
+        if not os.path.exists(disk):
+            imagebackend.create_overlay(base, disk, size_gb=instance.flavor.root_gb)
+        self._boot_files(context, image_meta)
+        return dict(migrate_data)
+
+    def live_migration(self, context, instance, dest, migrate_data, monitor):
+        """migrateToURI3 to ``dest``'s libvirtd (LIVE_MIGRATION_URI), peer to peer.
+
+        The call blocks until the guest runs there; meanwhile the job's
+        counters go to ``monitor`` every LIVE_MIGRATION_POLL seconds.
+        """
+        dom = self._domain(instance)
+        ports = _serial_tcp_ports(dom)
+        flags = (libvirt.VIR_MIGRATE_LIVE | libvirt.VIR_MIGRATE_PEER2PEER
+                 | libvirt.VIR_MIGRATE_NON_SHARED_INC | libvirt.VIR_MIGRATE_PERSIST_DEST
+                 | libvirt.VIR_MIGRATE_UNDEFINE_SOURCE)
+        job = {"dom": dom, "abort": False, "paused": False, "done": threading.Event()}
+        with self._migrations_lock:
+            self._migrations[instance.uuid] = job
+        watcher = threading.Thread(target=_watch_job, args=(job, monitor), daemon=True,
+                                   name=f"live-migration-{instance.uuid}")
+        watcher.start()
+        try:
+            dom.migrateToURI3(LIVE_MIGRATION_URI % dest, {}, flags)
+        except libvirt.libvirtError as exc:
+            if job["abort"]:
+                raise exception.LiveMigrationAborted(instance_uuid=instance.uuid) from exc
+            if job["paused"]:
+                # Paused to force completion, then failed: running again here.
+                _resume_quietly(dom)
+            raise exception.LiveMigrationFailed(instance_uuid=instance.uuid,
+                                                reason=str(exc)) from exc
+        finally:
+            job["done"].set()
+            watcher.join(timeout=5)
+            with self._migrations_lock:
+                self._migrations.pop(instance.uuid, None)
+        migrate_data["paused_to_complete"] = job["paused"]
+        # The guest's serial ports are the destination's now.
+        for host, port in ports:
+            serial_ports.release_port(host, port)
+        LOG.info("Instance %s migrated to %s", instance.uuid, dest)
+
+    def _job(self, instance, what):
+        with self._migrations_lock:
+            job = self._migrations.get(instance.uuid)
+        if job is None:
+            raise exception.InvalidMigrationState(
+                migration_id="?", instance_uuid=instance.uuid, state="not running",
+                method=what)
+        return job
+
+    def live_migration_force_complete(self, instance):
+        """Pause the guest: a paused guest's memory stops changing, so the copy ends.
+
+        The destination resumes it (post_live_migration_at_destination).
+        """
+        job = self._job(instance, "force complete")
+        if job["dom"].state()[0] != libvirt.VIR_DOMAIN_PAUSED:
+            job["paused"] = True
+            job["dom"].suspend()
+
+    def live_migration_abort(self, instance):
+        job = self._job(instance, "abort")
+        job["abort"] = True
+        job["dom"].abortJob()
+
+    def post_live_migration(self, context, instance, migrate_data):
+        """The domain left with UNDEFINE_SOURCE; its directory here goes."""
+        self.destroy(context, instance, destroy_disks=True)
+
+    def post_live_migration_at_destination(self, context, instance, migrate_data):
+        """Keep the guest's serial ports from other guests of this host; resume
+        a guest the source paused only to finish the copy."""
+        dom = self._domain(instance)
+        for host, port in _serial_tcp_ports(dom):
+            serial_ports.reserve_port(host, port)
+        if migrate_data.get("paused_to_complete") and \
+                dom.state()[0] == libvirt.VIR_DOMAIN_PAUSED:
+            dom.resume()
+
+    def rollback_live_migration(self, context, instance, migrate_data):
+        """Resume a guest the source paused to force completion."""
+        dom = self._host.lookup_domain(instance.uuid)
+        if dom is not None and migrate_data.get("paused_to_complete"):
+            _resume_quietly(dom)
+
+
+#: The destination libvirtd a live migration connects to, peer to peer
+#: (doc/source/multihost.rst: each host's libvirtd listens on TCP).
+LIVE_MIGRATION_URI = "qemu+tcp://%s/system"
+#: Seconds between two reads of a live migration's job counters.
+LIVE_MIGRATION_POLL = 0.5
+
+
+def _watch_job(job, monitor):
+    """Report a migration job's byte counters until it is done."""
+    while not job["done"].wait(LIVE_MIGRATION_POLL):
+        try:
+            stats = job["dom"].jobStats()
+        except libvirt.libvirtError:
+            continue
+        counters = {name: stats[name] for name in (
+            "memory_total", "memory_processed", "memory_remaining",
+            "disk_total", "disk_processed", "disk_remaining") if name in stats}
+        if counters:
+            monitor.progress(**counters)
+
+
+def _resume_quietly(dom):
+    try:
+        if dom.state()[0] == libvirt.VIR_DOMAIN_PAUSED:
+            dom.resume()
+    except libvirt.libvirtError:
+        LOG.exception("Could not resume domain %s", dom.name())
 
 
 def _graphics_port(graphics, attribute):

@@ -95,3 +95,62 @@ def test_failing_spawn_raises(state_path):
     with pytest.raises(exception.NovaException):
         drv.spawn(None, _instance(), {}, [], None, {})
     assert drv.list_instance_uuids() == []
+
+
+# -- the live-migration model ---------------------------------------------------
+
+class _Progress:
+    def __init__(self, on_first=None):
+        self.calls = []
+        self.on_first = on_first
+
+    def progress(self, **counters):
+        self.calls.append(counters)
+        if self.on_first and len(self.calls) == 1:
+            self.on_first()
+
+
+def _migrating_guest(cls=fake.FakeDriver):
+    drv = cls()
+    drv.live_migration_step = 0
+    instance = types.SimpleNamespace(uuid="0b4c3a1e-2f7d-4a58-9c61-5d0e8f2b7a34",
+                                     memory_mb=64, root_gb=1)
+    drv.spawn(None, instance, {"id": "img"}, [], None, {})
+    return drv, instance
+
+
+def test_live_migration_reports_progress_to_the_end():
+    drv, instance = _migrating_guest()
+    progress, data = _Progress(), {}
+    drv.live_migration(None, instance, "dest", data, progress)
+    assert len(progress.calls) == drv.live_migration_steps
+    assert progress.calls[-1]["memory_processed"] == 64 * 1024 * 1024
+    assert progress.calls[-1]["memory_remaining"] == 0
+    assert data["power_state"] == power_state.RUNNING
+    other = fake.FakeDriver()
+    other.post_live_migration_at_destination(None, instance, data)
+    assert other.get_info(instance).state == power_state.RUNNING
+
+
+def test_live_migration_abort_and_force_complete():
+    drv, instance = _migrating_guest()
+    drv.live_migration_steps = 10
+    with pytest.raises(exception.InvalidMigrationState):
+        drv.live_migration_abort(instance)  # nothing running
+    progress = _Progress(on_first=lambda: drv.live_migration_abort(instance))
+    with pytest.raises(exception.LiveMigrationAborted):
+        drv.live_migration(None, instance, "dest", {}, progress)
+    assert drv.get_info(instance).state == power_state.RUNNING
+    progress = _Progress(on_first=lambda: drv.live_migration_force_complete(instance))
+    drv.live_migration(None, instance, "dest", {}, progress)
+    assert len(progress.calls) == 2
+    assert progress.calls[-1]["memory_remaining"] == 0
+
+
+def test_failing_live_migration_fails_halfway():
+    drv, instance = _migrating_guest(fake.FailingLiveMigrationFakeDriver)
+    progress = _Progress()
+    with pytest.raises(exception.LiveMigrationFailed):
+        drv.live_migration(None, instance, "dest", {}, progress)
+    assert 0 < len(progress.calls) < drv.live_migration_steps
+    assert drv.get_info(instance).state == power_state.RUNNING

@@ -40,6 +40,7 @@ from nova.api.openstack.compute import (
     server_external_events,
     server_groups,
     server_metadata,
+    server_migrations,
     server_password,
     server_tags,
     servers,
@@ -87,6 +88,7 @@ def route_table(compute_api_factory=default_compute_api):
     instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
     metadata_ctrl = server_metadata.ServerMetadataController(servers_ctrl)
     tags_ctrl = server_tags.ServerTagsController(servers_ctrl)
+    migrations_ctrl = server_migrations.ServerMigrationsController(servers_ctrl)
     console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
@@ -142,6 +144,12 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
+        "/servers/{server_id}/migrations": {"GET": migrations_ctrl.index},
+        "/servers/{server_id}/migrations/{id}": {"GET": migrations_ctrl.show,
+                                                 "DELETE": migrations_ctrl.delete},
+        "/servers/{server_id}/migrations/{id}/action": {"POST": router.Actions({
+            "force_complete": migrations_ctrl.force_complete,
+        })},
         "/servers/{server_id}/metadata": {"GET": metadata_ctrl.index,
                                           "POST": metadata_ctrl.create,
                                           "PUT": metadata_ctrl.update_all},

@@ -84,6 +84,8 @@ class ServerActionsController:
             "migrate": self.migrate,
             "confirmResize": self.confirm_resize,
             "revertResize": self.revert_resize,
+            "os-migrateLive": self.migrate_live,
+            "evacuate": self.evacuate,
         }
         return {key: custom.get(key) or self._generic(key)
                 for key in server_actions.action_keys()}
@@ -319,6 +321,63 @@ class ServerActionsController:
             except exception.UnshelveInstanceInvalidState as exc:
                 raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
 
+    # -- moves: os-migrateLive, evacuate ------------------------------------------
+
+    @wsgi.response(202)
+    @validation.schema(schemas.migrate_live, "2.1", "2.24")
+    @validation.schema(schemas.migrate_live_v225, "2.25", "2.29")
+    @validation.schema(schemas.migrate_live_v230, "2.30", "2.67")
+    @validation.schema(schemas.migrate_live_v268, "2.68")
+    def migrate_live(self, req, id, body):
+        """os-migrateLive: 202; the checks run before the answer only before 2.34.
+
+        block_migration "auto" (2.25) lets the destination decide (no
+        shared storage here: the disks are copied); host null lets the
+        scheduler choose; force (2.30-2.67) skips it for the host given.
+        """
+        args = body["os-migrateLive"]
+        block_migration = args["block_migration"]
+        block_migration = (None if block_migration == "auto"
+                           else strutils.bool_from_string(block_migration, strict=True))
+        disk_over_commit = strutils.bool_from_string(args.get("disk_over_commit", False))
+        force = strutils.bool_from_string(args.get("force", False))
+        row = server_actions.get("os-migrateLive")
+        instance = self._server(req, id, row, ["flavor"])
+        with translate_errors(row.key, id), _move_errors():
+            self.compute_api.live_migrate(
+                req.context, instance, block_migration, disk_over_commit, args.get("host"),
+                force=force, async_=req.api_version_request.matches("2.34"))
+
+    @wsgi.response(200)
+    @validation.schema(schemas.evacuate, "2.1", "2.13")
+    @validation.schema(schemas.evacuate_v214, "2.14", "2.28")
+    @validation.schema(schemas.evacuate_v229, "2.29", "2.67")
+    @validation.schema(schemas.evacuate_v268, "2.68")
+    def evacuate(self, req, id, body):
+        """evacuate: 200; the server is rebuilt on another host.
+
+        Refused (400) while the server's host has its nova-compute up.
+        Before 2.14 the answer holds the admin password (with [api]
+        enable_instance_password); from 2.95 the server ends SHUTOFF.
+        """
+        args = body["evacuate"]
+        row = server_actions.get("evacuate")
+        instance = self._server(req, id, row)
+        password = args.get("adminPass") or common.generate_password()
+        target_state = "stopped" if req.api_version_request.matches("2.95") else None
+        with translate_errors(row.key, id), _move_errors():
+            try:
+                self.compute_api.evacuate(
+                    req.context, instance, host=args.get("host"), admin_password=password,
+                    force=strutils.bool_from_string(args.get("force", False)),
+                    target_state=target_state)
+            except exception.ComputeHostNotFound as exc:
+                raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
+        if not req.api_version_request.matches("2.14") and \
+                CONF.api.enable_instance_password:
+            return {"adminPass": password}
+        return None
+
 
     # -- moves: resize, migrate, confirmResize, revertResize ----------------------
 
@@ -432,6 +491,18 @@ def _bad_request_errors(image_not_found=None):
     except exception.QuotaError as exc:
         raise webob.exc.HTTPForbidden(explanation=exc.format_message()) from exc
     except _BAD_REQUESTS as exc:
+        raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
+
+
+@contextlib.contextmanager
+def _move_errors():
+    """Turn the refusals of a move's request and checks into 400 (api-ref)."""
+    try:
+        yield
+    except (exception.NoValidHost, exception.MigrationPreCheckError,
+            exception.UnableToMigrateToSelf, exception.ComputeServiceUnavailable,
+            exception.ComputeServiceInUse, exception.InvalidRequest,
+            exception.ComputeHostNotFound) as exc:
         raise webob.exc.HTTPBadRequest(explanation=exc.format_message()) from exc
 
 

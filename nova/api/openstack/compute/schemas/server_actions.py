@@ -273,3 +273,74 @@ migrate_v256 = {
     "required": ["migrate"],
     "additionalProperties": False,
 }
+
+
+# -- moves: os-migrateLive and evacuate (api-ref "Live-Migrate Server",
+# "Evacuate Server") ---------------------------------------------------------
+
+#: A destination host name.
+_host = {"type": "string", "minLength": 1, "maxLength": 255}
+#: live migration's host: null lets the scheduler choose.
+_nullable_host = {"type": ["string", "null"], "minLength": 1, "maxLength": 255}
+
+
+def _action(key, properties, required=()):
+    body = {"type": "object", "properties": properties, "additionalProperties": False}
+    if required:
+        body["required"] = list(required)
+    return {
+        "type": "object",
+        "properties": {key: body},
+        "required": [key],
+        "additionalProperties": False,
+    }
+
+
+#: os-migrateLive before 2.25: block_migration, disk_over_commit (booleans,
+#: also as strings) and host, all required; host may be null.
+migrate_live = _action("os-migrateLive", {
+    "block_migration": parameter_types.boolean,
+    "disk_over_commit": parameter_types.boolean,
+    "host": _nullable_host,
+}, required=("block_migration", "disk_over_commit", "host"))
+
+_block_migration_v225 = {"oneOf": [parameter_types.boolean, {"enum": ["auto"]}]}
+
+#: 2.25: disk_over_commit removed, block_migration may be "auto".
+migrate_live_v225 = _action("os-migrateLive", {
+    "block_migration": _block_migration_v225,
+    "host": _nullable_host,
+}, required=("block_migration", "host"))
+
+#: 2.30-2.67: force (a boolean) skips the scheduler for the host given.
+migrate_live_v230 = _action("os-migrateLive", {
+    "block_migration": _block_migration_v225,
+    "host": _nullable_host,
+    "force": parameter_types.boolean,
+}, required=("block_migration", "host"))
+
+#: 2.68: force removed.
+migrate_live_v268 = migrate_live_v225
+
+#: evacuate before 2.14: onSharedStorage required, host and adminPass optional.
+evacuate = _action("evacuate", {
+    "host": _host,
+    "onSharedStorage": parameter_types.boolean,
+    "adminPass": parameter_types.admin_password,
+}, required=("onSharedStorage",))
+
+#: 2.14: onSharedStorage removed (nova checks the storage itself).
+evacuate_v214 = _action("evacuate", {
+    "host": _host,
+    "adminPass": parameter_types.admin_password,
+})
+
+#: 2.29-2.67: force skips the scheduler for the host given.
+evacuate_v229 = _action("evacuate", {
+    "host": _host,
+    "adminPass": parameter_types.admin_password,
+    "force": parameter_types.boolean,
+})
+
+#: 2.68: force removed.
+evacuate_v268 = evacuate_v214
