@@ -88,7 +88,7 @@ def route_table(compute_api_factory=default_compute_api):
     instance_actions_ctrl = instance_actions.InstanceActionsController(servers_ctrl)
     metadata_ctrl = server_metadata.ServerMetadataController(servers_ctrl)
     tags_ctrl = server_tags.ServerTagsController(servers_ctrl)
-    migrations_ctrl = server_migrations.ServerMigrationsController(servers_ctrl)
+    server_migrations_ctrl = server_migrations.ServerMigrationsController(servers_ctrl)
     console_auth_tokens_ctrl = console_auth_tokens.ConsoleAuthTokensController()
     flavors_ctrl = flavors.FlavorsController()
     flavor_manage_ctrl = flavor_manage.FlavorManageController()
@@ -144,11 +144,11 @@ def route_table(compute_api_factory=default_compute_api):
         "/servers/{server_id}/os-instance-actions/{id}": {
             "GET": instance_actions_ctrl.show},
         "/servers/{server_id}/remote-consoles": {"POST": remote_consoles_ctrl.create},
-        "/servers/{server_id}/migrations": {"GET": migrations_ctrl.index},
-        "/servers/{server_id}/migrations/{id}": {"GET": migrations_ctrl.show,
-                                                 "DELETE": migrations_ctrl.delete},
+        "/servers/{server_id}/migrations": {"GET": server_migrations_ctrl.index},
+        "/servers/{server_id}/migrations/{id}": {"GET": server_migrations_ctrl.show,
+                                                 "DELETE": server_migrations_ctrl.delete},
         "/servers/{server_id}/migrations/{id}/action": {"POST": router.Actions({
-            "force_complete": migrations_ctrl.force_complete,
+            "force_complete": server_migrations_ctrl.force_complete,
         })},
         "/servers/{server_id}/metadata": {"GET": metadata_ctrl.index,
                                           "POST": metadata_ctrl.create,
