@@ -343,7 +343,7 @@ class ServerActionsController:
         force = strutils.bool_from_string(args.get("force", False))
         row = server_actions.get("os-migrateLive")
         instance = self._server(req, id, row, ["flavor"])
-        with translate_errors(row.key, id), _move_errors():
+        with translate_errors(row.key, id), _live_move_errors():
             self.compute_api.live_migrate(
                 req.context, instance, block_migration, disk_over_commit, args.get("host"),
                 force=force, async_=req.api_version_request.matches("2.34"))
@@ -365,7 +365,7 @@ class ServerActionsController:
         instance = self._server(req, id, row)
         password = args.get("adminPass") or common.generate_password()
         target_state = "stopped" if req.api_version_request.matches("2.95") else None
-        with translate_errors(row.key, id), _move_errors():
+        with translate_errors(row.key, id), _live_move_errors():
             try:
                 self.compute_api.evacuate(
                     req.context, instance, host=args.get("host"), admin_password=password,
@@ -495,8 +495,8 @@ def _bad_request_errors(image_not_found=None):
 
 
 @contextlib.contextmanager
-def _move_errors():
-    """Turn the refusals of a move's request and checks into 400 (api-ref)."""
+def _live_move_errors():
+    """Turn the refusals of a live migration's or evacuation's request and checks into 400."""
     try:
         yield
     except (exception.NoValidHost, exception.MigrationPreCheckError,
