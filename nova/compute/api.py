@@ -121,9 +121,11 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None):
+               forced_host=None, forced_node=None, hostname=None):
         """Accept a request for servers; the conductor builds them.
 
+        :param hostname: the guest's hostname (2.90, one server only); None
+            derives it from the display name.
         :param flavor: objects.Flavor.
         :param image_href: Glance image id.
         :param availability_zone: the zone to build in; None means [DEFAULT]
@@ -190,7 +192,7 @@ class API:
                 user_id=context.user_id,
                 display_name=name,
                 display_description=display_description,
-                hostname=_hostname(name, index),
+                hostname=hostname or _hostname(name, index),
                 image_ref=image["id"],
                 kernel_id=props.get("kernel_id") or "",
                 ramdisk_id=props.get("ramdisk_id") or "",

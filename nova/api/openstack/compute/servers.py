@@ -1,4 +1,12 @@
-"""/servers: list, show, create and delete servers (api-ref "Servers", 2.1-2.37).
+"""/servers: list, show, create, update and delete servers (api-ref "Servers").
+
+Microversions handled here through schema ranges: 2.38 refuses an unknown
+status filter, 2.42 device tags, 2.57 drops personality, 2.73 the locked
+filter, 2.90/2.94 hostname, 2.104 pinning the zone on update. Not
+implemented yet (issue 11): tags at create (2.52), trusted_image_certificates
+at create (2.63), host/hypervisor_hostname at create (2.74), the 2.83 user
+filters and the 2.75 refusal of unknown list parameters; networks as a list
+(2.37+) belong to the networks issue.
 
 The controller turns HTTP into calls of nova.compute.api.API and instances
 into bodies through views.servers; rules that depend on the microversion
@@ -43,6 +51,7 @@ _ADMIN_SORT_KEYS = {"host", "node"}
 _USER_FILTERS = {
     "reservation_id", "name", "status", "image", "flavor", "changes-since",
     "changes-before", "all_tenants", "tags", "tags-any", "not-tags", "not-tags-any",
+    "locked",
 }
 
 def _image_from_block_devices(server):
@@ -160,6 +169,8 @@ class ServersController:
                 filters["project_id"] = project
         if "deleted" in opts:
             filters["deleted"] = strutils.bool_from_string(opts.pop("deleted"))
+        if "locked" in opts:  # 2.73; the schema drops it before
+            filters["locked"] = strutils.bool_from_string(opts.pop("locked"))
         for key in ("host", "node", "reservation_id", "user_id", "availability_zone",
                     "tags", "tags-any", "not-tags", "not-tags-any"):
             if key in opts:
@@ -208,7 +219,9 @@ class ServersController:
         return body
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
-    @validation.query_schema(schemas.query_params_v226, "2.26")
+    @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.72")
+    @validation.query_schema(schemas.query_params_v273, "2.73")
     def index(self, req):
         """GET /servers: id, name and links of each server."""
         authorize(req.context, "os_compute_api:servers:index")
@@ -216,15 +229,17 @@ class ServersController:
         return self._list_body(req, servers, [self._view.basic(req, s) for s in servers])
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
-    @validation.query_schema(schemas.query_params_v226, "2.26")
+    @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.72")
+    @validation.query_schema(schemas.query_params_v273, "2.73")
     def detail(self, req):
         """GET /servers/detail: full bodies of each server."""
         authorize(req.context, "os_compute_api:servers:detail")
         servers = self._get_servers(
-            req, expected_attrs=["flavor", "metadata", "fault", "tags"])
+            req, expected_attrs=["flavor", "metadata", "fault", "tags", "system_metadata"])
         statuses = self._host_statuses(req, servers)
         return self._list_body(
-            req, servers, [self._view.show(req, s, statuses) for s in servers])
+            req, servers, [self._view.detail(req, s, statuses) for s in servers])
 
     def _host_statuses(self, req, instances):
         """{host: status} for the 2.16 host_status field, or None when not shown."""
@@ -258,17 +273,25 @@ class ServersController:
     def show(self, req, id):
         """GET /servers/{id}."""
         # The fault is loaded by the view only when the server is in ERROR.
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "system_metadata"])
         authorize(req.context, "os_compute_api:servers:show",
                   {"project_id": instance.project_id})
         return {"server": self._view.show(req, instance,
                                           self._host_statuses(req, [instance]))}
 
     @validation.schema(schemas.update, "2.1", "2.18")
-    @validation.schema(schemas.update_v219, "2.19")
+    @validation.schema(schemas.update_v219, "2.19", "2.89")
+    @validation.schema(schemas.update_v290, "2.90", "2.93")
+    @validation.schema(schemas.update_v294, "2.94", "2.103")
+    @validation.schema(schemas.update_v2104, "2.104")
     def update(self, req, id, body):
-        """PUT /servers/{id}: rename, describe (2.19), set access IPs; the server body."""
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags"])
+        """PUT /servers/{id}: the server body (fewer fields before 2.75).
+
+        Renames, describes (2.19), sets access IPs, the hostname (2.90, a
+        FQDN from 2.94) and pins or unpins the availability zone (2.104;
+        null unpins). Each key is accepted only in its schema's range.
+        """
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "system_metadata"])
         authorize(req.context, "os_compute_api:servers:update",
                   {"project_id": instance.project_id})
         server = body["server"]
@@ -277,16 +300,40 @@ class ServersController:
                           ("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
             if key in server:
                 changes[attr] = server[key]
+        if "hostname" in server:
+            changes["hostname"] = server["hostname"]
         if "OS-DCF:diskConfig" in server:
             changes["auto_disk_config"] = server["OS-DCF:diskConfig"] == "AUTO"
+        if "pinned_availability_zone" in server:
+            self._pin_availability_zone(req, instance, server["pinned_availability_zone"])
         try:
             instance = self.compute_api.update(req.context, instance, **changes)
         except exception.InstanceInvalidState as exc:
             raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
         except exception.InstanceNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
-        return {"server": self._view.show(req, instance,
-                                          self._host_statuses(req, [instance]))}
+        return {"server": self._view.update(req, instance,
+                                            self._host_statuses(req, [instance]))}
+
+    @staticmethod
+    def _pin_availability_zone(req, instance, zone):
+        """Set (or with None clear) the zone the scheduler keeps the server in (2.104).
+
+        Upstream's rule: a zone to pin must be the one the server is in.
+
+        :raises webob.exc.HTTPBadRequest: another zone.
+        :raises webob.exc.HTTPConflict: the server has no request spec yet.
+        """
+        if zone is not None and zone != instance.availability_zone:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"The server is in availability zone "
+                            f"{instance.availability_zone}, not {zone}.")
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(req.context, instance.uuid)
+        except exception.RequestSpecNotFound as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+        spec.availability_zone = zone
+        spec.save()
 
     @wsgi.response(204)
     def delete(self, req, id):
@@ -308,7 +355,11 @@ class ServersController:
 
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19", "2.36")
-    @validation.schema(schemas.create_v237, "2.37")
+    @validation.schema(schemas.create_v237, "2.37", "2.41")
+    @validation.schema(schemas.create_v242, "2.42", "2.56")
+    @validation.schema(schemas.create_v257, "2.57", "2.89")
+    @validation.schema(schemas.create_v290, "2.90", "2.93")
+    @validation.schema(schemas.create_v294, "2.94")
     def create(self, req, body):
         """POST /servers: 202 with the new server's id, links and adminPass."""
         context = req.context
@@ -330,6 +381,10 @@ class ServersController:
         if min_count > max_count:
             raise webob.exc.HTTPBadRequest(
                 explanation="min_count must be <= max_count")
+        if server.get("hostname") and max_count > 1:
+            # 2.90: one name cannot be every server's (upstream's 400).
+            raise webob.exc.HTTPBadRequest(
+                explanation="Cannot specify hostname when creating multiple servers")
         zone, forced_host, forced_node = self._availability_zone(context, server)
         try:
             flavor = objects.Flavor.get_by_flavor_id(
@@ -345,6 +400,7 @@ class ServersController:
                 display_description=server.get("description")
                 if req.api_version_request.matches("2.19") else server["name"],
                 key_name=server.get("key_name"),
+                hostname=server.get("hostname"),
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
                 availability_zone=zone,

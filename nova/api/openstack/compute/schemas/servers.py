@@ -2,6 +2,7 @@
 
 import copy
 
+from nova.api.openstack.compute.views import servers as server_views
 from nova.api.validation import parameter_types
 
 _network = {
@@ -131,6 +132,38 @@ _server_v237["required"] = ["name", "flavorRef", "networks"]
 #: 2.37: networks is required: a list, "auto" or "none".
 create_v237 = _create(_server_v237)
 
+#: A device tag (2.42): no comma or slash, as upstream.
+_device_tag = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": "^[^,/]*$"}
+
+_server_v242 = copy.deepcopy(_server_v237)
+_server_v242["properties"]["networks"]["oneOf"][0]["items"]["properties"]["tag"] = \
+    _device_tag
+_server_v242["properties"]["block_device_mapping_v2"]["items"]["properties"]["tag"] = \
+    _device_tag
+#: 2.42 - 2.56: networks and block devices may carry a ``tag`` again.
+create_v242 = _create(_server_v242)
+
+_server_v257 = copy.deepcopy(_server_v242)
+del _server_v257["properties"]["personality"]
+#: 2.57 - 2.89: ``personality`` is gone (400 when sent).
+create_v257 = _create(_server_v257)
+
+#: A hostname of 2.90 - 2.93: one DNS label.
+hostname_v290 = {"type": "string", "minLength": 1, "maxLength": 63,
+                 "pattern": "^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$"}
+#: A hostname from 2.94: a FQDN of up to 255 characters.
+hostname_v294 = parameter_types.hostname
+
+_server_v290 = copy.deepcopy(_server_v257)
+_server_v290["properties"]["hostname"] = hostname_v290
+#: 2.90 - 2.93: ``hostname`` (one DNS label).
+create_v290 = _create(_server_v290)
+
+_server_v294 = copy.deepcopy(_server_v257)
+_server_v294["properties"]["hostname"] = hostname_v294
+#: 2.94+: ``hostname`` may be a FQDN.
+create_v294 = _create(_server_v294)
+
 _filter = parameter_types.multi_params({"type": "string"})
 
 #: Query parameters of GET /servers and /servers/detail; unknown ones are
@@ -174,6 +207,18 @@ query_params_v226["properties"].update({
     "not-tags-any": _filter,
 })
 
+#: From 2.38: an unknown ``status`` is refused (400) rather than matching
+#: nothing; statuses are compared without regard to case, as upstream.
+query_params_v238 = copy.deepcopy(query_params_v226)
+query_params_v238["properties"]["status"] = parameter_types.multi_params({
+    "type": "string",
+    "pattern": "^(?i:" + "|".join(server_views.API_STATUSES) + ")$"})
+
+#: From 2.73: ``locked`` (a boolean) filters by lock state.
+query_params_v273 = copy.deepcopy(query_params_v238)
+query_params_v273["properties"]["locked"] = parameter_types.multi_params(
+    parameter_types.boolean)
+
 _length = {"oneOf": [{"type": "integer", "minimum": -1},
                      {"type": "string", "pattern": "^-?[0-9]+$"},
                      {"type": "null"}]}
@@ -215,3 +260,18 @@ update = {
 update_v219 = copy.deepcopy(update)
 update_v219["properties"]["server"]["properties"]["description"] = \
     parameter_types.description
+
+_update_v290 = copy.deepcopy(update_v219)
+_update_v290["properties"]["server"]["properties"]["hostname"] = hostname_v290
+#: PUT /servers/{id} 2.90 - 2.93: and a hostname (one DNS label).
+update_v290 = _update_v290
+
+update_v294 = copy.deepcopy(update_v219)
+update_v294["properties"]["server"]["properties"]["hostname"] = hostname_v294
+#: PUT /servers/{id} 2.94 - 2.103: the hostname may be a FQDN.
+
+update_v2104 = copy.deepcopy(update_v294)
+update_v2104["properties"]["server"]["properties"]["pinned_availability_zone"] = {
+    "type": ["string", "null"], "minLength": 1, "maxLength": 255}
+#: PUT /servers/{id} from 2.104: set (a zone name) or clear (null) the
+#: server's pinned_availability_zone.

@@ -1,0 +1,210 @@
+"""Server bodies at each microversion boundary from 2.38 to 2.104.
+
+Each test reads the same server at the last version without a change and
+the first version with it, asserts what upstream's api-ref says changed,
+and validates both bodies against tempest's response schema for that
+version (tests/functional/api/tempest_schemas.py).
+"""
+
+import pytest
+
+from nova import context as nova_context
+from nova import objects
+from tests.fixtures import images
+
+tempest_schemas = pytest.importorskip(
+    "tests.functional.api.tempest_schemas",
+    reason="tempest (test-requirements.txt) is needed to validate bodies")
+from tempest.lib.services.compute import servers_client  # noqa: E402
+
+SERVERS = servers_client.ServersClient
+
+
+@pytest.fixture
+def server(nova_cloud):
+    """An ACTIVE server of the ordinary user; returns its id."""
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    created = nova_cloud.create_server("1", images.IMAGE_ID, name="vm1")
+    nova_cloud.wait_for_server_status(created["id"], "ACTIVE")
+    return created["id"]
+
+
+def show(cloud, server_id, version, api=None):
+    """GET /servers/{id} at ``version``, validated; returns the server dict."""
+    resp = (api or cloud.api).get(f"/v2.1/servers/{server_id}", version=version)
+    assert resp.status_code == 200, resp.text
+    tempest_schemas.validate(tempest_schemas.schema_module(SERVERS, version).get_server, resp)
+    return resp.json()["server"]
+
+
+def detail(cloud, version, api=None):
+    resp = (api or cloud.api).get("/v2.1/servers/detail", version=version)
+    assert resp.status_code == 200, resp.text
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(SERVERS, version).list_servers_detail, resp)
+    return resp.json()["servers"]
+
+
+def update(cloud, server_id, body, version):
+    resp = cloud.api.put(f"/v2.1/servers/{server_id}", {"server": body}, version=version)
+    assert resp.status_code == 200, resp.text
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(SERVERS, version).update_server, resp)
+    return resp.json()["server"]
+
+
+@pytest.mark.parametrize("version", ["2.1", "2.37", "2.46", "2.47", "2.72", "2.73", "2.89",
+                                     "2.90", "2.96", "2.98", "2.100", "2.104", "latest"])
+def test_show_and_detail_match_tempest_schemas(nova_cloud, server, version):
+    resolved = "2.104" if version == "latest" else version
+    body = show(nova_cloud, server, resolved)
+    assert body["id"] == server
+    assert [s["id"] for s in detail(nova_cloud, resolved)] == [server]
+    # The admin sees the extended attributes; still upstream's shape.
+    show(nova_cloud, server, resolved, api=nova_cloud.admin_api)
+    detail(nova_cloud, resolved, api=nova_cloud.admin_api)
+
+
+def test_latest_is_2_104(nova_cloud):
+    resp = nova_cloud.api.get("/v2.1/", version="latest")
+    assert resp.headers["OpenStack-API-Version"] == "compute 2.104"
+    assert resp.json()["version"]["version"] == "2.104"
+    assert nova_cloud.api.get("/v2.1/", version="2.105").status_code == 406
+
+
+def test_2_47_embeds_the_flavor(nova_cloud, server):
+    before = show(nova_cloud, server, "2.46")
+    assert before["flavor"]["id"] == "1"
+    after = show(nova_cloud, server, "2.47")
+    assert "id" not in after["flavor"] and "links" not in after["flavor"]
+    assert after["flavor"]["ram"] == 128
+    assert after["flavor"]["original_name"] == "m1.test"
+    # Users may list extra specs by default (upstream's default), so they show.
+    assert after["flavor"]["extra_specs"] == {}
+
+
+def test_2_73_shows_the_lock_reason(nova_cloud, server):
+    resp = nova_cloud.api.post(f"/v2.1/servers/{server}/action",
+                               {"lock": {"locked_reason": "maintenance"}}, version="2.73")
+    assert resp.status_code == 202, resp.text
+    assert "locked_reason" not in show(nova_cloud, server, "2.72")
+    body = show(nova_cloud, server, "2.73")
+    assert body["locked"] is True and body["locked_reason"] == "maintenance"
+    assert [s["id"] for s in detail(nova_cloud, "2.73")] == [server]
+    listed = nova_cloud.api.get("/v2.1/servers?locked=false", version="2.73").json()
+    assert listed["servers"] == []
+    # Before 2.73 the filter is an unknown parameter and ignored.
+    listed = nova_cloud.api.get("/v2.1/servers?locked=false", version="2.72").json()
+    assert [s["id"] for s in listed["servers"]] == [server]
+
+
+def test_2_90_hostname_for_every_user_and_settable(nova_cloud, server):
+    assert "OS-EXT-SRV-ATTR:hostname" not in show(nova_cloud, server, "2.89")
+    assert show(nova_cloud, server, "2.90")["OS-EXT-SRV-ATTR:hostname"] == "vm1"
+    resp = nova_cloud.api.put(f"/v2.1/servers/{server}", {"server": {"hostname": "web"}},
+                              version="2.89")
+    assert resp.status_code == 400
+    body = update(nova_cloud, server, {"hostname": "web"}, "2.90")
+    assert body["OS-EXT-SRV-ATTR:hostname"] == "web"
+    resp = nova_cloud.api.put(f"/v2.1/servers/{server}",
+                              {"server": {"hostname": "web.example.org"}}, version="2.93")
+    assert resp.status_code == 400
+    body = update(nova_cloud, server, {"hostname": "web.example.org"}, "2.94")
+    assert body["OS-EXT-SRV-ATTR:hostname"] == "web.example.org"
+
+
+def test_2_75_update_answers_the_full_body(nova_cloud, server):
+    partial = update(nova_cloud, server, {"name": "renamed"}, "2.74")
+    assert partial["name"] == "renamed"
+    assert "OS-EXT-STS:vm_state" not in partial and "key_name" not in partial
+    full = update(nova_cloud, server, {"name": "again"}, "2.75")
+    assert full["OS-EXT-STS:vm_state"] == "active"
+    assert set(show(nova_cloud, server, "2.75")) - set(full) == {"server_groups"} - set(full)
+
+
+def test_2_71_server_groups_in_show_not_in_lists(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    group = nova_cloud.api.post("/v2.1/os-server-groups", {
+        "server_group": {"name": "g", "policies": ["affinity"]}}).json()["server_group"]
+    resp = nova_cloud.api.post("/v2.1/servers", {
+        "server": {"name": "grouped", "imageRef": images.IMAGE_ID, "flavorRef": "1"},
+        "os:scheduler_hints": {"group": group["id"]}})
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    nova_cloud.wait_for_server_status(server_id, "ACTIVE")
+    assert "server_groups" not in show(nova_cloud, server_id, "2.70")
+    assert show(nova_cloud, server_id, "2.71")["server_groups"] == [group["id"]]
+    assert "server_groups" not in detail(nova_cloud, "2.71")[0]
+
+
+def test_2_96_and_2_104_pinned_availability_zone(nova_cloud, server):
+    assert "pinned_availability_zone" not in show(nova_cloud, server, "2.95")
+    assert show(nova_cloud, server, "2.96")["pinned_availability_zone"] is None
+    zone = show(nova_cloud, server, "2.96")["OS-EXT-AZ:availability_zone"]
+    resp = nova_cloud.api.put(f"/v2.1/servers/{server}",
+                              {"server": {"pinned_availability_zone": zone}}, version="2.103")
+    assert resp.status_code == 400
+    assert update(nova_cloud, server, {"pinned_availability_zone": zone},
+                  "2.104")["pinned_availability_zone"] == zone
+    assert show(nova_cloud, server, "2.104")["pinned_availability_zone"] == zone
+    assert update(nova_cloud, server, {"pinned_availability_zone": None},
+                  "2.104")["pinned_availability_zone"] is None
+    resp = nova_cloud.api.put(f"/v2.1/servers/{server}",
+                              {"server": {"pinned_availability_zone": "elsewhere"}},
+                              version="2.104")
+    assert resp.status_code == 400
+
+
+def test_2_98_image_properties_and_2_100_scheduler_hints(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    other = nova_cloud.create_server("1", images.IMAGE_ID, name="first")
+    resp = nova_cloud.api.post("/v2.1/servers", {
+        "server": {"name": "hinted", "imageRef": images.IMAGE_ID, "flavorRef": "1"},
+        "os:scheduler_hints": {"same_host": other["id"]}})
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    nova_cloud.wait_for_server_status(server_id, "ACTIVE")
+    assert "properties" not in show(nova_cloud, server_id, "2.97")["image"]
+    assert isinstance(show(nova_cloud, server_id, "2.98")["image"]["properties"], dict)
+    assert "scheduler_hints" not in show(nova_cloud, server_id, "2.99")
+    assert show(nova_cloud, server_id, "2.100")["scheduler_hints"] == {
+        "same_host": other["id"]}
+
+
+def test_2_38_unknown_status_is_refused(nova_cloud, server):
+    resp = nova_cloud.api.get("/v2.1/servers?status=bogus", version="2.37")
+    assert resp.status_code == 200 and resp.json()["servers"] == []
+    resp = nova_cloud.api.get("/v2.1/servers?status=bogus", version="2.38")
+    assert resp.status_code == 400, resp.text
+    resp = nova_cloud.api.get("/v2.1/servers?status=active", version="2.38")
+    assert [s["id"] for s in resp.json()["servers"]] == [server]
+
+
+def test_2_57_personality_is_refused(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    body = {"server": {"name": "p", "imageRef": images.IMAGE_ID, "flavorRef": "1",
+                       "networks": "none",
+                       "personality": [{"path": "/etc/motd", "contents": "aGk="}]}}
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.57").status_code == 400
+
+
+def test_2_90_hostname_at_create(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    body = {"server": {"name": "named", "imageRef": images.IMAGE_ID, "flavorRef": "1",
+                       "networks": "none", "hostname": "custom"}}
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.89").status_code == 400
+    resp = nova_cloud.api.post("/v2.1/servers", body, version="2.90")
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    nova_cloud.wait_for_server_status(server_id, "ACTIVE")
+    assert show(nova_cloud, server_id, "2.90")["OS-EXT-SRV-ATTR:hostname"] == "custom"
+    body["server"]["max_count"] = 2
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.90").status_code == 400
+
+
+def test_request_spec_gone_leaves_no_error(nova_cloud, server):
+    """A server whose request spec is gone still shows (fields from it empty)."""
+    ctx = nova_context.get_admin_context()
+    objects.RequestSpec.get_by_instance_uuid(ctx, server).destroy()
+    body = show(nova_cloud, server, "2.100")
+    assert body["pinned_availability_zone"] is None and body["scheduler_hints"] == {}
