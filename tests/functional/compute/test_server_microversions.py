@@ -208,3 +208,41 @@ def test_request_spec_gone_leaves_no_error(nova_cloud, server):
     objects.RequestSpec.get_by_instance_uuid(ctx, server).destroy()
     body = show(nova_cloud, server, "2.100")
     assert body["pinned_availability_zone"] is None and body["scheduler_hints"] == {}
+
+
+def _flavors_client():
+    from tempest.lib.services.compute import flavors_client
+    return flavors_client.FlavorsClient
+
+
+def test_flavor_2_55_description_2_61_extra_specs_2_75_swap(nova_cloud):
+    flavors = _flavors_client()
+    admin = nova_cloud.admin_api
+    body = {"flavor": {"name": "described", "ram": 64, "vcpus": 1, "disk": 1,
+                       "description": "small"}}
+    assert admin.post("/v2.1/flavors", body, version="2.54").status_code == 400
+    resp = admin.post("/v2.1/flavors", body, version="2.55")
+    assert resp.status_code == 200, resp.text
+    flavor_id = resp.json()["flavor"]["id"]
+    assert resp.json()["flavor"]["description"] == "small"
+    for version, has_specs, swap in (("2.54", False, ""), ("2.55", False, ""),
+                                     ("2.61", True, ""), ("2.75", True, 0)):
+        resp = nova_cloud.api.get(f"/v2.1/flavors/{flavor_id}", version=version)
+        tempest_schemas.validate(
+            tempest_schemas.schema_module(flavors, version).create_update_get_flavor_details,
+            resp)
+        shown = resp.json()["flavor"]
+        assert ("description" in shown) == (version != "2.54")
+        assert ("extra_specs" in shown) == has_specs
+        assert shown["swap"] == swap
+        listed = nova_cloud.api.get("/v2.1/flavors/detail", version=version)
+        tempest_schemas.validate(
+            tempest_schemas.schema_module(flavors, version).list_flavors_details, listed)
+    resp = admin.put(f"/v2.1/flavors/{flavor_id}", {"flavor": {"description": "tiny"}},
+                     version="2.55")
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["flavor"]["description"] == "tiny"
+    assert admin.put(f"/v2.1/flavors/{flavor_id}", {"flavor": {"description": "x"}},
+                     version="2.54").status_code in (404, 405)
+    assert nova_cloud.api.put(f"/v2.1/flavors/{flavor_id}", {"flavor": {"description": "x"}},
+                              version="2.55").status_code == 403

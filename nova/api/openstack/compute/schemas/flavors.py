@@ -71,6 +71,27 @@ create = {
     "additionalProperties": False,
 }
 
+#: A flavor description (2.55): up to 65535 printable characters or null.
+_description = {"type": ["string", "null"], "minLength": 0, "maxLength": 65535}
+
+create_v255 = copy.deepcopy(create)
+create_v255["properties"]["flavor"]["properties"]["description"] = _description
+
+#: PUT /flavors/{id} (2.55): only the description changes.
+update_v255 = {
+    "type": "object",
+    "properties": {
+        "flavor": {
+            "type": "object",
+            "properties": {"description": _description},
+            "required": ["description"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["flavor"],
+    "additionalProperties": False,
+}
+
 _extra_spec_key = "^[a-zA-Z0-9-_:. ]{1,255}$"
 _extra_spec_value = {"type": ["string", "number", "boolean"], "maxLength": 255}
 
