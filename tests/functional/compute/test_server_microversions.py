@@ -246,3 +246,23 @@ def test_flavor_2_55_description_2_61_extra_specs_2_75_swap(nova_cloud):
                      version="2.54").status_code in (404, 405)
     assert nova_cloud.api.put(f"/v2.1/flavors/{flavor_id}", {"flavor": {"description": "x"}},
                               version="2.55").status_code == 403
+
+
+@pytest.mark.parametrize("version", ["2.36", "2.38", "2.39", "2.56", "2.57", "2.104"])
+def test_limits_and_quotas_2_39_and_2_57(nova_cloud, version):
+    from tempest.lib.services.compute import limits_client, quotas_client
+    resp = nova_cloud.api.get("/v2.1/limits", version=version)
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(limits_client.LimitsClient, version).get_limit, resp)
+    absolute = resp.json()["limits"]["absolute"]
+    assert ("maxImageMeta" in absolute) == (version in ("2.36", "2.38"))
+    assert ("maxPersonality" in absolute) == (version not in ("2.57", "2.104"))
+    project = "p1"
+    resp = nova_cloud.admin_api.get(f"/v2.1/os-quota-sets/{project}", version=version)
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(quotas_client.QuotasClient, version).get_quota_set, resp)
+    quota_set = resp.json()["quota_set"]
+    assert ("injected_files" in quota_set) == (version not in ("2.57", "2.104"))
+    resp = nova_cloud.admin_api.put(f"/v2.1/os-quota-sets/{project}",
+                                    {"quota_set": {"injected_files": 3}}, version=version)
+    assert resp.status_code == (400 if version in ("2.57", "2.104") else 200), resp.text

@@ -25,7 +25,7 @@ class LimitsController:
         usage = dict(quota.count_usage(context, project_id))
         usage["server_groups"] = objects.InstanceGroupList.get_counts(
             context, project_id)["project"]["server_groups"]
-        return views.build(limits, usage, include_network)
+        return views.build(limits, usage, include_network, req.api_version_request)
 
     @wsgi.api_version("2.1", "2.35")
     @validation.query_schema(schema.index_query)

@@ -35,7 +35,8 @@ def test_detail_shows_swap_as_empty_string_when_zero(api_conf):
 
 def test_detail_shows_swap_as_zero_from_2_75(api_conf):
     req = _req(version="2.75")
-    req.environ[wsgi.ENV_CONTEXT] = nova_context.RequestContext("alice", "p1", roles=["member", "reader"])
+    req.environ[wsgi.ENV_CONTEXT] = nova_context.RequestContext(
+        "alice", "p1", roles=["member", "reader"])
     body = views.detail(req, _flavor(description=None, extra_specs={}))
     assert body["swap"] == 0
     assert body["description"] is None and body["extra_specs"] == {}
