@@ -266,3 +266,30 @@ def test_limits_and_quotas_2_39_and_2_57(nova_cloud, version):
     resp = nova_cloud.admin_api.put(f"/v2.1/os-quota-sets/{project}",
                                     {"quota_set": {"injected_files": 3}}, version=version)
     assert resp.status_code == (400 if version in ("2.57", "2.104") else 200), resp.text
+
+
+def test_keypairs_2_92_import_only_and_2_75_strict_query(nova_cloud):
+    from tempest.lib.services.compute import keypairs_client
+
+    from tests.functional.api.test_keypairs import PUBLIC_KEY
+    kp_schemas = tempest_schemas.schema_module(keypairs_client.KeyPairsClient, "2.92")
+    api = nova_cloud.api
+    resp = api.post("/v2.1/os-keypairs", {"keypair": {"name": "gen"}}, version="2.91")
+    assert resp.status_code == 201, resp.text
+    assert "private_key" in resp.json()["keypair"]
+    assert api.post("/v2.1/os-keypairs", {"keypair": {"name": "gen2"}},
+                    version="2.92").status_code == 400
+    assert api.post("/v2.1/os-keypairs",
+                    {"keypair": {"name": "me@host.example", "public_key": PUBLIC_KEY}},
+                    version="2.91").status_code == 400
+    resp = api.post("/v2.1/os-keypairs",
+                    {"keypair": {"name": "me@host.example", "public_key": PUBLIC_KEY}},
+                    version="2.92")
+    tempest_schemas.validate(kp_schemas.create_keypair, resp)
+    assert "private_key" not in resp.json()["keypair"]
+    resp = api.get("/v2.1/os-keypairs/me@host.example", version="2.92")
+    tempest_schemas.validate(kp_schemas.get_keypair, resp)
+    resp = api.get("/v2.1/os-keypairs", version="2.92")
+    tempest_schemas.validate(kp_schemas.list_keypairs, resp)
+    assert api.get("/v2.1/os-keypairs?bogus=1", version="2.74").status_code == 200
+    assert api.get("/v2.1/os-keypairs?bogus=1", version="2.75").status_code == 400
