@@ -293,3 +293,50 @@ def test_keypairs_2_92_import_only_and_2_75_strict_query(nova_cloud):
     tempest_schemas.validate(kp_schemas.list_keypairs, resp)
     assert api.get("/v2.1/os-keypairs?bogus=1", version="2.74").status_code == 200
     assert api.get("/v2.1/os-keypairs?bogus=1", version="2.75").status_code == 400
+
+
+def test_services_2_53_by_uuid(nova_cloud):
+    from tempest.lib.services.compute import services_client
+    sc = services_client.ServicesClient
+    admin = nova_cloud.admin_api
+    resp = admin.get("/v2.1/os-services?binary=nova-compute", version="2.52")
+    tempest_schemas.validate(tempest_schemas.schema_module(sc, "2.52").list_services, resp)
+    assert isinstance(resp.json()["services"][0]["id"], int)
+    resp = admin.get("/v2.1/os-services?binary=nova-compute", version="2.53")
+    v253 = tempest_schemas.schema_module(sc, "2.53")
+    tempest_schemas.validate(v253.list_services, resp)
+    service = resp.json()["services"][0]
+    uuid = service["id"]
+    assert isinstance(uuid, str) and len(uuid) == 36
+    # The old action form is gone: 2.53 reads "disable" as an id.
+    assert admin.put("/v2.1/os-services/disable",
+                     {"host": service["host"], "binary": "nova-compute"},
+                     version="2.53").status_code == 400
+    resp = admin.put(f"/v2.1/os-services/{uuid}",
+                     {"status": "disabled", "disabled_reason": "maintenance"}, version="2.53")
+    tempest_schemas.validate(v253.update_service, resp)
+    updated = resp.json()["service"]
+    assert (updated["id"], updated["status"], updated["disabled_reason"]) == \
+        (uuid, "disabled", "maintenance")
+    assert admin.put(f"/v2.1/os-services/{uuid}", {"disabled_reason": "x"},
+                     version="2.53").status_code == 400
+    assert admin.put(f"/v2.1/os-services/{uuid}", {}, version="2.53").status_code == 400
+    resp = admin.put(f"/v2.1/os-services/{uuid}", {"status": "enabled",
+                                                   "forced_down": True}, version="2.53")
+    assert resp.status_code == 200, resp.text
+    assert resp.json()["service"]["status"] == "enabled"
+    assert resp.json()["service"]["forced_down"] is True
+    assert resp.json()["service"]["disabled_reason"] is None
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert admin.put(f"/v2.1/os-services/{missing}", {"status": "enabled"},
+                     version="2.53").status_code == 404
+    assert admin.delete(f"/v2.1/os-services/{missing}", version="2.53").status_code == 404
+    assert admin.delete("/v2.1/os-services/1", version="2.53").status_code == 400
+    assert nova_cloud.api.put(f"/v2.1/os-services/{uuid}", {"status": "enabled"},
+                              version="2.53").status_code == 403
+    assert admin.get("/v2.1/os-services?bogus=1", version="2.75").status_code == 400
+    scheduler = [s for s in admin.get("/v2.1/os-services", version="2.53").json()["services"]
+                 if s["binary"] != "nova-compute"]
+    if scheduler:
+        assert admin.put(f"/v2.1/os-services/{scheduler[0]['id']}", {"status": "disabled"},
+                         version="2.53").status_code == 400
