@@ -340,3 +340,57 @@ def test_services_2_53_by_uuid(nova_cloud):
     if scheduler:
         assert admin.put(f"/v2.1/os-services/{scheduler[0]['id']}", {"status": "disabled"},
                          version="2.53").status_code == 400
+
+
+def test_hypervisors_2_53_uuids_2_75_servers_2_88_shape(nova_cloud, server):
+    from tempest.lib.services.compute import hypervisor_client
+    hc = hypervisor_client.HypervisorClient
+    admin = nova_cloud.admin_api
+    resp = admin.get("/v2.1/os-hypervisors/detail", version="2.52")
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(hc, "2.52").list_hypervisors_detail, resp)
+    old_id = resp.json()["hypervisors"][0]["id"]
+    assert isinstance(old_id, int)
+    v253 = tempest_schemas.schema_module(hc, "2.53")
+    resp = admin.get("/v2.1/os-hypervisors/detail?with_servers=true", version="2.53")
+    tempest_schemas.validate(v253.list_hypervisors_detail, resp)
+    hyp = resp.json()["hypervisors"][0]
+    assert len(hyp["id"]) == 36 and len(hyp["service"]["id"]) == 36
+    assert [s["uuid"] for s in hyp["servers"]] == [server]
+    resp = admin.get(f"/v2.1/os-hypervisors/{hyp['id']}?with_servers=1", version="2.53")
+    tempest_schemas.validate(v253.get_hypervisor, resp)
+    name = hyp["hypervisor_hostname"]
+    resp = admin.get(f"/v2.1/os-hypervisors?hypervisor_hostname_pattern={name}",
+                     version="2.53")
+    tempest_schemas.validate(v253.list_search_hypervisors, resp)
+    assert [h["id"] for h in resp.json()["hypervisors"]] == [hyp["id"]]
+    assert admin.get("/v2.1/os-hypervisors?hypervisor_hostname_pattern=nomatch",
+                     version="2.53").status_code == 404
+    assert admin.get(f"/v2.1/os-hypervisors?hypervisor_hostname_pattern={name}&limit=1",
+                     version="2.53").status_code == 400
+    assert admin.get(f"/v2.1/os-hypervisors/{name}/search", version="2.52").status_code == 200
+    assert admin.get(f"/v2.1/os-hypervisors/{name}/search", version="2.53").status_code == 404
+    assert admin.get(f"/v2.1/os-hypervisors/{name}/servers", version="2.53").status_code == 404
+    assert admin.get(f"/v2.1/os-hypervisors/{old_id}", version="2.53").status_code == 400
+    assert admin.get("/v2.1/os-hypervisors?bogus=1", version="2.53").status_code == 400
+    # 2.75: with_servers gives servers even when a node hosts none.
+    nova_cloud.delete_server(server)
+    nova_cloud.wait_for_server_deleted(server)
+    resp = admin.get("/v2.1/os-hypervisors?with_servers=true", version="2.74")
+    assert "servers" not in resp.json()["hypervisors"][0]
+    resp = admin.get("/v2.1/os-hypervisors?with_servers=true", version="2.75")
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(hc, "2.75").list_search_hypervisors, resp)
+    assert resp.json()["hypervisors"][0]["servers"] == []
+    # 2.88: no resource fields, uptime in show, statistics and uptime routes gone.
+    shown = admin.get(f"/v2.1/os-hypervisors/{hyp['id']}", version="2.88").json()
+    assert "vcpus" not in shown["hypervisor"] and "cpu_info" not in shown["hypervisor"]
+    assert "uptime" in shown["hypervisor"]
+    assert "uptime" not in admin.get(f"/v2.1/os-hypervisors/{hyp['id']}",
+                                     version="2.87").json()["hypervisor"]
+    assert admin.get("/v2.1/os-hypervisors/statistics", version="2.87").status_code == 200
+    assert admin.get("/v2.1/os-hypervisors/statistics", version="2.88").status_code == 404
+    assert admin.get(f"/v2.1/os-hypervisors/{hyp['id']}/uptime",
+                     version="2.87").status_code == 501
+    assert admin.get(f"/v2.1/os-hypervisors/{hyp['id']}/uptime",
+                     version="2.88").status_code == 404
