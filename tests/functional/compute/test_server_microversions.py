@@ -394,3 +394,33 @@ def test_hypervisors_2_53_uuids_2_75_servers_2_88_shape(nova_cloud, server):
                      version="2.87").status_code == 501
     assert admin.get(f"/v2.1/os-hypervisors/{hyp['id']}/uptime",
                      version="2.88").status_code == 404
+
+
+def test_server_groups_2_64_policy_and_rules(nova_cloud):
+    from tempest.lib.services.compute import server_groups_client
+    sgc = server_groups_client.ServerGroupsClient
+    api = nova_cloud.api
+    old = {"server_group": {"name": "old", "policies": ["anti-affinity"]}}
+    resp = api.post("/v2.1/os-server-groups", old, version="2.63")
+    tempest_schemas.validate(
+        tempest_schemas.schema_module(sgc, "2.63").create_show_server_group, resp)
+    assert api.post("/v2.1/os-server-groups", old, version="2.64").status_code == 400
+    new = {"server_group": {"name": "new", "policy": "anti-affinity",
+                            "rules": {"max_server_per_host": 2}}}
+    assert api.post("/v2.1/os-server-groups", new, version="2.63").status_code == 400
+    v264 = tempest_schemas.schema_module(sgc, "2.64")
+    resp = api.post("/v2.1/os-server-groups", new, version="2.64")
+    tempest_schemas.validate(v264.create_show_server_group, resp)
+    group = resp.json()["server_group"]
+    assert (group["policy"], group["rules"]) == ("anti-affinity", {"max_server_per_host": 2})
+    assert "policies" not in group and "metadata" not in group
+    resp = api.get(f"/v2.1/os-server-groups/{group['id']}", version="2.64")
+    tempest_schemas.validate(v264.create_show_server_group, resp)
+    resp = api.get("/v2.1/os-server-groups", version="2.64")
+    tempest_schemas.validate(v264.list_server_groups, resp)
+    shown = api.get(f"/v2.1/os-server-groups/{group['id']}", version="2.63").json()
+    assert shown["server_group"]["policies"] == ["anti-affinity"]
+    bad = {"server_group": {"name": "bad", "policy": "affinity",
+                            "rules": {"max_server_per_host": 2}}}
+    assert api.post("/v2.1/os-server-groups", bad, version="2.64").status_code == 400
+    assert api.get("/v2.1/os-server-groups?bogus=1", version="2.75").status_code == 400
