@@ -121,9 +121,10 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None, hostname=None):
+               forced_host=None, forced_node=None, hostname=None, tags=None):
         """Accept a request for servers; the conductor builds them.
 
+        :param tags: list of tag strings every server gets (2.52).
         :param hostname: the guest's hostname (2.90, one server only); None
             derives it from the display name.
         :param flavor: objects.Flavor.
@@ -230,6 +231,8 @@ class API:
                 deleted=False,
             )
             instance.flavor = flavor
+            instance.tags = objects.TagList(objects=[
+                objects.Tag(resource_id=uuid, tag=tag) for tag in dict.fromkeys(tags or ())])
             if key_pair:
                 instance.keypairs = objects.KeyPairList(objects=[key_pair])
             request_spec = objects.RequestSpec(
@@ -257,7 +260,7 @@ class API:
                 created.append(request_spec)
                 build_request = objects.BuildRequest(
                     context, instance=instance, instance_uuid=instance.uuid,
-                    project_id=context.project_id)
+                    project_id=context.project_id, tags=instance.tags)
                 build_request.create()
                 created.append(build_request)
                 mapping = objects.InstanceMapping(

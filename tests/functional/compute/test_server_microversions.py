@@ -424,3 +424,21 @@ def test_server_groups_2_64_policy_and_rules(nova_cloud):
                             "rules": {"max_server_per_host": 2}}}
     assert api.post("/v2.1/os-server-groups", bad, version="2.64").status_code == 400
     assert api.get("/v2.1/os-server-groups?bogus=1", version="2.75").status_code == 400
+
+
+def test_2_52_tags_at_create(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    body = {"server": {"name": "tagged", "imageRef": images.IMAGE_ID, "flavorRef": "1",
+                       "networks": "none", "tags": ["web", "prod", "web"]}}
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.51").status_code == 400
+    resp = nova_cloud.api.post("/v2.1/servers", body, version="2.52")
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    # Pending (build request) and built servers both carry them.
+    assert sorted(show(nova_cloud, server_id, "2.52")["tags"]) == ["prod", "web"]
+    nova_cloud.wait_for_server_status(server_id, "ACTIVE")
+    assert sorted(show(nova_cloud, server_id, "2.52")["tags"]) == ["prod", "web"]
+    listed = nova_cloud.api.get("/v2.1/servers?tags=prod", version="2.52").json()["servers"]
+    assert [s["id"] for s in listed] == [server_id]
+    body["server"]["tags"] = ["bad/tag"]
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.52").status_code == 400

@@ -1,9 +1,9 @@
 """/servers: list, show, create, update and delete servers (api-ref "Servers").
 
 Microversions handled here through schema ranges: 2.38 refuses an unknown
-status filter, 2.42 device tags, 2.57 drops personality, 2.73 the locked
+status filter, 2.42 device tags, 2.52 tags, 2.57 drops personality, 2.73 the locked
 filter, 2.90/2.94 hostname, 2.104 pinning the zone on update. Not
-implemented yet (issue 11): tags at create (2.52), trusted_image_certificates
+implemented yet (issue 11): trusted_image_certificates
 at create (2.63), host/hypervisor_hostname at create (2.74), the 2.83 user
 filters and the 2.75 refusal of unknown list parameters; networks as a list
 (2.37+) belong to the networks issue.
@@ -356,7 +356,8 @@ class ServersController:
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19", "2.36")
     @validation.schema(schemas.create_v237, "2.37", "2.41")
-    @validation.schema(schemas.create_v242, "2.42", "2.56")
+    @validation.schema(schemas.create_v242, "2.42", "2.51")
+    @validation.schema(schemas.create_v252, "2.52", "2.56")
     @validation.schema(schemas.create_v257, "2.57", "2.89")
     @validation.schema(schemas.create_v290, "2.90", "2.93")
     @validation.schema(schemas.create_v294, "2.94")
@@ -401,6 +402,7 @@ class ServersController:
                 if req.api_version_request.matches("2.19") else server["name"],
                 key_name=server.get("key_name"),
                 hostname=server.get("hostname"),
+                tags=server.get("tags"),
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
                 availability_zone=zone,

@@ -2,6 +2,7 @@
 
 import copy
 
+from nova.api.openstack.compute.schemas import server_tags
 from nova.api.openstack.compute.views import servers as server_views
 from nova.api.validation import parameter_types
 
@@ -140,10 +141,15 @@ _server_v242["properties"]["networks"]["oneOf"][0]["items"]["properties"]["tag"]
     _device_tag
 _server_v242["properties"]["block_device_mapping_v2"]["items"]["properties"]["tag"] = \
     _device_tag
-#: 2.42 - 2.56: networks and block devices may carry a ``tag`` again.
+#: 2.42 - 2.51: networks and block devices may carry a ``tag`` again.
 create_v242 = _create(_server_v242)
 
-_server_v257 = copy.deepcopy(_server_v242)
+_server_v252 = copy.deepcopy(_server_v242)
+_server_v252["properties"]["tags"] = copy.deepcopy(server_tags.update_all["properties"]["tags"])
+#: 2.52 - 2.56: ``tags`` (as PUT .../tags takes them) at create.
+create_v252 = _create(_server_v252)
+
+_server_v257 = copy.deepcopy(_server_v252)
 del _server_v257["properties"]["personality"]
 #: 2.57 - 2.89: ``personality`` is gone (400 when sent).
 create_v257 = _create(_server_v257)
