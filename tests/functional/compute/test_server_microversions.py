@@ -442,3 +442,19 @@ def test_2_52_tags_at_create(nova_cloud):
     assert [s["id"] for s in listed] == [server_id]
     body["server"]["tags"] = ["bad/tag"]
     assert nova_cloud.api.post("/v2.1/servers", body, version="2.52").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/v2.1/flavors", "/v2.1/flavors/detail", "/v2.1/limits"])
+def test_2_75_unknown_query_parameters_refused(nova_cloud, path):
+    assert nova_cloud.api.get(path + "?bogus=1", version="2.74").status_code == 200
+    resp = nova_cloud.api.get(path + "?bogus=1", version="2.75")
+    assert resp.status_code == 400, resp.text
+
+
+def test_2_66_changes_before_filter(nova_cloud, server):
+    past = "2000-01-01T00:00:00Z"
+    # Before 2.66 the parameter is unknown, so ignored.
+    listed = nova_cloud.api.get(f"/v2.1/servers?changes-before={past}", version="2.65")
+    assert [s["id"] for s in listed.json()["servers"]] == [server]
+    listed = nova_cloud.api.get(f"/v2.1/servers?changes-before={past}", version="2.66")
+    assert listed.json()["servers"] == []

@@ -220,7 +220,8 @@ class ServersController:
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
     @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
-    @validation.query_schema(schemas.query_params_v238, "2.38", "2.72")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.65")
+    @validation.query_schema(schemas.query_params_v266, "2.66", "2.72")
     @validation.query_schema(schemas.query_params_v273, "2.73")
     def index(self, req):
         """GET /servers: id, name and links of each server."""
@@ -230,7 +231,8 @@ class ServersController:
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
     @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
-    @validation.query_schema(schemas.query_params_v238, "2.38", "2.72")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.65")
+    @validation.query_schema(schemas.query_params_v266, "2.66", "2.72")
     @validation.query_schema(schemas.query_params_v273, "2.73")
     def detail(self, req):
         """GET /servers/detail: full bodies of each server."""

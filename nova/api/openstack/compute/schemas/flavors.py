@@ -28,6 +28,9 @@ index_query = {
     "additionalProperties": True,
 }
 
+#: GET /flavors and /flavors/detail from 2.75: unknown parameters are refused.
+index_query_v275 = dict(copy.deepcopy(index_query), additionalProperties=False)
+
 #: A flavor id given by the admin: no leading/trailing space, a restricted
 #: alphabet; JSON numbers are accepted and turned into strings.
 flavor_id = {

@@ -185,8 +185,6 @@ query_params = {
         "node": _filter,
         "reservation_id": _filter,
         "changes-since": parameter_types.multi_params({"type": "string", "format": "date-time"}),
-        "changes-before": parameter_types.multi_params({"type": "string",
-                                                         "format": "date-time"}),
         "all_tenants": _filter,
         "project_id": _filter,
         "tenant_id": _filter,
@@ -220,8 +218,13 @@ query_params_v238["properties"]["status"] = parameter_types.multi_params({
     "type": "string",
     "pattern": "^(?i:" + "|".join(server_views.API_STATUSES) + ")$"})
 
+#: From 2.66: ``changes-before`` (before 2.66 an unknown parameter, ignored).
+query_params_v266 = copy.deepcopy(query_params_v238)
+query_params_v266["properties"]["changes-before"] = parameter_types.multi_params(
+    {"type": "string", "format": "date-time"})
+
 #: From 2.73: ``locked`` (a boolean) filters by lock state.
-query_params_v273 = copy.deepcopy(query_params_v238)
+query_params_v273 = copy.deepcopy(query_params_v266)
 query_params_v273["properties"]["locked"] = parameter_types.multi_params(
     parameter_types.boolean)
 
