@@ -458,3 +458,14 @@ def test_2_66_changes_before_filter(nova_cloud, server):
     assert [s["id"] for s in listed.json()["servers"]] == [server]
     listed = nova_cloud.api.get(f"/v2.1/servers?changes-before={past}", version="2.66")
     assert listed.json()["servers"] == []
+
+
+def test_2_83_users_filter_by_zone_and_state(nova_cloud, server):
+    api = nova_cloud.api
+    for query in ("availability_zone=nowhere", "vm_state=stopped"):
+        # Before 2.83 these filters are admin-only: ignored for users.
+        listed = api.get(f"/v2.1/servers?{query}", version="2.82").json()["servers"]
+        assert [s["id"] for s in listed] == [server]
+        assert api.get(f"/v2.1/servers?{query}", version="2.83").json()["servers"] == []
+    listed = api.get("/v2.1/servers?vm_state=active", version="2.83").json()["servers"]
+    assert [s["id"] for s in listed] == [server]

@@ -228,6 +228,11 @@ query_params_v273 = copy.deepcopy(query_params_v266)
 query_params_v273["properties"]["locked"] = parameter_types.multi_params(
     parameter_types.boolean)
 
+#: From 2.83: ``vm_state`` and ``task_state``, which users may pass from then
+#: on (the other 2.83 user filters are not filters of this tree yet).
+query_params_v283 = copy.deepcopy(query_params_v273)
+query_params_v283["properties"].update({"vm_state": _filter, "task_state": _filter})
+
 _length = {"oneOf": [{"type": "integer", "minimum": -1},
                      {"type": "string", "pattern": "^-?[0-9]+$"},
                      {"type": "null"}]}
