@@ -121,9 +121,14 @@ class API:
     def create(self, context, flavor, image_href, display_name=None,
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
-               forced_host=None, forced_node=None, hostname=None, tags=None):
+               forced_host=None, forced_node=None, hostname=None, tags=None,
+               trusted_certs=None, requested_destination=None):
         """Accept a request for servers; the conductor builds them.
 
+        :param trusted_certs: list of certificate ids (2.63), kept in the
+            system metadata as ``trusted_image_certificates``.
+        :param requested_destination: objects.Destination (host, node) the
+            scheduler must pick, filters still applying (2.74).
         :param tags: list of tag strings every server gets (2.52).
         :param hostname: the guest's hostname (2.90, one server only); None
             derives it from the display name.
@@ -206,7 +211,10 @@ class API:
                 key_data=key_pair.public_key if key_pair else None,
                 user_data=user_data,
                 metadata=metadata,
-                system_metadata=_image_system_metadata(image),
+                system_metadata=dict(
+                    _image_system_metadata(image),
+                    **({"trusted_image_certificates": ",".join(trusted_certs)}
+                       if trusted_certs else {})),
                 availability_zone=zone,
                 reservation_id=reservation_id,
                 launch_index=index,
@@ -249,6 +257,7 @@ class API:
                 force_hosts=[forced_host] if forced_host else [],
                 force_nodes=[forced_node] if forced_node else [],
                 instance_group=group,
+                requested_destination=requested_destination,
             )
             instances.append(instance)
             request_specs.append(request_spec)

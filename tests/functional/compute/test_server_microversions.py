@@ -469,3 +469,45 @@ def test_2_83_users_filter_by_zone_and_state(nova_cloud, server):
         assert api.get(f"/v2.1/servers?{query}", version="2.83").json()["servers"] == []
     listed = api.get("/v2.1/servers?vm_state=active", version="2.83").json()["servers"]
     assert [s["id"] for s in listed] == [server]
+
+
+def test_2_63_trusted_image_certificates_at_create(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    body = {"server": {"name": "trusted", "imageRef": images.IMAGE_ID, "flavorRef": "1",
+                       "networks": "none", "trusted_image_certificates": ["cert-a", "cert-b"]}}
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.62").status_code == 400
+    resp = nova_cloud.api.post("/v2.1/servers", body, version="2.63")
+    assert resp.status_code == 202, resp.text
+    server_id = resp.json()["server"]["id"]
+    nova_cloud.wait_for_server_status(server_id, "ACTIVE")
+    assert show(nova_cloud, server_id, "2.63")["trusted_image_certificates"] == \
+        ["cert-a", "cert-b"]
+    body["server"]["trusted_image_certificates"] = ["dup", "dup"]
+    assert nova_cloud.api.post("/v2.1/servers", body, version="2.63").status_code == 400
+
+
+def test_2_74_host_and_hypervisor_hostname_at_create(nova_cloud):
+    nova_cloud.create_flavor(flavor_id="1", ram=128)
+    node = nova_cloud.admin_api.get("/v2.1/os-hypervisors", version="2.53").json()[
+        "hypervisors"][0]["hypervisor_hostname"]
+
+    def body(**extra):
+        return {"server": dict(name="placed", imageRef=images.IMAGE_ID, flavorRef="1",
+                               networks="none", **extra)}
+    admin = nova_cloud.admin_api
+    assert admin.post("/v2.1/servers", body(host="compute1"),
+                      version="2.73").status_code == 400
+    assert nova_cloud.api.post("/v2.1/servers", body(host="compute1"),
+                               version="2.74").status_code == 403
+    assert admin.post("/v2.1/servers", body(host="nohost"), version="2.74").status_code == 400
+    assert admin.post("/v2.1/servers", body(hypervisor_hostname="nonode"),
+                      version="2.74").status_code == 400
+    assert admin.post("/v2.1/servers", body(host="compute1",
+                                            availability_zone="nova:compute1"),
+                      version="2.74").status_code == 400
+    for extra in ({"host": "compute1"}, {"hypervisor_hostname": node},
+                  {"host": "compute1", "hypervisor_hostname": node}):
+        resp = admin.post("/v2.1/servers", body(**extra), version="2.74")
+        assert resp.status_code == 202, resp.text
+        server = nova_cloud.wait_for_server_status(resp.json()["server"]["id"], "ACTIVE")
+        assert server["OS-EXT-SRV-ATTR:host"] == "compute1"

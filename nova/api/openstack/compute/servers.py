@@ -1,10 +1,11 @@
 """/servers: list, show, create, update and delete servers (api-ref "Servers").
 
 Microversions handled here through schema ranges: 2.38 refuses an unknown
-status filter, 2.42 device tags, 2.52 tags, 2.57 drops personality, 2.73 the locked
-filter, 2.90/2.94 hostname, 2.104 pinning the zone on update. Not
-implemented yet (issue 11): trusted_image_certificates
-at create (2.63), host/hypervisor_hostname at create (2.74), the 2.83 user
+status filter, 2.42 device tags, 2.52 tags, 2.57 drops personality, 2.66
+changes-before, 2.83 more user filters, 2.73 the locked
+filter, 2.90/2.94 hostname, 2.104 pinning the zone on update. 2.63
+trusted_image_certificates and 2.74 host/hypervisor_hostname at create.
+Not implemented yet (issue 11): the 2.83 user
 filters other than availability_zone, user_id, vm_state and task_state
 (the filter table); networks as a list
 (2.37+) belong to the networks issue.
@@ -22,8 +23,10 @@ from nova import conf as nova_conf
 from nova import exception, objects, servicegroup
 from nova.api import validation
 from nova.api.openstack import api_version_request, common, wsgi
+from nova.api.openstack.compute import services as services_api
 from nova.api.openstack.compute.schemas import servers as schemas
 from nova.api.openstack.compute.views import servers as views
+from nova.policies import servers as servers_policies
 from nova.policy import authorize
 
 CONF = nova_conf.CONF
@@ -92,6 +95,15 @@ def _image_from_block_devices(server):
                 explanation="imageRef and the boot block device mapping name different images.")
         image_ref = image_ref or bdm["uuid"]
     return image_ref
+
+
+def _nodes_named(cctxt, node, host=None):
+    """Compute nodes called ``node`` (on ``host`` if given) in one cell; NotFound if none."""
+    nodes = [n for n in objects.ComputeNodeList.get_all(cctxt)
+             if n.hypervisor_hostname == node and host in (None, n.host)]
+    if not nodes:
+        raise exception.ComputeHostNotFound(host=node)
+    return nodes
 
 
 def _last_segment(ref):
@@ -375,7 +387,9 @@ class ServersController:
     @validation.schema(schemas.create_v237, "2.37", "2.41")
     @validation.schema(schemas.create_v242, "2.42", "2.51")
     @validation.schema(schemas.create_v252, "2.52", "2.56")
-    @validation.schema(schemas.create_v257, "2.57", "2.89")
+    @validation.schema(schemas.create_v257, "2.57", "2.62")
+    @validation.schema(schemas.create_v263, "2.63", "2.73")
+    @validation.schema(schemas.create_v274, "2.74", "2.89")
     @validation.schema(schemas.create_v290, "2.90", "2.93")
     @validation.schema(schemas.create_v294, "2.94")
     def create(self, req, body):
@@ -404,6 +418,7 @@ class ServersController:
             raise webob.exc.HTTPBadRequest(
                 explanation="Cannot specify hostname when creating multiple servers")
         zone, forced_host, forced_node = self._availability_zone(context, server)
+        destination = self._requested_destination(context, server, forced_host or forced_node)
         try:
             flavor = objects.Flavor.get_by_flavor_id(
                 context, _last_segment(server["flavorRef"]))
@@ -420,6 +435,8 @@ class ServersController:
                 key_name=server.get("key_name"),
                 hostname=server.get("hostname"),
                 tags=server.get("tags"),
+                trusted_certs=server.get("trusted_image_certificates"),
+                requested_destination=destination,
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
                 availability_zone=zone,
@@ -454,6 +471,39 @@ class ServersController:
             body["server"]["adminPass"] = server.get("adminPass") or common.generate_password()
         location = body["server"]["links"][0]["href"]
         return wsgi.ResponseObject(body, code=202, headers={"Location": location})
+
+    @staticmethod
+    def _requested_destination(context, server, forced):
+        """The 2.74 destination: objects.Destination or None.
+
+        :param forced: whether the zone names a host or node ("zone:host:node").
+        :raises webob.exc.HTTPBadRequest: both forms, or an unknown host or node.
+        :raises nova.exception.PolicyNotAuthorized: not allowed (403).
+        """
+        host = server.get("host")
+        node = server.get("hypervisor_hostname")
+        if not host and not node:
+            return None
+        authorize(context, servers_policies.REQUESTED_DESTINATION, {})
+        if forced:
+            raise webob.exc.HTTPBadRequest(explanation=(
+                "host or hypervisor_hostname cannot be used with the "
+                "availability_zone form zone:host:node."))
+        if host:
+            try:
+                objects.HostMapping.get_by_host(context, host)
+            except exception.HostMappingNotFound as exc:
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Compute host {host} could not be found.") from exc
+        if node:
+            found = services_api.find_all_in_cells(
+                context, _nodes_named, node, host)
+            if not found:
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Compute host {host or ''} with node {node} could "
+                                "not be found.")
+            host = host or found[0][1][0].host
+        return objects.Destination(host=host, node=node)
 
     @staticmethod
     def _availability_zone(context, server):

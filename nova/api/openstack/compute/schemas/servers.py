@@ -151,8 +151,22 @@ create_v252 = _create(_server_v252)
 
 _server_v257 = copy.deepcopy(_server_v252)
 del _server_v257["properties"]["personality"]
-#: 2.57 - 2.89: ``personality`` is gone (400 when sent).
+#: 2.57 - 2.62: ``personality`` is gone (400 when sent).
 create_v257 = _create(_server_v257)
+
+_server_v263 = copy.deepcopy(_server_v257)
+_server_v263["properties"]["trusted_image_certificates"] = {
+    "type": ["array", "null"], "minItems": 1, "maxItems": 50, "uniqueItems": True,
+    "items": {"type": "string", "minLength": 1}}
+#: 2.63 - 2.73: ``trusted_image_certificates`` (1-50 certificate ids or null).
+create_v263 = _create(_server_v263)
+
+_server_v274 = copy.deepcopy(_server_v263)
+_server_v274["properties"].update({"host": parameter_types.hostname,
+                                   "hypervisor_hostname": parameter_types.hostname})
+#: 2.74 - 2.89: ``host`` / ``hypervisor_hostname`` (administrators) ask for a
+#: destination the scheduler still filters.
+create_v274 = _create(_server_v274)
 
 #: A hostname of 2.90 - 2.93: one DNS label.
 hostname_v290 = {"type": "string", "minLength": 1, "maxLength": 63,
@@ -160,12 +174,12 @@ hostname_v290 = {"type": "string", "minLength": 1, "maxLength": 63,
 #: A hostname from 2.94: a FQDN of up to 255 characters.
 hostname_v294 = parameter_types.hostname
 
-_server_v290 = copy.deepcopy(_server_v257)
+_server_v290 = copy.deepcopy(_server_v274)
 _server_v290["properties"]["hostname"] = hostname_v290
 #: 2.90 - 2.93: ``hostname`` (one DNS label).
 create_v290 = _create(_server_v290)
 
-_server_v294 = copy.deepcopy(_server_v257)
+_server_v294 = copy.deepcopy(_server_v274)
 _server_v294["properties"]["hostname"] = hostname_v294
 #: 2.94+: ``hostname`` may be a FQDN.
 create_v294 = _create(_server_v294)
