@@ -35,7 +35,8 @@ a view builder for it, see doc/source/api.rst):
 * 2.39 - /limits loses ``maxImageMeta``.
 * 2.40 - os-simple-tenant-usage pages (route not served here).
 * 2.41 - aggregates show their ``uuid``.
-* 2.42 - ``tag`` on networks and block devices at create again.
+* 2.42 - ``tag`` on networks and block devices at create again (accepted;
+  device tags reach no metadata yet).
 * 2.43 - os-hosts ends (404; route not served here).
 * 2.44 - nova-network proxy actions end (owned by the networks issue).
 * 2.45 - createImage/createBackup answer ``{"image_id"}``, no Location.
@@ -56,7 +57,9 @@ a view builder for it, see doc/source/api.rst):
 * 2.60 - multiattach volumes (no volume service here).
 * 2.61 - flavors show ``extra_specs`` by policy.
 * 2.62 - instance action events show ``host``/``hostId``.
-* 2.63 - ``trusted_image_certificates`` on create, rebuild and server bodies.
+* 2.63 - ``trusted_image_certificates`` on create and in server bodies (kept,
+  not verified: no image signature verification here); on rebuild it is
+  the server actions issue's.
 * 2.64 - server groups have ``policy`` and ``rules``.
 * 2.65 - abort queued live migrations (owned by the moves issue).
 * 2.66 - ``changes-before`` filter.
@@ -68,7 +71,8 @@ a view builder for it, see doc/source/api.rst):
 * 2.72 - ports with resource requests (owned by the networks issue).
 * 2.73 - lock with ``locked_reason``; server bodies show it; ``locked`` filter.
 * 2.74 - ``host``/``hypervisor_hostname`` at create.
-* 2.75 - 400 for unknown query parameters; full server bodies from update and
+* 2.75 - 400 for unknown query parameters (flavors, key pairs, limits,
+  services, server groups, hypervisors); full server bodies from update and
   rebuild; flavor ``swap`` 0; hypervisors always show ``servers``.
 * 2.76 - power-update external event (route not served here).
 * 2.77 - unshelve to a zone.
@@ -77,10 +81,12 @@ a view builder for it, see doc/source/api.rst):
 * 2.80 - os-migrations filters (owned by the moves issue).
 * 2.81 - aggregate image caching (owned by the aggregates issue).
 * 2.82 - accelerator-request-bound event (route not served here).
-* 2.83 - more server list filters for users.
+* 2.83 - users may filter servers by availability_zone, user_id, vm_state
+  and task_state (key_name, config_drive, the dates, power_state and
+  progress are not filters here yet: issue 11's filter table).
 * 2.84 - instance action events show ``details``.
 * 2.85 - update volume attachment (no volume service here).
-* 2.86 - flavor extra specs validated.
+* 2.86 - flavor extra specs validated (not yet: issue 11).
 * 2.87 - stable-device rescue of volume-backed servers (no volume service here).
 * 2.88 - hypervisors lose resource fields, statistics and uptime routes; show
   carries ``uptime``.
@@ -89,7 +95,8 @@ a view builder for it, see doc/source/api.rst):
 * 2.91 - unshelve to a host.
 * 2.92 - key pairs are imported only; names may hold ``@`` and ``.``.
 * 2.93 - rebuild of volume-backed servers (no volume service here).
-* 2.94 - ``hostname`` may be a FQDN.
+* 2.94 - ``hostname`` may be a FQDN (create and update; rebuild is the server
+  actions issue's).
 * 2.95 - evacuate keeps a stopped server stopped (owned by the moves issue).
 * 2.96 - server bodies show ``pinned_availability_zone``.
 * 2.97 - server shares (route not served here).

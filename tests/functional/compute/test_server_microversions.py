@@ -511,3 +511,29 @@ def test_2_74_host_and_hypervisor_hostname_at_create(nova_cloud):
         assert resp.status_code == 202, resp.text
         server = nova_cloud.wait_for_server_status(resp.json()["server"]["id"], "ACTIVE")
         assert server["OS-EXT-SRV-ATTR:host"] == "compute1"
+
+
+@pytest.mark.parametrize("version", ["2.1", "2.51", "2.58", "2.62", "2.84", "2.104"])
+def test_instance_actions_match_tempest_schemas(nova_cloud, server, version):
+    schemas = tempest_schemas.schema_module(SERVERS, version)
+    for api in (nova_cloud.api, nova_cloud.admin_api):
+        resp = api.get(f"/v2.1/servers/{server}/os-instance-actions", version=version)
+        tempest_schemas.validate(schemas.list_instance_actions, resp)
+        request_id = resp.json()["instanceActions"][0]["request_id"]
+        resp = api.get(f"/v2.1/servers/{server}/os-instance-actions/{request_id}",
+                       version=version)
+        tempest_schemas.validate(schemas.show_instance_action, resp)
+
+
+@pytest.mark.parametrize("version", ["2.53", "2.54", "2.57", "2.63", "2.71", "2.73",
+                                     "2.75", "2.96", "2.98", "2.100", "2.104"])
+def test_rebuild_matches_tempest_schemas(nova_cloud, server, version):
+    resp = nova_cloud.api.post(f"/v2.1/servers/{server}/action",
+                               {"rebuild": {"imageRef": images.IMAGE_ID}}, version=version)
+    assert resp.status_code == 202, resp.text
+    schemas = tempest_schemas.schema_module(SERVERS, version)
+    # tempest's client picks the variant by [api] enable_instance_password.
+    with_password = "adminPass" in resp.json()["server"]
+    tempest_schemas.validate(schemas.rebuild_server_with_admin_pass if with_password
+                             else schemas.rebuild_server, resp)
+    nova_cloud.wait_for_server_status(server, "ACTIVE")
