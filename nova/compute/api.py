@@ -123,9 +123,17 @@ class API:
                display_description=None, key_name=None, metadata=None, user_data=None,
                availability_zone=None, min_count=1, max_count=1, scheduler_hints=None,
                forced_host=None, forced_node=None, injected_files=None,
-               requested_networks=None, security_groups=None):
+               requested_networks=None, security_groups=None, hostname=None, tags=None,
+               trusted_certs=None, requested_destination=None):
         """Accept a request for servers; the conductor builds them.
 
+        :param trusted_certs: list of certificate ids (2.63), kept in the
+            system metadata as ``trusted_image_certificates``.
+        :param requested_destination: objects.Destination (host, node) the
+            scheduler must pick, filters still applying (2.74).
+        :param tags: list of tag strings every server gets (2.52).
+        :param hostname: the guest's hostname (2.90, one server only); None
+            derives it from the display name.
         :param flavor: objects.Flavor.
         :param image_href: Glance image id.
         :param availability_zone: the zone to build in; None means [DEFAULT]
@@ -214,7 +222,7 @@ class API:
                 user_id=context.user_id,
                 display_name=name,
                 display_description=display_description,
-                hostname=_hostname(name, index),
+                hostname=hostname or _hostname(name, index),
                 image_ref=image["id"],
                 kernel_id=props.get("kernel_id") or "",
                 ramdisk_id=props.get("ramdisk_id") or "",
@@ -227,7 +235,10 @@ class API:
                 key_data=key_pair.public_key if key_pair else None,
                 user_data=user_data,
                 metadata=metadata,
-                system_metadata=_image_system_metadata(image),
+                system_metadata=dict(
+                    _image_system_metadata(image),
+                    **({"trusted_image_certificates": ",".join(trusted_certs)}
+                       if trusted_certs else {})),
                 availability_zone=zone,
                 reservation_id=reservation_id,
                 launch_index=index,
@@ -252,6 +263,8 @@ class API:
                 deleted=False,
             )
             instance.flavor = flavor
+            instance.tags = objects.TagList(objects=[
+                objects.Tag(resource_id=uuid, tag=tag) for tag in dict.fromkeys(tags or ())])
             if key_pair:
                 instance.keypairs = objects.KeyPairList(objects=[key_pair])
             request_spec = objects.RequestSpec(
@@ -270,6 +283,7 @@ class API:
                 instance_group=group,
                 requested_networks=requested_networks,
                 security_groups=list(security_groups or []),
+                requested_destination=requested_destination,
             )
             instances.append(instance)
             request_specs.append(request_spec)
@@ -281,7 +295,7 @@ class API:
                 created.append(request_spec)
                 build_request = objects.BuildRequest(
                     context, instance=instance, instance_uuid=instance.uuid,
-                    project_id=context.project_id)
+                    project_id=context.project_id, tags=instance.tags)
                 build_request.create()
                 created.append(build_request)
                 mapping = objects.InstanceMapping(

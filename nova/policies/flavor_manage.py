@@ -21,6 +21,11 @@ rules = [
         description="Delete a flavor.",
         operations=[{"method": "DELETE", "path": "/flavors/{flavor_id}"}],
         scope_types=base.PROJECT_SCOPE),
+    policy.DocumentedRuleDefault(
+        name=FLAVOR_MANAGE % "update", check_str=base.ADMIN,
+        description="Update a flavor's description (2.55).",
+        operations=[{"method": "PUT", "path": "/flavors/{flavor_id}"}],
+        scope_types=base.PROJECT_SCOPE),
 ]
 
 

@@ -38,6 +38,18 @@ rules = [
           [("POST", "/servers")]),
 ]
 
+#: Create a server on a requested host or node (2.74); the scheduler's
+#: filters still apply. Upstream names this rule without the
+#: os_compute_api prefix.
+REQUESTED_DESTINATION = "compute:servers:create:requested_destination"
+
+rules.append(policy.DocumentedRuleDefault(
+    name=REQUESTED_DESTINATION, check_str=base.ADMIN,
+    description="Create a server on a given host or node (host and "
+                "hypervisor_hostname, 2.74); the scheduler's filters still apply.",
+    operations=[{"method": "POST", "path": "/servers"}],
+    scope_types=base.PROJECT_SCOPE))
+
 
 def list_rules():
     """Return the /servers rules."""

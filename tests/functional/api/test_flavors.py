@@ -213,4 +213,4 @@ def test_extra_specs(admin, user):
 def test_unknown_method_is_405(admin):
     resp = admin.request("PATCH", "/v2.1/flavors/1")
     assert resp.status_int == 405
-    assert resp.headers["Allow"] == "DELETE, GET"
+    assert resp.headers["Allow"] == "DELETE, GET, PUT"  # PUT from 2.55

@@ -1,4 +1,9 @@
-"""POST /flavors and DELETE /flavors/{flavor_id} (os-flavor-manage, administrators)."""
+"""POST, PUT (2.55) and DELETE of /flavors (os-flavor-manage, administrators).
+
+2.55 adds ``description`` to create and PUT /flavors/{flavor_id}, which
+changes only the description; the answers are the detail document of the
+request's microversion (views.flavors).
+"""
 
 from oslo_utils import strutils, uuidutils
 
@@ -36,7 +41,8 @@ def flavor_from_request(context, body):
     values = {"name": spec["name"], "flavorid": flavorid,
               "rxtx_factor": float(spec.get("rxtx_factor", 1.0)),
               "is_public": _is_public(spec.get("os-flavor-access:is_public", True)),
-              "disabled": False, "vcpu_weight": None, "description": None,
+              "disabled": False, "vcpu_weight": None,
+              "description": spec.get("description"),
               "extra_specs": {}, "projects": []}
     for name, field, default in _SIZES:
         value = spec.get(name, default)
@@ -52,7 +58,8 @@ class FlavorManageController:
     """Create and delete flavors."""
 
     @wsgi.response(200)
-    @validation.schema(schema.create)
+    @validation.schema(schema.create, "2.1", "2.54")
+    @validation.schema(schema.create_v255, "2.55")
     def create(self, req, body):
         """POST /flavors -> {"flavor": detail view} (200, as upstream).
 
@@ -61,6 +68,16 @@ class FlavorManageController:
         policy.authorize(req.context, fm_policies.FLAVOR_MANAGE % "create", target={})
         flavor = flavor_from_request(req.context, body)
         flavor.create()
+        return {"flavor": views.detail(req, flavor)}
+
+    @wsgi.api_version("2.55")
+    @validation.schema(schema.update_v255)
+    def update(self, req, id, body):
+        """PUT /flavors/{id} (2.55) -> {"flavor": detail view}; 404 unknown flavor."""
+        policy.authorize(req.context, fm_policies.FLAVOR_MANAGE % "update", target={})
+        flavor = objects.Flavor.get_by_flavor_id(req.context.elevated(), id)
+        flavor.description = body["flavor"]["description"]
+        flavor.save()
         return {"flavor": views.detail(req, flavor)}
 
     @wsgi.response(202)

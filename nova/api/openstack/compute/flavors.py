@@ -78,12 +78,14 @@ class FlavorsController:
             raise webob.exc.HTTPBadRequest(
                 explanation=f"marker [{marker}] not found") from exc
 
-    @validation.query_schema(schema.index_query)
+    @validation.query_schema(schema.index_query, "2.1", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
     def index(self, req):
         """GET /flavors -> {"flavors": [{id, name, links}], "flavors_links"?}."""
         return views.index(req, list(self._page(req)), views.summary)
 
-    @validation.query_schema(schema.index_query)
+    @validation.query_schema(schema.index_query, "2.1", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
     def detail(self, req):
         """GET /flavors/detail -> {"flavors": [detail view], "flavors_links"?}."""
         return views.index(req, list(self._page(req)), views.detail, "flavors/detail")

@@ -4,7 +4,9 @@ Microversions (upstream's): 2.1 create answers 200 and delete 202, there is
 no ``type``; 2.2 adds ``type`` ("ssh" or "x509"), create answers 201 and
 delete 204; 2.10 lets an administrator name another user (``user_id`` in
 the body or the query); 2.35 pages the list with ``limit``/``marker`` and
-``keypairs_links``.
+``keypairs_links``; 2.75 refuses unknown query parameters; 2.92 imports
+only (``public_key`` required, 400 without) and accepts ``@`` and ``.``
+in names.
 """
 
 import string
@@ -70,13 +72,14 @@ class KeypairController:
         policy.authorize(req.context, kp_policies.KEYPAIRS % action,
                          target={"user_id": user_id})
 
-    def _create(self, req, spec, with_type):
+    def _create(self, req, spec, with_type, check_name=True):
         context = req.context
         user_id = spec.get("user_id") or context.user_id
         key_type = spec.get("type", keypair_obj.KEYPAIR_TYPE_SSH)
         self._authorize(req, "create", user_id)
         name = spec["name"]
-        validate_name(name)
+        if check_name:
+            validate_name(name)
         check_quota(context, user_id)
         private_key = None
         public_key = spec.get("public_key")
@@ -104,12 +107,19 @@ class KeypairController:
         """POST /os-keypairs (2.2-2.9): also ``type``; answers 201."""
         return self._create(req, body["keypair"], with_type=True)
 
-    @create.add_version("2.10")
+    @create.add_version("2.10", "2.91")
     @wsgi.response(201)
     @validation.schema(schema.create_v210)
     def create(self, req, body):  # noqa: F811
-        """POST /os-keypairs (2.10+): an administrator may give ``user_id``."""
+        """POST /os-keypairs (2.10-2.91): an administrator may give ``user_id``."""
         return self._create(req, body["keypair"], with_type=True)
+
+    @create.add_version("2.92")
+    @wsgi.response(201)
+    @validation.schema(schema.create_v292)
+    def create(self, req, body):  # noqa: F811
+        """POST /os-keypairs (2.92+): import only; the schema checks the name."""
+        return self._create(req, body["keypair"], with_type=True, check_name=False)
 
     def _user(self, req, action):
         user_id = req.GET.get("user_id") or req.context.user_id
@@ -148,7 +158,8 @@ class KeypairController:
         return self._index(req, True, self._user(req, "index"))
 
     @index.add_version("2.35")
-    @validation.query_schema(schema.index_query_v235)
+    @validation.query_schema(schema.index_query_v235, "2.35", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
     def index(self, req):  # noqa: F811
         """GET /os-keypairs (2.35+): paged with limit/marker (a key pair name)."""
         return self._index(req, True, self._user(req, "index"), paged=True)
@@ -170,7 +181,8 @@ class KeypairController:
                           True)
 
     @show.add_version("2.10")
-    @validation.query_schema(schema.query_v210)
+    @validation.query_schema(schema.query_v210, "2.10", "2.74")
+    @validation.query_schema(schema.query_v275, "2.75")
     def show(self, req, id):  # noqa: F811
         """GET /os-keypairs/{name} (2.10+): ``?user_id=`` for administrators."""
         user_id = self._user(req, "show")
@@ -194,7 +206,8 @@ class KeypairController:
 
     @delete.add_version("2.10")
     @wsgi.response(204)
-    @validation.query_schema(schema.query_v210)
+    @validation.query_schema(schema.query_v210, "2.10", "2.74")
+    @validation.query_schema(schema.query_v275, "2.75")
     def delete(self, req, id):  # noqa: F811
         """DELETE /os-keypairs/{name} (2.10+) -> 204; ``?user_id=`` for administrators."""
         objects.KeyPair.destroy_by_name(req.context, self._user(req, "delete"), id)

@@ -25,7 +25,7 @@ class LimitsController:
         usage = dict(quota.count_usage(context, project_id))
         usage["server_groups"] = objects.InstanceGroupList.get_counts(
             context, project_id)["project"]["server_groups"]
-        return views.build(limits, usage, include_network)
+        return views.build(limits, usage, include_network, req.api_version_request)
 
     @wsgi.api_version("2.1", "2.35")
     @validation.query_schema(schema.index_query)
@@ -34,7 +34,8 @@ class LimitsController:
         return self._limits(req, include_network=True)
 
     @index.add_version("2.36")
-    @validation.query_schema(schema.index_query)
+    @validation.query_schema(schema.index_query, "2.36", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
     def index(self, req):  # noqa: F811
         """GET /limits (2.36+): without the nova-network limits."""
         return self._limits(req, include_network=False)

@@ -37,7 +37,9 @@ class QuotaClassSetsController:
         return views.limits(req, "quota_class_set", quota.get_class_limits(req.context, id),
                             id)
 
-    @validation.schema(schema.update_class)
+    @validation.schema(schema.update_class, "2.1", "2.49")
+    @validation.schema(schema.update_class_v250, "2.50", "2.56")
+    @validation.schema(schema.update_class_v257, "2.57")
     def update(self, req, id, body):
         """PUT /os-quota-class-sets/{id} -> 200, the class's limits (without ``id``)."""
         policy.authorize(req.context, qcs_policies.QUOTA_CLASS_SETS % "update",

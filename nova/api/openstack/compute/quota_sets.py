@@ -132,10 +132,12 @@ class QuotaSetsController:
         return self._update(req, id, body)
 
     @update.add_version("2.36")
-    @validation.schema(schema.update_v236)
+    @validation.schema(schema.update_v236, "2.36", "2.56")
+    @validation.schema(schema.update_v257, "2.57")
     @validation.query_schema(schema.user_query)
     def update(self, req, id, body):  # noqa: F811
-        """PUT /os-quota-sets/{tenant_id} (2.36+): without the nova-network fields."""
+        """PUT /os-quota-sets/{tenant_id} (2.36+): without the nova-network fields
+        (and from 2.57 without the injected file fields)."""
         return self._update(req, id, body)
 
     @wsgi.response(202)

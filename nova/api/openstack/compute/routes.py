@@ -163,7 +163,8 @@ def route_table(compute_api_factory=default_compute_api):
         "/os-console-auth-tokens/{id}": {"GET": console_auth_tokens_ctrl.show},
         "/flavors": {"GET": flavors_ctrl.index, "POST": flavor_manage_ctrl.create},
         "/flavors/detail": {"GET": flavors_ctrl.detail},
-        "/flavors/{id}": {"GET": flavors_ctrl.show, "DELETE": flavor_manage_ctrl.delete},
+        "/flavors/{id}": {"GET": flavors_ctrl.show, "PUT": flavor_manage_ctrl.update,
+                          "DELETE": flavor_manage_ctrl.delete},
         "/flavors/{id}/action": {"POST": router.Actions({
             "addTenantAccess": flavor_access_ctrl.add_tenant_access,
             "removeTenantAccess": flavor_access_ctrl.remove_tenant_access,

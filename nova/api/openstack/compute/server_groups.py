@@ -8,6 +8,9 @@ A server group asks the scheduler to keep its members on one host
 ``server_groups`` quota (403 beyond it); the list is the caller's project,
 every project with ``all_projects`` for administrators, paged with
 ``limit``/``offset``; delete answers 204 and leaves the members running.
+2.64 creates and shows ``policy`` and ``rules`` (``max_server_per_host``,
+anti-affinity only) instead of ``policies`` and ``metadata``; 2.75
+refuses unknown list parameters.
 """
 
 import webob.exc
@@ -51,10 +54,6 @@ def _page(items, req):
 class ServerGroupController:
     """Handlers of /os-server-groups; groups live in the API database."""
 
-    @staticmethod
-    def _with_owner(req):
-        return req.api_version_request.matches("2.13")
-
     def _get(self, req, group_id, action):
         group = objects.InstanceGroup.get_by_uuid(req.context, group_id)
         policy.authorize(req.context, sg_policies.SERVER_GROUPS % action,
@@ -67,11 +66,17 @@ class ServerGroupController:
         policy.authorize(context, sg_policies.SERVER_GROUPS % "create")
         check_quota(context)
         spec = body["server_group"]
+        group_policy = spec["policy"] if "policy" in spec else spec["policies"][0]
+        rules = spec.get("rules") or {}
+        if rules and group_policy != "anti-affinity":
+            raise webob.exc.HTTPBadRequest(explanation=(
+                f"Only anti-affinity policy supports rules, not {group_policy}."))
         group = objects.InstanceGroup(
             context, project_id=context.project_id, user_id=context.user_id,
-            name=spec["name"], policy=spec["policies"][0], rules={}, members=[])
+            name=spec["name"], policy=group_policy,
+            rules={key: str(value) for key, value in rules.items()}, members=[])
         group.create()
-        return {"server_group": views.server_group(group, self._with_owner(req))}
+        return {"server_group": views.server_group(group, req.api_version_request)}
 
     @wsgi.api_version("2.1", "2.14")
     @validation.schema(schema.create)
@@ -79,13 +84,20 @@ class ServerGroupController:
         """POST /os-server-groups (2.1-2.14): 200; policy affinity or anti-affinity."""
         return self._create(req, body)
 
-    @create.add_version("2.15")
+    @create.add_version("2.15", "2.63")
     @validation.schema(schema.create_v215)
     def create(self, req, body):  # noqa: F811
-        """POST /os-server-groups (2.15+): also soft-affinity and soft-anti-affinity."""
+        """POST /os-server-groups (2.15-2.63): also soft-affinity and soft-anti-affinity."""
         return self._create(req, body)
 
-    @validation.query_schema(schema.index_query)
+    @create.add_version("2.64")
+    @validation.schema(schema.create_v264)
+    def create(self, req, body):  # noqa: F811
+        """POST /os-server-groups (2.64+): ``policy`` and ``rules`` instead of ``policies``."""
+        return self._create(req, body)
+
+    @validation.query_schema(schema.index_query, "2.1", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
     def index(self, req):
         """GET /os-server-groups -> {"server_groups": [...]}, oldest first.
 
@@ -100,14 +112,13 @@ class ServerGroupController:
             groups = objects.InstanceGroupList.get_all(context)
         else:
             groups = objects.InstanceGroupList.get_by_project_id(context, context.project_id)
-        with_owner = self._with_owner(req)
-        return {"server_groups": [views.server_group(group, with_owner)
+        return {"server_groups": [views.server_group(group, req.api_version_request)
                                   for group in _page(list(groups), req)]}
 
     def show(self, req, id):
         """GET /os-server-groups/{id} -> {"server_group": {...}}; 404 when unknown."""
         group = self._get(req, id, "show")
-        return {"server_group": views.server_group(group, self._with_owner(req))}
+        return {"server_group": views.server_group(group, req.api_version_request)}
 
     @wsgi.response(204)
     def delete(self, req, id):

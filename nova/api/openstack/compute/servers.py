@@ -1,4 +1,14 @@
-"""/servers: list, show, create and delete servers (api-ref "Servers", 2.1-2.37).
+"""/servers: list, show, create, update and delete servers (api-ref "Servers").
+
+Microversions handled here through schema ranges: 2.38 refuses an unknown
+status filter, 2.42 device tags, 2.52 tags, 2.57 drops personality, 2.66
+changes-before, 2.83 more user filters, 2.73 the locked
+filter, 2.90/2.94 hostname, 2.104 pinning the zone on update. 2.63
+trusted_image_certificates and 2.74 host/hypervisor_hostname at create.
+Not implemented yet (issue 11): the 2.83 user
+filters other than availability_zone, user_id, vm_state and task_state
+(the filter table); networks as a list
+(2.37+) belong to the networks issue.
 
 The controller turns HTTP into calls of nova.compute.api.API and instances
 into bodies through views.servers; rules that depend on the microversion
@@ -13,10 +23,12 @@ from oslo_utils import strutils, timeutils, uuidutils
 from nova import conf as nova_conf
 from nova import exception, objects, servicegroup
 from nova.api import validation
-from nova.api.openstack import common, wsgi
+from nova.api.openstack import api_version_request, common, wsgi
+from nova.api.openstack.compute import services as services_api
 from nova.api.openstack.compute.schemas import servers as schemas
 from nova.api.openstack.compute.views import servers as views
 from nova.network import api as network_api
+from nova.policies import servers as servers_policies
 from nova.policy import authorize
 
 CONF = nova_conf.CONF
@@ -40,12 +52,23 @@ _IGNORED_SORT_KEYS = {
 }
 _ADMIN_SORT_KEYS = {"host", "node"}
 
-#: Filters every user may pass; the rest need os_compute_api:servers:allow_all_filters
-#: and are otherwise ignored (upstream's behaviour).
+#: Filters every user may pass, by the microversion from which they may;
+#: the rest need os_compute_api:servers:allow_all_filters and are otherwise
+#: ignored (upstream's behaviour). Each filter exists only from the version
+#: its query schema gives it (tags 2.26, changes-before 2.66, locked 2.73).
 _USER_FILTERS = {
-    "reservation_id", "name", "status", "image", "flavor", "changes-since",
-    "changes-before", "all_tenants", "tags", "tags-any", "not-tags", "not-tags-any",
+    "2.1": frozenset({
+        "reservation_id", "name", "status", "image", "flavor", "changes-since",
+        "changes-before", "all_tenants", "tags", "tags-any", "not-tags", "not-tags-any",
+        "locked"}),
 }
+#: 2.83 opens more filters to users (api-ref "List Servers"). Of those,
+#: key_name, config_drive, created_at, launched_at, terminated_at,
+#: power_state and progress are not filters of this tree yet (issue 11,
+#: the filter table), so they stay ignored for everyone.
+_USER_FILTERS["2.83"] = _USER_FILTERS["2.1"] | {
+    "availability_zone", "config_drive", "key_name", "created_at", "launched_at",
+    "terminated_at", "power_state", "task_state", "vm_state", "progress", "user_id"}
 
 def _image_from_block_devices(server):
     """Return the image reference to boot from: imageRef or its block device twin.
@@ -122,6 +145,15 @@ def _requested_networks(networks):
     return network_api.build_requested_networks(networks)
 
 
+def _nodes_named(cctxt, node, host=None):
+    """Compute nodes called ``node`` (on ``host`` if given) in one cell; NotFound if none."""
+    nodes = [n for n in objects.ComputeNodeList.get_all(cctxt)
+             if n.hypervisor_hostname == node and host in (None, n.host)]
+    if not nodes:
+        raise exception.ComputeHostNotFound(host=node)
+    return nodes
+
+
 def _last_segment(ref):
     """Return the id of an id-or-URL reference (imageRef, flavorRef)."""
     return str(ref).rstrip("/").rsplit("/", 1)[-1]
@@ -152,11 +184,12 @@ class ServersController:
         params = req.GET
         allow_all = authorize(context, "os_compute_api:servers:allow_all_filters",
                               fatal=False)
+        user_filters = api_version_request.choose(req.api_version_request, _USER_FILTERS)
         opts = {}
         for key in set(params.keys()):
             if key in ("limit", "marker", "sort_key", "sort_dir"):
                 continue
-            if key not in _USER_FILTERS and not allow_all:
+            if key not in user_filters and not allow_all:
                 continue
             opts[key] = params.getall(key)[-1]
         filters = {}
@@ -211,7 +244,10 @@ class ServersController:
                 filters["project_id"] = project
         if "deleted" in opts:
             filters["deleted"] = strutils.bool_from_string(opts.pop("deleted"))
+        if "locked" in opts:  # 2.73; the schema drops it before
+            filters["locked"] = strutils.bool_from_string(opts.pop("locked"))
         for key in ("host", "node", "reservation_id", "user_id", "availability_zone",
+                    "vm_state", "task_state",
                     "tags", "tags-any", "not-tags", "not-tags-any"):
             if key in opts:
                 filters[key] = opts.pop(key)
@@ -259,7 +295,11 @@ class ServersController:
         return body
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
-    @validation.query_schema(schemas.query_params_v226, "2.26")
+    @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.65")
+    @validation.query_schema(schemas.query_params_v266, "2.66", "2.72")
+    @validation.query_schema(schemas.query_params_v273, "2.73", "2.82")
+    @validation.query_schema(schemas.query_params_v283, "2.83")
     def index(self, req):
         """GET /servers: id, name and links of each server."""
         authorize(req.context, "os_compute_api:servers:index")
@@ -267,15 +307,20 @@ class ServersController:
         return self._list_body(req, servers, [self._view.basic(req, s) for s in servers])
 
     @validation.query_schema(schemas.query_params, "2.1", "2.25")
-    @validation.query_schema(schemas.query_params_v226, "2.26")
+    @validation.query_schema(schemas.query_params_v226, "2.26", "2.37")
+    @validation.query_schema(schemas.query_params_v238, "2.38", "2.65")
+    @validation.query_schema(schemas.query_params_v266, "2.66", "2.72")
+    @validation.query_schema(schemas.query_params_v273, "2.73", "2.82")
+    @validation.query_schema(schemas.query_params_v283, "2.83")
     def detail(self, req):
         """GET /servers/detail: full bodies of each server."""
         authorize(req.context, "os_compute_api:servers:detail")
         servers = self._get_servers(
-            req, expected_attrs=["flavor", "metadata", "fault", "tags", "info_cache"])
+            req, expected_attrs=["flavor", "metadata", "fault", "tags", "info_cache",
+                                 "system_metadata"])
         statuses = self._host_statuses(req, servers)
         return self._list_body(
-            req, servers, [self._view.show(req, s, statuses) for s in servers])
+            req, servers, [self._view.detail(req, s, statuses) for s in servers])
 
     def _host_statuses(self, req, instances):
         """{host: status} for the 2.16 host_status field, or None when not shown."""
@@ -309,17 +354,27 @@ class ServersController:
     def show(self, req, id):
         """GET /servers/{id}."""
         # The fault is loaded by the view only when the server is in ERROR.
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache",
+                                              "system_metadata"])
         authorize(req.context, "os_compute_api:servers:show",
                   {"project_id": instance.project_id})
         return {"server": self._view.show(req, instance,
                                           self._host_statuses(req, [instance]))}
 
     @validation.schema(schemas.update, "2.1", "2.18")
-    @validation.schema(schemas.update_v219, "2.19")
+    @validation.schema(schemas.update_v219, "2.19", "2.89")
+    @validation.schema(schemas.update_v290, "2.90", "2.93")
+    @validation.schema(schemas.update_v294, "2.94", "2.103")
+    @validation.schema(schemas.update_v2104, "2.104")
     def update(self, req, id, body):
-        """PUT /servers/{id}: rename, describe (2.19), set access IPs; the server body."""
-        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache"])
+        """PUT /servers/{id}: the server body (fewer fields before 2.75).
+
+        Renames, describes (2.19), sets access IPs, the hostname (2.90, a
+        FQDN from 2.94) and pins or unpins the availability zone (2.104;
+        null unpins). Each key is accepted only in its schema's range.
+        """
+        instance = self._get_server(req, id, ["flavor", "metadata", "tags", "info_cache",
+                                              "system_metadata"])
         authorize(req.context, "os_compute_api:servers:update",
                   {"project_id": instance.project_id})
         server = body["server"]
@@ -328,16 +383,40 @@ class ServersController:
                           ("accessIPv4", "access_ip_v4"), ("accessIPv6", "access_ip_v6")):
             if key in server:
                 changes[attr] = server[key]
+        if "hostname" in server:
+            changes["hostname"] = server["hostname"]
         if "OS-DCF:diskConfig" in server:
             changes["auto_disk_config"] = server["OS-DCF:diskConfig"] == "AUTO"
+        if "pinned_availability_zone" in server:
+            self._pin_availability_zone(req, instance, server["pinned_availability_zone"])
         try:
             instance = self.compute_api.update(req.context, instance, **changes)
         except exception.InstanceInvalidState as exc:
             raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
         except exception.InstanceNotFound as exc:
             raise webob.exc.HTTPNotFound(explanation=exc.format_message()) from exc
-        return {"server": self._view.show(req, instance,
-                                          self._host_statuses(req, [instance]))}
+        return {"server": self._view.update(req, instance,
+                                            self._host_statuses(req, [instance]))}
+
+    @staticmethod
+    def _pin_availability_zone(req, instance, zone):
+        """Set (or with None clear) the zone the scheduler keeps the server in (2.104).
+
+        Upstream's rule: a zone to pin must be the one the server is in.
+
+        :raises webob.exc.HTTPBadRequest: another zone.
+        :raises webob.exc.HTTPConflict: the server has no request spec yet.
+        """
+        if zone is not None and zone != instance.availability_zone:
+            raise webob.exc.HTTPBadRequest(
+                explanation=f"The server is in availability zone "
+                            f"{instance.availability_zone}, not {zone}.")
+        try:
+            spec = objects.RequestSpec.get_by_instance_uuid(req.context, instance.uuid)
+        except exception.RequestSpecNotFound as exc:
+            raise webob.exc.HTTPConflict(explanation=exc.format_message()) from exc
+        spec.availability_zone = zone
+        spec.save()
 
     @wsgi.response(204)
     def delete(self, req, id):
@@ -359,7 +438,14 @@ class ServersController:
 
     @validation.schema(schemas.create, "2.1", "2.18")
     @validation.schema(schemas.create_v219, "2.19", "2.36")
-    @validation.schema(schemas.create_v237, "2.37")
+    @validation.schema(schemas.create_v237, "2.37", "2.41")
+    @validation.schema(schemas.create_v242, "2.42", "2.51")
+    @validation.schema(schemas.create_v252, "2.52", "2.56")
+    @validation.schema(schemas.create_v257, "2.57", "2.62")
+    @validation.schema(schemas.create_v263, "2.63", "2.73")
+    @validation.schema(schemas.create_v274, "2.74", "2.89")
+    @validation.schema(schemas.create_v290, "2.90", "2.93")
+    @validation.schema(schemas.create_v294, "2.94")
     def create(self, req, body):
         """POST /servers: 202 with the new server's id, links and adminPass."""
         context = req.context
@@ -378,7 +464,12 @@ class ServersController:
         if min_count > max_count:
             raise webob.exc.HTTPBadRequest(
                 explanation="min_count must be <= max_count")
+        if server.get("hostname") and max_count > 1:
+            # 2.90: one name cannot be every server's (upstream's 400).
+            raise webob.exc.HTTPBadRequest(
+                explanation="Cannot specify hostname when creating multiple servers")
         zone, forced_host, forced_node = self._availability_zone(context, server)
+        destination = self._requested_destination(context, server, forced_host or forced_node)
         try:
             flavor = objects.Flavor.get_by_flavor_id(
                 context, _last_segment(server["flavorRef"]))
@@ -393,6 +484,10 @@ class ServersController:
                 display_description=server.get("description")
                 if req.api_version_request.matches("2.19") else server["name"],
                 key_name=server.get("key_name"),
+                hostname=server.get("hostname"),
+                tags=server.get("tags"),
+                trusted_certs=server.get("trusted_image_certificates"),
+                requested_destination=destination,
                 metadata=server.get("metadata"),
                 user_data=server.get("user_data"),
                 injected_files=injected_files(server.get("personality")),
@@ -436,6 +531,39 @@ class ServersController:
             body["server"]["adminPass"] = server.get("adminPass") or common.generate_password()
         location = body["server"]["links"][0]["href"]
         return wsgi.ResponseObject(body, code=202, headers={"Location": location})
+
+    @staticmethod
+    def _requested_destination(context, server, forced):
+        """The 2.74 destination: objects.Destination or None.
+
+        :param forced: whether the zone names a host or node ("zone:host:node").
+        :raises webob.exc.HTTPBadRequest: both forms, or an unknown host or node.
+        :raises nova.exception.PolicyNotAuthorized: not allowed (403).
+        """
+        host = server.get("host")
+        node = server.get("hypervisor_hostname")
+        if not host and not node:
+            return None
+        authorize(context, servers_policies.REQUESTED_DESTINATION, {})
+        if forced:
+            raise webob.exc.HTTPBadRequest(explanation=(
+                "host or hypervisor_hostname cannot be used with the "
+                "availability_zone form zone:host:node."))
+        if host:
+            try:
+                objects.HostMapping.get_by_host(context, host)
+            except exception.HostMappingNotFound as exc:
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Compute host {host} could not be found.") from exc
+        if node:
+            found = services_api.find_all_in_cells(
+                context, _nodes_named, node, host)
+            if not found:
+                raise webob.exc.HTTPBadRequest(
+                    explanation=f"Compute host {host or ''} with node {node} could "
+                                "not be found.")
+            host = host or found[0][1][0].host
+        return objects.Destination(host=host, node=node)
 
     @staticmethod
     def _availability_zone(context, server):

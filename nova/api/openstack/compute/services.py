@@ -3,14 +3,19 @@
 Services live in the cell databases, so every call looks through all
 cells. Before 2.53 a service is named by its integer id in its cell (ids of
 different cells may clash; the first cell holding the id wins, as
-upstream) or by host and binary.
+upstream) or by host and binary. From 2.53 (api-ref "Compute services")
+the list shows uuids, ``PUT /os-services/{service_uuid}`` replaces the
+enable/disable/disable-log-reason/force-down actions and answers the whole
+service, and ``DELETE`` takes the uuid. 2.75 refuses unknown list
+parameters. 2.69 (down cells) changes nothing here: a cell that does not
+answer is left out.
 """
 
 import logging
 
 import os_traits
 import webob.exc
-from oslo_utils import strutils
+from oslo_utils import strutils, uuidutils
 
 from nova import context as nova_context
 from nova import exception, objects, policy, servicegroup
@@ -118,7 +123,7 @@ class ServiceController:
 
     # -- GET /os-services ------------------------------------------------------
 
-    def _index(self, req, with_forced_down):
+    def _index(self, req, with_forced_down, with_uuid=False):
         self._authorize(req, "list")
         context = req.context
         host = req.GET.get("host")
@@ -128,7 +133,7 @@ class ServiceController:
             services.extend(cell_services)
         return {"services": [
             views.detail(service, self.servicegroup_api.service_is_up(service),
-                         with_forced_down)
+                         with_forced_down, with_uuid)
             for service in services
             if (host is None or service.host == host)
             and (binary is None or service.binary == binary)]}
@@ -139,11 +144,18 @@ class ServiceController:
         """GET /os-services (2.1-2.10) -> {"services": [...]}, filters host, binary."""
         return self._index(req, with_forced_down=False)
 
-    @index.add_version("2.11")
+    @index.add_version("2.11", "2.52")
     @validation.query_schema(schema.index_query)
     def index(self, req):  # noqa: F811
-        """GET /os-services (2.11+): entries also carry ``forced_down``."""
+        """GET /os-services (2.11-2.52): entries also carry ``forced_down``."""
         return self._index(req, with_forced_down=True)
+
+    @index.add_version("2.53")
+    @validation.query_schema(schema.index_query, "2.53", "2.74")
+    @validation.query_schema(schema.index_query_v275, "2.75")
+    def index(self, req):  # noqa: F811
+        """GET /os-services (2.53+): ids are uuids."""
+        return self._index(req, with_forced_down=True, with_uuid=True)
 
     # -- PUT /os-services/{action} ---------------------------------------------
 
@@ -251,6 +263,60 @@ class ServiceController:
             "disable-log-reason": self._disable_log_reason,
             "force-down": self._force_down})
 
+    @update.add_version("2.53")
+    @validation.schema(schema.service_update_v253)
+    def update(self, req, id, body):  # noqa: F811
+        """PUT /os-services/{service_uuid} (2.53+) -> {"service": the full entry}.
+
+        Body: ``status`` ("enabled"/"disabled"), ``disabled_reason`` (only
+        with status "disabled") and/or ``forced_down``. 400: empty body, a
+        reason without disabling, a non-uuid id, a service other than
+        nova-compute; 404: unknown uuid.
+        """
+        self._authorize(req, "update")
+        context = req.context
+        if not body:
+            raise webob.exc.HTTPBadRequest(explanation="No updates were requested. Fields "
+                                           "'status' or 'forced_down' should be specified.")
+        if "disabled_reason" in body and body.get("status") != "disabled":
+            raise webob.exc.HTTPBadRequest(explanation=(
+                "Specifying 'disabled_reason' with status 'enabled' is invalid."))
+        cell, service = self._find_by_uuid(context, id)
+        if service.binary != COMPUTE_BINARY:
+            raise webob.exc.HTTPBadRequest(explanation=(
+                f"Updating a {service.binary} service is not supported. Only "
+                "nova-compute services can be updated."))
+        if "status" in body:
+            disabled = body["status"] == "disabled"
+            service.disabled = disabled
+            service.disabled_reason = body.get("disabled_reason") if disabled else None
+        if "forced_down" in body:
+            service.forced_down = strutils.bool_from_string(body["forced_down"], strict=True)
+        with nova_context.target_cell(context, cell) as cctxt:
+            service._context = cctxt
+            service.save()
+            if "status" in body:
+                self._set_disabled_trait(cctxt, service.host, service.disabled)
+            zoned = {s.uuid: s for s in _services_in_cell(cctxt)}
+        shown = zoned.get(service.uuid, service)
+        return {"service": views.detail(shown, self.servicegroup_api.service_is_up(shown),
+                                        True, True)}
+
+    @staticmethod
+    def _find_by_uuid(context, id):
+        """Return (CellMapping, Service) of the service with uuid ``id``.
+
+        :raises webob.exc.HTTPBadRequest: ``id`` is no uuid.
+        :raises webob.exc.HTTPNotFound: no cell has it.
+        """
+        if not uuidutils.is_uuid_like(id):
+            raise webob.exc.HTTPBadRequest(explanation=f"Invalid uuid {id}")
+        try:
+            return find_in_cells(context, objects.Service.get_by_uuid, id)
+        except exception.NotFound as exc:
+            raise webob.exc.HTTPNotFound(
+                explanation=f"Service with ID {id} could not be found.") from exc
+
     # -- DELETE /os-services/{id} -------------------------------------------------
 
     @wsgi.api_version("2.1", "2.52")
@@ -278,6 +344,20 @@ class ServiceController:
             raise webob.exc.HTTPBadRequest(
                 explanation=f"Service id {id} refers to multiple services.")
         ((cell, service),) = found
+        self._delete(context, cell, service)
+
+    @delete.add_version("2.53")
+    @wsgi.response(204)
+    def delete(self, req, id):  # noqa: F811
+        """DELETE /os-services/{service_uuid} (2.53+) -> 204; same rules as before 2.53.
+
+        400 for an id that is no uuid, 404 for an unknown one.
+        """
+        self._authorize(req, "delete")
+        cell, service = self._find_by_uuid(req.context, id)
+        self._delete(req.context, cell, service)
+
+    def _delete(self, context, cell, service):
         with nova_context.target_cell(context, cell) as cctxt:
             if service.binary == COMPUTE_BINARY:
                 self._check_compute_is_idle(cctxt, service.host)

@@ -3,7 +3,9 @@
 import pytest
 import webob.exc
 
+from nova import context as nova_context
 from nova.api.openstack import wsgi
+from nova.api.openstack.api_version_request import APIVersionRequest
 from nova.api.openstack.compute import flavors
 from nova.api.openstack.compute.views import flavors as views
 from nova.objects import flavor as flavor_obj
@@ -17,10 +19,11 @@ def _flavor(**overrides):
     return flavor_obj.Flavor(**values)
 
 
-def _req(path="/v2.1/flavors"):
+def _req(path="/v2.1/flavors", version="2.1"):
     req = wsgi.Request.blank(path)
     req.script_name = "/v2.1"
     req.path_info = path[len("/v2.1"):]
+    req.api_version_request = APIVersionRequest(version)
     return req
 
 
@@ -28,6 +31,15 @@ def test_detail_shows_swap_as_empty_string_when_zero(api_conf):
     body = views.detail(_req(), _flavor())
     assert body["swap"] == ""
     assert views.detail(_req(), _flavor(swap=1024))["swap"] == 1024
+
+
+def test_detail_shows_swap_as_zero_from_2_75(api_conf):
+    req = _req(version="2.75")
+    req.environ[wsgi.ENV_CONTEXT] = nova_context.RequestContext(
+        "alice", "p1", roles=["member", "reader"])
+    body = views.detail(req, _flavor(description=None, extra_specs={}))
+    assert body["swap"] == 0
+    assert body["description"] is None and body["extra_specs"] == {}
 
 
 def test_flavor_links_self_and_bookmark(api_conf):

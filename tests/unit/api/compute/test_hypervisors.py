@@ -24,14 +24,19 @@ def test_summary():
 
 
 def test_detail_cpu_info_by_version():
-    assert views.detail(_node(), _service(), True, False)["cpu_info"] == '{"arch": "x86_64"}'
-    assert views.detail(_node(), _service(), True, True)["cpu_info"] == {"arch": "x86_64"}
-    assert views.detail(_node(cpu_info=""), _service(), True, True)["cpu_info"] == {}
-    assert views.detail(_node(cpu_info="{bad"), _service(), True, True)["cpu_info"] == {}
+    as_object = views.Shape(cpu_info_as_object=True)
+    assert views.detail(_node(), _service(), True, views.Shape())["cpu_info"] == \
+        '{"arch": "x86_64"}'
+    assert views.detail(_node(), _service(), True, as_object)["cpu_info"] == \
+        {"arch": "x86_64"}
+    assert views.detail(_node(cpu_info=""), _service(), True,
+                        views.Shape(cpu_info_as_object=True))["cpu_info"] == {}
+    assert views.detail(_node(cpu_info="{bad"), _service(), True, as_object)["cpu_info"] == {}
 
 
 def test_detail_service_and_host_ip():
-    body = views.detail(_node(), _service(disabled_reason="r"), True, True)
+    body = views.detail(_node(), _service(disabled_reason="r"), True,
+                        views.Shape(cpu_info_as_object=True))
     assert body["service"] == {"host": "c1", "id": 3, "disabled_reason": "r"}
     assert body["host_ip"] == "192.0.2.1"
 

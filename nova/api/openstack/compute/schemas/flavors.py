@@ -28,6 +28,9 @@ index_query = {
     "additionalProperties": True,
 }
 
+#: GET /flavors and /flavors/detail from 2.75: unknown parameters are refused.
+index_query_v275 = dict(copy.deepcopy(index_query), additionalProperties=False)
+
 #: A flavor id given by the admin: no leading/trailing space, a restricted
 #: alphabet; JSON numbers are accepted and turned into strings.
 flavor_id = {
@@ -64,6 +67,27 @@ create = {
                 "os-flavor-access:is_public": parameter_types.boolean,
             },
             "required": ["name", "ram", "vcpus", "disk"],
+            "additionalProperties": False,
+        },
+    },
+    "required": ["flavor"],
+    "additionalProperties": False,
+}
+
+#: A flavor description (2.55): up to 65535 printable characters or null.
+_description = {"type": ["string", "null"], "minLength": 0, "maxLength": 65535}
+
+create_v255 = copy.deepcopy(create)
+create_v255["properties"]["flavor"]["properties"]["description"] = _description
+
+#: PUT /flavors/{id} (2.55): only the description changes.
+update_v255 = {
+    "type": "object",
+    "properties": {
+        "flavor": {
+            "type": "object",
+            "properties": {"description": _description},
+            "required": ["description"],
             "additionalProperties": False,
         },
     },

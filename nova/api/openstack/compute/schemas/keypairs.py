@@ -1,8 +1,10 @@
-"""Body and query schemas of /os-keypairs by microversion (up to 2.37).
+"""Body and query schemas of /os-keypairs by microversion.
 
 2.2 adds ``type`` (ssh or x509), 2.10 ``user_id`` (administrators acting
 for another user), 2.35 ``limit``/``marker`` on the list. Unknown query
-parameters are ignored before 2.75, as upstream.
+parameters are ignored before 2.75 and refused from 2.75, as upstream.
+2.92 requires ``public_key`` (nova no longer generates key pairs) and
+lets names hold ``@`` and ``.``.
 """
 
 import copy
@@ -43,3 +45,13 @@ index_query_v235 = {
     "properties": dict(copy.deepcopy(_user_id), **parameter_types.pagination_parameters),
     "additionalProperties": True,
 }
+
+create_v292 = copy.deepcopy(create_v210)
+create_v292["properties"]["keypair"]["properties"]["name"] = {
+    "type": "string", "minLength": 1, "maxLength": 255,
+    "pattern": "^[a-zA-Z0-9 @._-]+$"}
+create_v292["properties"]["keypair"]["required"] = ["name", "public_key"]
+
+query_v275 = dict(copy.deepcopy(query_v210), additionalProperties=False)
+
+index_query_v275 = dict(copy.deepcopy(index_query_v235), additionalProperties=False)

@@ -1,4 +1,6 @@
-"""Query schema of GET /limits (unknown parameters ignored, as upstream before 2.57)."""
+"""Query schema of GET /limits: unknown parameters ignored before 2.75, refused from 2.75."""
+
+import copy
 
 from nova.api.validation import parameter_types
 
@@ -9,3 +11,5 @@ index_query = {
     },
     "additionalProperties": True,
 }
+
+index_query_v275 = dict(copy.deepcopy(index_query), additionalProperties=False)

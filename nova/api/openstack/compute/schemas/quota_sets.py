@@ -21,8 +21,9 @@ limit = {
     "maximum": MAX_LIMIT,
 }
 
-_COMMON = ("instances", "cores", "ram", "metadata_items", "injected_files",
-           "injected_file_content_bytes", "injected_file_path_bytes", "key_pairs")
+_INJECTED = ("injected_files", "injected_file_content_bytes", "injected_file_path_bytes")
+_COMMON = ("instances", "cores", "ram", "metadata_items", *_INJECTED, "key_pairs")
+_COMMON_V257 = tuple(name for name in _COMMON if name not in _INJECTED)
 _SERVER_GROUPS = ("server_groups", "server_group_members")
 _NETWORK = ("fixed_ips", "floating_ips", "security_groups", "security_group_rules",
             "networks")
@@ -46,11 +47,17 @@ _force = {"force": copy.deepcopy(parameter_types.boolean)}
 
 #: PUT /os-quota-sets/{tenant_id} (2.1-2.35).
 update = _body("quota_set", _COMMON + _SERVER_GROUPS + _NETWORK, _force)
-#: PUT /os-quota-sets/{tenant_id} (2.36+): no nova-network fields.
+#: PUT /os-quota-sets/{tenant_id} (2.36-2.56): no nova-network fields.
 update_v236 = _body("quota_set", _COMMON + _SERVER_GROUPS, _force)
+#: PUT /os-quota-sets/{tenant_id} (2.57+): no injected file fields either.
+update_v257 = _body("quota_set", _COMMON_V257 + _SERVER_GROUPS, _force)
 
 #: PUT /os-quota-class-sets/{id} (2.1-2.49).
 update_class = _body("quota_class_set", _COMMON + _NETWORK)
+#: PUT /os-quota-class-sets/{id} (2.50-2.56): server groups, no nova-network fields.
+update_class_v250 = _body("quota_class_set", _COMMON + _SERVER_GROUPS)
+#: PUT /os-quota-class-sets/{id} (2.57+): no injected file fields.
+update_class_v257 = _body("quota_class_set", _COMMON_V257 + _SERVER_GROUPS)
 
 user_query = {
     "type": "object",

@@ -1,4 +1,4 @@
-"""Schemas of /os-services (2.1-2.52 forms)."""
+"""Schemas of /os-services: the 2.1-2.52 action forms and the 2.53 uuid form."""
 
 import copy
 
@@ -28,3 +28,18 @@ service_update = {
 #: 2.11 adds PUT /os-services/force-down with ``forced_down``.
 service_update_v211 = copy.deepcopy(service_update)
 service_update_v211["properties"]["forced_down"] = parameter_types.boolean
+
+#: PUT /os-services/{service_uuid} (2.53): any of status, disabled_reason
+#: (only with status "disabled") and forced_down.
+service_update_v253 = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["enabled", "disabled"]},
+        "disabled_reason": {"type": "string", "minLength": 1, "maxLength": 255},
+        "forced_down": parameter_types.boolean,
+    },
+    "additionalProperties": False,
+}
+
+#: GET /os-services from 2.75: unknown parameters are refused.
+index_query_v275 = dict(copy.deepcopy(index_query), additionalProperties=False)

@@ -21,6 +21,14 @@ LIMIT_NAMES = {
     "maxServerGroupMembers": "server_group_members",
 }
 
+#: Limits upstream stopped showing: name -> last microversion showing it
+#: (2.39: image metadata is Glance's; 2.57: personality is gone).
+LIMIT_UNTIL = {
+    "maxImageMeta": "2.38",
+    "maxPersonality": "2.56",
+    "maxPersonalitySize": "2.56",
+}
+
 #: The nova-network limits shown before 2.36 -> quota resource name.
 NETWORK_LIMIT_NAMES = {
     "maxSecurityGroups": "security_groups",
@@ -42,16 +50,19 @@ NETWORK_USAGE_NAMES = {
 }
 
 
-def build(limits, usage, include_network):
+def build(limits, usage, include_network, version=None):
     """Return the /limits body.
 
+    :param version: the request's APIVersionRequest; the limits of
+        LIMIT_UNTIL show only up to their version (None: all shown).
     :param limits: {resource: hard limit} (-1 unlimited), as
         nova.quota.get_project_limits returns.
     :param usage: {resource: amount used} with instances, cores, ram (MiB)
         and server_groups.
     :param include_network: True before 2.36.
     """
-    absolute = {name: limits[resource] for name, resource in LIMIT_NAMES.items()}
+    absolute = {name: limits[resource] for name, resource in LIMIT_NAMES.items()
+                if version is None or version.matches(None, LIMIT_UNTIL.get(name))}
     absolute.update({name: usage.get(resource, 0) for name, resource in USAGE_NAMES.items()})
     if include_network:
         absolute.update({name: limits.get(resource, -1)

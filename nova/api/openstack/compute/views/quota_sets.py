@@ -6,8 +6,8 @@ in one place (``injected_file_path_bytes`` is the resource
 unlimited and unused, because nothing here counts or enforces them
 (upstream does the same since nova-network's quotas went): in quota sets
 until 2.35, in quota class sets until 2.49. Quota class sets show
-``server_groups``/``server_group_members`` only from 2.50, so not at all
-up to 2.37.
+``server_groups``/``server_group_members`` only from 2.50. From 2.57
+neither shows the injected file fields.
 """
 
 #: Field in the body -> nova.quota resource.
@@ -30,6 +30,10 @@ NETWORK_FIELDS = ("fixed_ips", "floating_ips", "security_groups", "security_grou
 #: Fields quota class sets leave out before 2.50.
 SERVER_GROUP_FIELDS = ("server_groups", "server_group_members")
 
+#: Fields both bodies leave out from 2.57 (personality is gone).
+INJECTED_FILE_FIELDS = ("injected_files", "injected_file_content_bytes",
+                        "injected_file_path_bytes")
+
 
 def fields(req, kind):
     """Return the fields of a ``kind`` ("quota_set" or "quota_class_set") body.
@@ -41,6 +45,8 @@ def fields(req, kind):
     names = tuple(FIELDS)
     if kind == "quota_class_set" and not req.api_version_request.matches("2.50"):
         names = tuple(name for name in names if name not in SERVER_GROUP_FIELDS)
+    if req.api_version_request.matches("2.57"):
+        names = tuple(name for name in names if name not in INJECTED_FILE_FIELDS)
     return names, NETWORK_FIELDS if with_network else ()
 
 
