@@ -36,6 +36,7 @@ import requests
 
 from tests.functional.api import test_hostile_clients as hostile
 
+from . import hostile_routes
 from .fault_cloud import FaultCloud
 
 pytestmark = [pytest.mark.rabbit, pytest.mark.fault_injection]
@@ -330,7 +331,9 @@ def test_idle_connections_and_slowloris_leave_others_answered(cloud, project):
 
 
 def test_hostile_corpus_answered_4xx_in_the_fault_format(cloud, project):
-    """Every request of the hostile corpus: its 4xx, a fault body, no 5xx or drop."""
+    """Every request of the hostile corpus: its 4xx, a fault body, no 5xx or drop;
+    the generated corpus over every route (hostile_routes.py): no 5xx, no drop,
+    every 4xx a fault body."""
     results = {}
     for name, (request, code, key) in hostile.CORPUS.items():
         try:
@@ -341,7 +344,23 @@ def test_hostile_corpus_answered_4xx_in_the_fault_format(cloud, project):
         fault = json.loads(body) if body else {}
         if status != code or list(fault) != [key] or fault[key].get("code") != code:
             results[name] = f"{status} {body[:200]!r}"
-    report("hostile corpus", requests=len(hostile.CORPUS), wrong=len(results))
+    # The same kinds of input on every route of the route table.
+    statuses = {}
+    for name, request in hostile_routes.corpus():
+        try:
+            status, _, body = hostile.exchange(cloud.api_port, request)
+        except (OSError, AssertionError) as exc:
+            results[name] = f"dropped: {exc!r}"
+            continue
+        statuses[status] = statuses.get(status, 0) + 1
+        if status >= 500:
+            results[name] = f"{status} {body[:200]!r}"
+        elif status >= 400:
+            fault = json.loads(body)
+            if len(fault) != 1 or next(iter(fault.values())).get("code") != status:
+                results[name] = f"{status} not in the fault format: {body[:200]!r}"
+    report("hostile corpus", requests=len(hostile.CORPUS) + sum(statuses.values()),
+           route_answers=dict(sorted(statuses.items())), wrong=len(results))
     assert not results, results
     # The API still serves.
     assert requests.get(cloud.url("/v2.1/flavors"), timeout=5,

@@ -14,7 +14,6 @@ from nova.api.openstack.compute.schemas import aggregates as schema
 from nova.api.openstack.compute.views import aggregates as views
 from nova.policies import aggregates as agg_policies
 
-
 #: Aggregate ids are the API database's 32-bit integer primary keys.
 _MAX_AGGREGATE_ID = 2**31 - 1
 
