@@ -335,12 +335,17 @@ rabbit_interval_max = 2
         return resp.json()["servers"]
 
     def delete_all(self, project, timeout=120):
-        """DELETE every server of ``project``; wait until none is listed."""
+        """DELETE every server of ``project``; wait until none is listed and
+        none holds a Placement allocation any more."""
         sess = self.admin(project)
+        ids = set()
         for server in self.servers(project):
+            ids.add(server["id"])
             sess.delete(self.url(f"/v2.1/servers/{server['id']}"), timeout=30)
         self.wait_for(lambda: not self.servers(project), timeout,
                       f"servers of {project} deleted")
+        self.wait_for(lambda: not ids & self.allocation_consumers(), 30,
+                      f"allocations of the deleted servers of {project} removed")
 
     def set_instances_quota(self, project, limit):
         resp = self.admin().put(self.url(f"/v2.1/os-quota-sets/{project}"), timeout=30,
