@@ -19,5 +19,6 @@ pytest_plugins = [
     "tests.fixtures.images",
     "tests.fixtures.services",
     "tests.fixtures.notifications",
+    "tests.fixtures.fault_injection",
 ]
 

@@ -86,18 +86,35 @@ def fault_response(code, message, headers=None, version=None):
     return resp
 
 
+def _connect_failed(exc):
+    """True for a PostgreSQL connection that could not be made.
+
+    oslo.db turns a refused PostgreSQL connection into DBConnectionError by
+    libpq's old message ("could not connect to server"); libpq 14 and later
+    say 'connection to server at "host", port N failed: ...', which it
+    passes through as SQLAlchemy's OperationalError. psycopg2 sets
+    ``pgcode`` (the SQLSTATE) on every error the server sent; an
+    OperationalError without one comes from libpq itself: the server was
+    never reached or the connection broke, an outage either way.
+    """
+    return (isinstance(exc, sqlalchemy.exc.OperationalError)
+            and getattr(exc.orig, "pgcode", "") is None)
+
+
 def outage_exception(exc):
     """Return the ServiceUnavailable that ``exc`` stands for, or None.
 
-    * oslo.db's DBConnectionError, and a SQLAlchemy DBAPIError whose
-      connection was invalidated (a lost connection oslo.db did not wrap):
+    * oslo.db's DBConnectionError, a SQLAlchemy DBAPIError whose
+      connection was invalidated (a lost connection oslo.db did not wrap),
+      and a PostgreSQL connection libpq could not make (``_connect_failed``):
       DatabaseUnavailable.
     * oslo.messaging's MessageDeliveryFailure, and kombu's
       OperationalError (a first connection refused): MessagingUnavailable.
       Both mean the message never reached the broker.
     """
     if isinstance(exc, db_exc.DBConnectionError) or (
-            isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated):
+            isinstance(exc, sqlalchemy.exc.DBAPIError) and exc.connection_invalidated) or (
+            _connect_failed(exc)):
         return exception.DatabaseUnavailable()
     if isinstance(exc, (messaging.MessageDeliveryFailure,
                         kombu_exceptions.OperationalError)):

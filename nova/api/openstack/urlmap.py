@@ -14,8 +14,9 @@ paths relative to its own root and builds links from
 keystoneauth expects, while the API itself is authenticated.
 
 Being the outermost app, it also turns away, with 400 badRequest, a path or
-query string whose percent-escapes do not decode as UTF-8: WebOb, Routes
-and the handlers all expect text, and would fail deeper down.
+query string whose percent-escapes do not decode as UTF-8 (WebOb, Routes
+and the handlers all expect text, and would fail deeper down), or that
+holds a NUL character (which PostgreSQL refuses in any string).
 """
 
 import urllib.parse
@@ -39,6 +40,22 @@ def undecodable_part(environ):
         query = environ.get("QUERY_STRING", "").encode("latin-1")
         urllib.parse.unquote_to_bytes(query.replace(b"+", b" ")).decode("utf-8")
     except UnicodeError:
+        return "query"
+    return None
+
+
+def nul_part(environ):
+    """Return "path" or "query" when that part of the URL holds a NUL (%00), else None.
+
+    No id, name or filter value holds one, and PostgreSQL refuses it in any
+    string (psycopg2 raises ValueError: a 500 deep down on that backend).
+
+    :param environ: the WSGI environ.
+    """
+    if "\x00" in environ.get("PATH_INFO", ""):
+        return "path"
+    query = environ.get("QUERY_STRING", "").encode("latin-1")
+    if b"\x00" in urllib.parse.unquote_to_bytes(query):
         return "query"
     return None
 
@@ -77,6 +94,11 @@ class URLMap:
         if bad_part is not None:
             resp = faults.fault_response(
                 400, f"The request {bad_part} is not valid UTF-8 once percent-decoded.")
+            return resp(environ, start_response)
+        nul = nul_part(environ)
+        if nul is not None:
+            resp = faults.fault_response(
+                400, f"The request {nul} holds a NUL character (%00).")
             return resp(environ, start_response)
         path = environ.get("PATH_INFO", "")
         prefix, app = self._find(path)

@@ -109,6 +109,13 @@ def test_errors(cloud):
     assert cloud.admin_api.put("/v2.1/os-aggregates/999",
                                {"aggregate": {"name": "n"}}).status_code == 404
     assert _action(cloud, 999, "add_host", {"host": "compute1"}).status_code == 404
+    # Integers no aggregate can have: 404, not a database error (500).
+    for huge in ("9" * 30, str(2**31), "-1"):
+        resp = cloud.admin_api.get(f"/v2.1/os-aggregates/{huge}")
+        assert resp.status_code == 404, resp.text
+        assert "itemNotFound" in resp.json()
+        assert cloud.admin_api.delete(f"/v2.1/os-aggregates/{huge}").status_code == 404
+        assert _action(cloud, huge, "add_host", {"host": "compute1"}).status_code == 404
     assert _action(cloud, agg["id"], "no_such", {}).status_code == 400
     # Unknown hosts.
     assert _action(cloud, agg["id"], "add_host", {"host": "nohost"}).status_code == 404

@@ -73,6 +73,9 @@ CORPUS = {
     "non-UTF-8 escape in a path id": (get(b"/v2.1/flavors/%ff%fe"), 400, "badRequest"),
     "non-UTF-8 escape in the query": (get(b"/v2.1/flavors?name=%ff"), 400, "badRequest"),
     "non-UTF-8 escape outside /v2.1": (get(b"/%c3%28"), 400, "badRequest"),
+    # PostgreSQL refuses NUL in any string: a 500 there if let through.
+    "NUL in a path id": (get(b"/v2.1/flavors/a%00b"), 400, "badRequest"),
+    "NUL in the query": (get(b"/v2.1/flavors?name=%00"), 400, "badRequest"),
     "8,000-character noauth2 token": (
         post(b"/v2.1/os-keypairs", KEYPAIR).replace(
             b"X-Auth-Token: admin:admin", b"X-Auth-Token: " + b"a" * 8000), 401, "unauthorized"),

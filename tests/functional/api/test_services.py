@@ -160,6 +160,8 @@ def test_delete(cloud):
     assert resp.status_int == 404
     assert resp.json["itemNotFound"]["message"] == "Service 2 not found."
     assert api.delete("/v2.1/os-services/abc").status_int == 400
+    # An integer no service can have: 404, not a database error.
+    assert api.delete("/v2.1/os-services/" + "9" * 30).status_int == 404
 
 
 def test_post_is_405(cloud):

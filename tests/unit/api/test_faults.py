@@ -4,6 +4,7 @@ import json
 import logging
 
 import oslo_messaging as messaging
+import psycopg2
 import pytest
 import sqlalchemy.exc
 import webob
@@ -62,6 +63,11 @@ def test_webob_exception_keeps_explanation_and_allow_header():
      "database"),
     (sqlalchemy.exc.OperationalError("SELECT 1", {}, Exception("gone"),
                                      connection_invalidated=True), "database"),
+    # libpq 14+'s refusal, which oslo.db does not recognise (no SQLSTATE).
+    (sqlalchemy.exc.OperationalError(
+        "SELECT 1", {}, psycopg2.OperationalError(
+            'connection to server at "127.0.0.1", port 5432 failed: Connection refused')),
+     "database"),
     (messaging.MessageDeliveryFailure("Unable to connect to AMQP server"),
      "message queue"),
     (kombu_exceptions.OperationalError("[Errno 111] Connection refused"),

@@ -14,12 +14,24 @@ from nova.api.openstack.compute.schemas import aggregates as schema
 from nova.api.openstack.compute.views import aggregates as views
 from nova.policies import aggregates as agg_policies
 
+#: Aggregate ids are the API database's 32-bit integer primary keys.
+_MAX_AGGREGATE_ID = 2**31 - 1
+
 
 def _aggregate_id(id):
+    """The aggregate id of a path (int).
+
+    :raises HTTPBadRequest: not an integer.
+    :raises AggregateNotFound: an integer no aggregate can have (404);
+        passed on, it made the database driver fail (500).
+    """
     try:
-        return int(id)
+        number = int(id)
     except ValueError as exc:
         raise webob.exc.HTTPBadRequest(explanation=f"Invalid aggregate id {id}") from exc
+    if not 0 <= number <= _MAX_AGGREGATE_ID:
+        raise exception.AggregateNotFound(aggregate_id=id)
+    return number
 
 
 class AggregatesController:

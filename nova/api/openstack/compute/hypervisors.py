@@ -161,6 +161,10 @@ class HypervisorsController:
     def _find(self, req, id):
         try:
             node_id = int(id)
+            # Ids are 32-bit integer primary keys; a larger one made the
+            # database driver fail (500) rather than find nothing.
+            if not 0 <= node_id <= 2**31 - 1:
+                raise ValueError(id)
             _cell, (node, service) = services_api.find_in_cells(
                 req.context, _node_by_id, node_id)
         except (ValueError, exception.NotFound) as exc:

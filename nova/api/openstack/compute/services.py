@@ -337,7 +337,10 @@ class ServiceController:
             service_id = int(id)
         except ValueError as exc:
             raise webob.exc.HTTPBadRequest(explanation=f"Invalid ID {id}") from exc
-        found = find_all_in_cells(context, objects.Service.get_by_id, service_id)
+        # Ids are 32-bit integer primary keys; a larger one made the
+        # database driver fail (500) rather than find nothing.
+        found = (find_all_in_cells(context, objects.Service.get_by_id, service_id)
+                 if 0 <= service_id <= 2**31 - 1 else [])
         if not found:
             raise webob.exc.HTTPNotFound(explanation=f"Service {id} not found.")
         if len(found) > 1:
