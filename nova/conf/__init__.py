@@ -37,6 +37,7 @@ _MODULES = (
     "scheduler",
     "serial_console",
     "service",
+    "service_user",
     "spice",
     "upgrade_levels",
     "vnc",
