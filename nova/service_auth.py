@@ -8,7 +8,7 @@ then accepts the user's token even if it expired while a long operation was
 under way, and logs that the request came through nova.
 """
 
-import functools
+import threading
 
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import loading as ks_loading
@@ -49,9 +49,28 @@ class ServiceTokenSource:
         return {SERVICE_TOKEN_HEADER: self._auth.get_token(self._session)}
 
 
-@functools.cache
-def _source(conf):
-    return ServiceTokenSource(conf)
+class _Sources:
+    """One ServiceTokenSource per configuration object (ConfigOpts is not
+    hashable, so they are keyed by identity)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._by_conf = {}
+
+    def get(self, conf):
+        with self._lock:
+            entry = self._by_conf.get(id(conf))
+            if entry is None or entry[0] is not conf:
+                entry = (conf, ServiceTokenSource(conf))
+                self._by_conf[id(conf)] = entry
+            return entry[1]
+
+    def clear(self):
+        with self._lock:
+            self._by_conf.clear()
+
+
+_SOURCES = _Sources()
 
 
 def service_token_headers(conf=CONF):
@@ -65,9 +84,9 @@ def service_token_headers(conf=CONF):
     """
     if not conf.service_user.send_service_user_token:
         return {}
-    return _source(conf).headers()
+    return _SOURCES.get(conf).headers()
 
 
 def reset():
     """Forget the loaded service user (tests that change [service_user])."""
-    _source.cache_clear()
+    _SOURCES.clear()
