@@ -23,8 +23,8 @@ Creates, each only when missing (so it runs on every start):
   named nova, glance, placement) with a public and an internal endpoint in
   --region; an endpoint whose URL changed is updated.
 
-Passwords of existing users are set again, so the passwords file the
-quickstart keeps is always the truth. Exits 1 with Keystone's answer when a
+An existing user whose password does not work is given the one passed, so
+the passwords file the quickstart keeps is always the truth. Exits 1 with Keystone's answer when a
 request fails.
 """
 
@@ -77,8 +77,18 @@ class Identity:
             return self.call("POST", "/users", {"user": {
                 "name": name, "password": password, "domain_id": "default",
                 "default_project_id": project["id"]}})["user"]
-        self.call("PATCH", f"/users/{user['id']}", {"user": {"password": password}})
+        if not self.password_works(user, password):
+            # Changing a password revokes the user's tokens: only when needed.
+            self.call("PATCH", f"/users/{user['id']}", {"user": {"password": password}})
         return user
+
+    def password_works(self, user, password):
+        """True when ``password`` gets ``user`` an (unscoped) token."""
+        body = {"auth": {"identity": {"methods": ["password"], "password": {
+            "user": {"id": user["id"], "password": password}}}}}
+        resp = self.session.post(self.base + "/auth/tokens", json=body,
+                                 authenticated=False, raise_exc=False)
+        return resp.status_code == 201
 
     def grant(self, project, user, role_name):
         role = self.find("roles", name=role_name)
