@@ -34,7 +34,10 @@ from .quickstart import (
     wait_until_deleted,
 )
 
-pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit, pytest.mark.mysql]
+# The first test also waits for the module's quickstart (Keystone, Glance,
+# nova) on a loaded 2-core machine: more than the suite's 600 s may pass.
+pytestmark = [pytest.mark.libvirt, pytest.mark.rabbit, pytest.mark.mysql,
+              pytest.mark.timeout(1500)]
 
 NAME = "kscli"
 DEMO = f"{NAME}-demo"
