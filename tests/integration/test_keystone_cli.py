@@ -129,7 +129,7 @@ def test_admin_server_is_404_to_demo(deployment):
         status, body = _compute(deployment, "GET", f"/servers/{server_id}",
                                 deployment.token(DEMO))
         assert status == 404, body
-        assert body["itemNotFound"]["code"] == 404
+        assert body.get("itemNotFound", {}).get("code") == 404, body
     finally:
         deployment.openstack("server", "delete", server_id)
         wait_until_deleted(deployment, server_id)
@@ -146,6 +146,6 @@ def test_min_count_of_2_to_the_63_is_400_at_once(deployment):
         "min_count": 2**63, "max_count": 2**63}})
     elapsed = time.monotonic() - started
     assert status == 400, body
-    assert body["badRequest"]["code"] == 400
+    assert body.get("badRequest", {}).get("code") == 400, body
     assert elapsed < 10, f"the 400 took {elapsed:.1f}s"
     assert len(deployment.openstack_json("server", "list", "--all-projects")) == before
