@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from a bare Debian 12 machine to a running server:
 #
-#   tools/quickstart.sh [--db-url URL] [--no-server] [--hosts N] [start]
+#   tools/quickstart.sh [--db-url URL] [--no-server] [--hosts N] [--keystone] [start]
 #   tools/quickstart.sh stop | status
 #
 # start (the default) installs the system packages, starts libvirtd and
@@ -20,6 +20,8 @@
 # The cloud "quickstart" is written into /etc/openstack/clouds.yaml (other
 # clouds in that file are kept), so afterwards:
 #   OS_CLOUD=quickstart openstack server list
+# With --keystone the clouds are "quickstart-admin" and "quickstart-demo"
+# instead (see --keystone below).
 #
 # Options and environment (tests use these to run a private copy):
 #   --db-url URL / NOVA_DB_URL   a MariaDB (mysql+pymysql://root@127.0.0.1)
@@ -34,6 +36,20 @@
 #                  named <NOVA_QUICKSTART_HOST>-host1 ... instead of one
 #                  nova-compute on the machine's libvirtd. "stop" stops them
 #                  too. See doc/source/multihost.rst.
+#   --keystone / NOVA_QUICKSTART_KEYSTONE=1   a real Keystone
+#                  (tools/services/keystone.sh: PyPI's keystone in a venv
+#                  of its own, SQLite, Fernet tokens) on 127.0.0.1:KEYSTONE_PORT.
+#                  Bootstrapped with the admin user and project, the catalog
+#                  (identity, compute, image, placement), the project
+#                  "service" with the users nova, placement and glance, and
+#                  the project "demo" with the user "demo" (roles member and
+#                  reader). nova-api, Placement and Glance validate tokens
+#                  with keystonemiddleware; nova calls Placement and Glance
+#                  with its service user and sends service tokens. The
+#                  passwords are in $STATE/etc/keystone-passwords; the
+#                  clouds "<cloud>-admin" and "<cloud>-demo" are written
+#                  instead of "<cloud>". Without the option a running
+#                  Keystone is stopped and everything runs without it.
 #   NOVA_QUICKSTART_DIR          state dir, default /var/lib/nova-quickstart
 #   NOVA_QUICKSTART_DEBUG=1      debug = true for every daemon (DEBUG log lines)
 #   NOVA_QUICKSTART_VENV         nova's virtualenv; default $STATE/venv, which
@@ -47,7 +63,8 @@
 #                  <prefix>_cell1, <prefix>_placement; default "nova"
 #   NOVA_QUICKSTART_RABBIT_VHOST RabbitMQ virtual host, default "/"; any other
 #                  is created with full rights for guest
-#   NOVA_API_PORT, PLACEMENT_PORT, GLANCE_PORT   8774, 8778, 9292
+#   NOVA_API_PORT, PLACEMENT_PORT, GLANCE_PORT, KEYSTONE_PORT
+#                  8774, 8778, 9292, 5000
 #   NOVNC_PORT, SPICE_PROXY_PORT, SERIAL_PROXY_PORT   6080, 6082, 6083: the
 #                  console proxies (on 127.0.0.1)
 #   NOVA_QUICKSTART_NOVNC_DIR    where noVNC is installed, default $STATE/novnc
@@ -72,11 +89,13 @@ ACTION=start
 DB_URL=${NOVA_DB_URL:-}
 BOOT_SERVER=${NOVA_QUICKSTART_SERVER:-1}
 HOSTS=${NOVA_QUICKSTART_HOSTS:-0}
+KEYSTONE=${NOVA_QUICKSTART_KEYSTONE:-0}
 while [ $# -gt 0 ]; do
     case $1 in
         --db-url) DB_URL=${2:?--db-url needs a URL}; shift 2 ;;
         --db-url=*) DB_URL=${1#--db-url=}; shift ;;
         --no-server) BOOT_SERVER=0; shift ;;
+        --keystone) KEYSTONE=1; shift ;;
         --hosts) HOSTS=${2:?--hosts needs a number}; shift 2 ;;
         --hosts=*) HOSTS=${1#--hosts=}; shift ;;
         start | stop | status) ACTION=$1; shift ;;
@@ -94,6 +113,7 @@ VHOST=${NOVA_QUICKSTART_RABBIT_VHOST:-/}
 API_PORT=${NOVA_API_PORT:-8774}
 export PLACEMENT_PORT=${PLACEMENT_PORT:-8778}
 export GLANCE_PORT=${GLANCE_PORT:-9292}
+export KEYSTONE_PORT=${KEYSTONE_PORT:-5000}
 NOVNC_PORT=${NOVNC_PORT:-6080}
 SPICE_PROXY_PORT=${SPICE_PROXY_PORT:-6082}
 SERIAL_PROXY_PORT=${SERIAL_PROXY_PORT:-6083}
@@ -122,6 +142,8 @@ API_URL=http://127.0.0.1:$API_PORT
 COMPUTE_URL=$API_URL/v2.1
 PLACEMENT_URL=http://127.0.0.1:$PLACEMENT_PORT
 GLANCE_URL=http://127.0.0.1:$GLANCE_PORT
+KEYSTONE_URL=http://127.0.0.1:$KEYSTONE_PORT
+PASSWORDS=$ETC/keystone-passwords
 RABBIT_URL_BASE=rabbit://guest:guest@127.0.0.1:5672
 if [ "$VHOST" = "/" ]; then
     TRANSPORT_URL=$RABBIT_URL_BASE/
@@ -146,6 +168,11 @@ export PLACEMENT_STATE_DIR=$STATE/placement
 export GLANCE_STATE_DIR=$STATE/glance
 export PLACEMENT_HOST=127.0.0.1 GLANCE_HOST=127.0.0.1
 export GLANCE_VENV=${GLANCE_VENV:-/var/lib/nova-quickstart/glance-venv}
+export KEYSTONE_STATE_DIR=$STATE/keystone KEYSTONE_HOST=127.0.0.1
+export KEYSTONE_VENV=${KEYSTONE_VENV:-/var/lib/nova-quickstart/keystone-venv}
+# The cloud the script itself uses: with Keystone, its admin.
+ADMIN_CLOUD=$CLOUD
+[ "$KEYSTONE" = 1 ] && ADMIN_CLOUD=$CLOUD-admin
 export NOVA_PYTHON=$VENV/bin/python
 
 # Namespaced compute hosts (--hosts): their state, and which mode the last
@@ -174,7 +201,7 @@ fi
 hosts_sh() { bash "$TOOLS/hosts.sh" --dir "$HOSTS_DIR" "$@"; }
 
 osc() {
-    OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML OS_CLOUD=$CLOUD "$OSC_VENV/bin/openstack" "$@"
+    OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML OS_CLOUD=$ADMIN_CLOUD "$OSC_VENV/bin/openstack" "$@"
 }
 
 # --- stop / status ---------------------------------------------------------------
@@ -193,6 +220,8 @@ stop_all() {
     bash "$TOOLS/services/glance.sh" stop &
     bash "$TOOLS/services/placement.sh" stop &
     wait
+    # Last: the others validate tokens with it until they stop.
+    bash "$TOOLS/services/keystone.sh" stop
 }
 
 status_all() {
@@ -207,6 +236,9 @@ status_all() {
     done
     bash "$TOOLS/services/placement.sh" status || rc=3
     bash "$TOOLS/services/glance.sh" status || rc=3
+    if [ -e "$RUN/keystone-mode" ]; then
+        bash "$TOOLS/services/keystone.sh" status || rc=3
+    fi
     if [ "$HOSTS" -gt 0 ]; then
         hosts_sh status || rc=3
     fi
@@ -351,6 +383,79 @@ step_glance_wait() {
     cat "$LOG/glance-start.log"
 }
 
+# --keystone: passwords kept across runs (generated once), Keystone started
+# and filled in the background while the rest is set up.
+keystone_passwords() {
+    local name
+    mkdir -p "$ETC"
+    if [ ! -s "$PASSWORDS" ]; then
+        (
+            umask 077
+            for name in ADMIN DEMO SERVICE; do
+                echo "KEYSTONE_${name}_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+            done >"$PASSWORDS.tmp"
+            mv "$PASSWORDS.tmp" "$PASSWORDS"
+        )
+    fi
+    set -a
+    # shellcheck source=/dev/null
+    . "$PASSWORDS"
+    set +a
+    # Placement and Glance validate tokens as their own service users.
+    export PLACEMENT_KEYSTONE_URL=$KEYSTONE_URL GLANCE_KEYSTONE_URL=$KEYSTONE_URL
+    export PLACEMENT_SERVICE_PASSWORD=$KEYSTONE_SERVICE_PASSWORD
+    export GLANCE_SERVICE_PASSWORD=$KEYSTONE_SERVICE_PASSWORD
+}
+
+step_keystone_begin() {
+    mkdir -p "$LOG" "$RUN"
+    if [ "$KEYSTONE" != 1 ]; then
+        rm -f "$RUN/keystone-mode"
+        bash "$TOOLS/services/keystone.sh" stop >/dev/null
+        return 0
+    fi
+    touch "$RUN/keystone-mode"
+    keystone_passwords
+    {
+        bash "$TOOLS/services/keystone.sh" start &&
+        "$NOVA_PYTHON" "$TOOLS/services/keystone_setup.py" --auth-url "$KEYSTONE_URL/v3" \
+            --endpoint "compute=$COMPUTE_URL" --endpoint "image=$GLANCE_URL" \
+            --endpoint "placement=$PLACEMENT_URL" &&
+        echo "keystone: users, projects and catalog ready"
+    } >"$LOG/keystone-start.log" 2>&1 &
+    KEYSTONE_START_PID=$!
+}
+
+step_keystone_wait() {
+    [ "$KEYSTONE" = 1 ] || return 0
+    if ! wait "$KEYSTONE_START_PID"; then
+        cat "$LOG/keystone-start.log" >&2
+        qs_fail "Keystone did not start" "$KEYSTONE_STATE_DIR/keystone.log"
+    fi
+    sed 's/^/    /' "$LOG/keystone-start.log"
+    qs_log "Keystone answers at $KEYSTONE_URL/v3 (passwords in $PASSWORDS)"
+}
+
+# The clouds of clouds.yaml: "<cloud>" without Keystone; "<cloud>-admin" and
+# "<cloud>-demo" with it. The other mode's clouds are removed: they would
+# not work.
+step_clouds() {
+    local yaml=("$NOVA_PYTHON" "$TOOLS/lib/clouds_yaml.py" "$CLOUDS_YAML") failed=0
+    if [ "$KEYSTONE" = 1 ]; then
+        OS_PASSWORD=$KEYSTONE_ADMIN_PASSWORD "${yaml[@]}" "$CLOUD-admin" \
+            --auth-url "$KEYSTONE_URL/v3" --username admin --project admin || failed=1
+        OS_PASSWORD=$KEYSTONE_DEMO_PASSWORD "${yaml[@]}" "$CLOUD-demo" \
+            --auth-url "$KEYSTONE_URL/v3" --username demo --project demo || failed=1
+        "${yaml[@]}" "$CLOUD" --remove || failed=1
+    else
+        "${yaml[@]}" "$CLOUD" --compute "$COMPUTE_URL" --image "$GLANCE_URL" \
+            --placement "$PLACEMENT_URL" || failed=1
+        "${yaml[@]}" "$CLOUD-admin" --remove || failed=1
+        "${yaml[@]}" "$CLOUD-demo" --remove || failed=1
+    fi
+    [ $failed = 0 ] || qs_fail "cannot write the cloud(s) $CLOUD into $CLOUDS_YAML"
+}
+
 # noVNC for nova-novncproxy: the noVNC project's npm release and nova's page.
 step_novnc() {
     bash "$TOOLS/install-novnc.sh" "$NOVNC_DIR" >"$LOG/install-novnc.log" 2>&1 ||
@@ -363,6 +468,69 @@ step_placement() {
 }
 
 # --- 4. nova's configuration -------------------------------------------------------------
+
+# keystone_credentials USER: the keystoneauth1 password plugin's options for
+# a service user of the project "service".
+keystone_credentials() {
+    cat <<EOF
+auth_type = password
+auth_url = $KEYSTONE_URL/v3
+username = $1
+password = $KEYSTONE_SERVICE_PASSWORD
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+EOF
+}
+
+# auth_conf: how nova authenticates users and itself towards Placement and
+# Glance, with or without Keystone.
+auth_conf() {
+    if [ "$KEYSTONE" = 1 ]; then
+        cat <<EOF
+[api]
+# Tokens are validated by keystonemiddleware ([keystone_authtoken], in
+# nova.conf only: nova-compute serves no API).
+auth_strategy = keystone
+
+[placement]
+# nova's service user; Placement is found in Keystone's catalog.
+$(keystone_credentials nova)
+region_name = RegionOne
+valid_interfaces = internal
+
+[glance]
+# A user's request carries the user's token (and the service token below);
+# these credentials find Glance in the catalog and serve requests without a
+# user.
+$(keystone_credentials nova)
+region_name = RegionOne
+valid_interfaces = internal
+
+[service_user]
+send_service_user_token = true
+$(keystone_credentials nova)
+EOF
+    else
+        cat <<EOF
+[api]
+# No Keystone: X-Auth-Token is "user:project"; user admin is an admin.
+auth_strategy = noauth2
+
+[placement]
+# keystoneauth1's fixed-token plugin: X-Auth-Token "admin", which Placement's
+# noauth2 makes an admin, at this endpoint, no service catalog.
+auth_type = admin_token
+endpoint = $PLACEMENT_URL
+token = admin
+
+[glance]
+# No auth plugin: the caller's own token goes along; Glance runs without
+# authentication (tools/services/glance.sh).
+endpoint_override = $GLANCE_URL
+EOF
+    fi
+}
 
 # common_conf: the options every daemon shares (no database credentials).
 common_conf() {
@@ -381,9 +549,7 @@ osapi_compute_listen_port = $API_PORT
 osapi_compute_workers = 1
 debug = $DEBUG
 
-[api]
-# No Keystone: X-Auth-Token is "user:project"; user admin is an admin.
-auth_strategy = noauth2
+$(auth_conf)
 
 [wsgi]
 api_paste_config = $ETC/api-paste.ini
@@ -398,18 +564,6 @@ workers = 1
 # Always TCG: KVM guests hang on the machines this runs on.
 virt_type = qemu
 connection_uri = qemu:///system
-
-[placement]
-# keystoneauth1's fixed-token plugin: X-Auth-Token "admin", which Placement's
-# noauth2 makes an admin, at this endpoint, no service catalog.
-auth_type = admin_token
-endpoint = $PLACEMENT_URL
-token = admin
-
-[glance]
-# No auth plugin: the caller's own token goes along; Glance runs without
-# authentication (tools/services/glance.sh).
-endpoint_override = $GLANCE_URL
 
 # Remote consoles: the guests get VNC, SPICE and a TCP serial port; the
 # proxies listen on loopback and check tokens in the cell database.
@@ -451,6 +605,16 @@ connection = $API_DB
 [database]
 connection = $CELL1_DB
 EOF
+        if [ "$KEYSTONE" = 1 ]; then
+            cat <<EOF
+
+[keystone_authtoken]
+www_authenticate_uri = $KEYSTONE_URL/v3
+$(keystone_credentials nova)
+# A service token (X-Service-Token) counts only with the service role.
+service_token_roles_required = true
+EOF
+        fi
     } >"$NOVA_CONF.tmp"
     cmp -s "$NOVA_CONF.tmp" "$NOVA_CONF" || RESTART_DAEMONS=1
     mv "$NOVA_CONF.tmp" "$NOVA_CONF"
@@ -546,9 +710,11 @@ step_hosts() {
         qs_stop_daemon nova-compute "$RUN/nova-compute.pid"
     fi
     [ "$RESTART_DAEMONS" = 1 ] && restart=(--restart-compute)
+    local forward="5672,$PLACEMENT_PORT,$GLANCE_PORT"
+    [ "$KEYSTONE" = 1 ] && forward+=",$KEYSTONE_PORT"
     qs_log "starting $HOSTS compute hosts in namespaces (tools/hosts.sh)"
     hosts_sh --prefix "$COMPUTE_HOST" --compute-conf "$COMPUTE_CONF" --venv "$VENV" \
-        --instances-path "$STATE/instances" --forward "5672,$PLACEMENT_PORT,$GLANCE_PORT" \
+        --instances-path "$STATE/instances" --forward "$forward" \
         "${restart[@]}" start "$HOSTS" >"$LOG/hosts.log" 2>&1 ||
         qs_fail "tools/hosts.sh start $HOSTS failed" "$LOG/hosts.log"
     sed 's/^/    /' "$LOG/hosts.log"
@@ -635,6 +801,12 @@ upload() {
 
 step_image() {
     local kernel_id ramdisk_id image_id
+    if [ "$KEYSTONE" = 1 ]; then
+        # The admin uploads (only an admin makes an image public).
+        OS_AUTH_TOKEN=$(osc token issue -f value -c id 2>>"$LOG/openstack-cli.log") ||
+            qs_fail "openstack token issue (cloud $ADMIN_CLOUD) failed" "$LOG/openstack-cli.log"
+        export OS_AUTH_TOKEN
+    fi
     bash "$TOOLS/build-guest-image.sh" "$GUEST_DIR" ||
         qs_fail "building the guest image failed"
     kernel_id=$(upload --name "$IMAGE-kernel" --disk-format aki --container-format aki \
@@ -754,15 +926,15 @@ show_console_urls() {
 step_system
 step_rabbit
 step_venvs
+step_keystone_begin
 step_glance_begin
 step_databases
 step_placement
 step_novnc
 step_config
-"$NOVA_PYTHON" "$TOOLS/lib/clouds_yaml.py" "$CLOUDS_YAML" "$CLOUD" \
-    --compute "$COMPUTE_URL" --image "$GLANCE_URL" --placement "$PLACEMENT_URL" ||
-    qs_fail "cannot write the cloud $CLOUD into $CLOUDS_YAML"
+step_clouds
 step_cells
+step_keystone_wait
 step_daemons
 step_glance_wait
 step_image
@@ -778,8 +950,16 @@ quickstart: everything is up. State and configuration: $STATE
 Logs, one per daemon (a line about an API request carries its req-... id):
   $(printf '%s ' "${DAEMONS[@]/#/$LOG/}" | sed 's/ /.log /g')
   $PLACEMENT_STATE_DIR/placement.log $GLANCE_STATE_DIR/glance-api.log
-  export OS_CLOUD=$CLOUD      # cloud "$CLOUD" in $CLOUDS_YAML
 EOF
+if [ "$KEYSTONE" = 1 ]; then
+    cat <<EOF
+  $KEYSTONE_STATE_DIR/keystone.log
+Keystone at $KEYSTONE_URL/v3; passwords in $PASSWORDS
+  export OS_CLOUD=$CLOUD-admin   # or $CLOUD-demo (project demo, user demo), in $CLOUDS_YAML
+EOF
+else
+    echo "  export OS_CLOUD=$CLOUD      # cloud \"$CLOUD\" in $CLOUDS_YAML"
+fi
 if [ "$CLOUDS_YAML" != /etc/openstack/clouds.yaml ]; then
     echo "  export OS_CLIENT_CONFIG_FILE=$CLOUDS_YAML"
 fi

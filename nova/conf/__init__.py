@@ -38,6 +38,7 @@ _MODULES = (
     "scheduler",
     "serial_console",
     "service",
+    "service_user",
     "spice",
     "upgrade_levels",
     "vnc",

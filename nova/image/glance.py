@@ -5,9 +5,12 @@ downloads them into its image cache, and the tools and tests create and
 upload them. Requests go through one keystoneauth1 Adapter built from the
 [glance] options, or handed in by the caller.
 
-Authentication: when [glance] configures an auth plugin (auth_type), its
-token is sent; otherwise the caller's own token (``context.auth_token``) is
-passed along, as upstream nova does for user requests. Against a Glance
+Authentication: a request for a user carries the user's own token
+(``context.auth_token``), as upstream nova does, plus nova's service token
+when ``[service_user] send_service_user_token`` is set (nova.service_auth).
+A request without a user token (periodic tasks) is authenticated by the
+auth plugin [glance] configures (auth_type), which also finds Glance in the
+service catalog when there is no endpoint_override. Against a Glance
 without Keystone (tools/services/glance.sh) any token, or none, works::
 
     [glance]
@@ -30,7 +33,7 @@ from keystoneauth1 import exceptions as ks_exc
 from oslo_utils import timeutils
 
 import nova.conf
-from nova import exception
+from nova import exception, service_auth
 from nova.conf import ksa as conf_ksa
 
 CONF = nova.conf.CONF
@@ -157,17 +160,26 @@ class GlanceImageService:
 
     def _request(self, context, method, url, image_id=None, **kwargs):
         headers = kwargs.pop("headers", {})
-        token = getattr(context, "auth_token", None)
-        if token and self._adapter.auth is None and self._adapter.session.auth is None:
-            headers["X-Auth-Token"] = token
         global_id = getattr(context, "global_id", None)
         if global_id:
             kwargs["global_request_id"] = global_id
         try:
+            token = getattr(context, "auth_token", None)
+            if token:
+                # The user's own token: Glance decides what this user may
+                # see. The adapter's auth plugin, if any, then only finds
+                # the endpoint in the catalog; it authenticates requests
+                # without a user (periodic tasks, nova-manage).
+                headers["X-Auth-Token"] = token
+                headers.update(service_auth.service_token_headers())
+                kwargs["authenticated"] = False
             resp = self._adapter.request(url, method, headers=headers, raise_exc=False,
                                          **kwargs)
         except (ks_exc.EndpointNotFound, ks_exc.ConnectFailure, ks_exc.ConnectTimeout,
-                ks_exc.DiscoveryFailure, ks_exc.MissingAuthPlugin) as e:
+                ks_exc.DiscoveryFailure, ks_exc.MissingAuthPlugin,
+                ks_exc.Unauthorized) as e:
+            # Unauthorized: Keystone refused nova's own credentials (the
+            # adapter's or the service user's), not the user's token.
             server = self._adapter.endpoint_override or "(service catalog)"
             raise exception.GlanceConnectionFailed(server=server, reason=str(e)) from e
         if resp.status_code >= 400:

@@ -75,9 +75,12 @@ class QuickstartDeployment:
     :param name: prefix of every name (host, vhost, databases, domains)
     :param hosts: 0 for one nova-compute on the machine's libvirtd, or the
         number of namespaced compute hosts (1-9, tools/hosts.sh)
+    :param keystone: run with a real Keystone (quickstart ``--keystone``);
+        the CLI then uses the cloud ``<name>-admin`` (``<name>-demo`` through
+        ``openstack(..., cloud=...)``)
     """
 
-    def __init__(self, backend, state, name="bootcli", hosts=0):
+    def __init__(self, backend, state, name="bootcli", hosts=0, keystone=False):
         suffix = secrets.token_hex(4)
         self.backend = backend
         self.state = state
@@ -86,6 +89,10 @@ class QuickstartDeployment:
         self.db_prefix = f"{name}_{suffix}"
         self.vhost = f"{name}-{suffix}"
         self.hosts_count = hosts
+        self.keystone = keystone
+        self.cloud = f"{name}-admin" if keystone else name
+        self.keystone_port = free_port()
+        self.keystone_url = f"http://127.0.0.1:{self.keystone_port}/v3"
         #: nova's names of the compute hosts ([DEFAULT] host).
         self.compute_hosts = ([f"{self.host}-host{i}" for i in range(1, hosts + 1)]
                               if hosts else [self.host])
@@ -119,9 +126,11 @@ class QuickstartDeployment:
             NOVA_QUICKSTART_CLOUDS_YAML=str(self.clouds_yaml),
             NOVA_QUICKSTART_CLOUD=name,
             NOVA_QUICKSTART_GUEST_DIR=str(GUEST_DIR),
+            NOVA_QUICKSTART_KEYSTONE="1" if keystone else "0",
+            KEYSTONE_PORT=str(self.keystone_port),
         )
         self.cli_env = dict(os.environ, OS_CLIENT_CONFIG_FILE=str(self.clouds_yaml),
-                            OS_CLOUD=name)
+                            OS_CLOUD=self.cloud)
 
     def quickstart(self, *args, timeout=QUICKSTART_TIMEOUT, **env):
         """Run tools/quickstart.sh with this deployment's environment (plus ``env``)."""
@@ -131,19 +140,22 @@ class QuickstartDeployment:
 
     def start(self):
         """Run the quickstart (``--no-server``); fail the test when it fails."""
-        result = self.quickstart()
+        # Keystone adds its start, bootstrap and a token per CLI call.
+        result = self.quickstart(timeout=QUICKSTART_TIMEOUT + (300 if self.keystone else 0))
         if result.returncode != 0:
             pytest.fail(f"tools/quickstart.sh exited {result.returncode}\n"
                         f"stdout:\n{result.stdout[-6000:]}\nstderr:\n{result.stderr[-6000:]}",
                         pytrace=False)
 
-    def openstack(self, *args, check=True, timeout=120):
+    def openstack(self, *args, check=True, timeout=120, cloud=None):
         """Run the openstack CLI against this deployment.
 
+        :param cloud: the clouds.yaml cloud to use; default ``self.cloud``.
         :returns: the CompletedProcess (text); with check, a non-zero exit
             fails the test showing the command and its stderr.
         """
-        result = subprocess.run([str(OPENSTACK), *args], env=self.cli_env,
+        env = self.cli_env if cloud is None else dict(self.cli_env, OS_CLOUD=cloud)
+        result = subprocess.run([str(OPENSTACK), *args], env=env,
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                 timeout=timeout, check=False)
         if check and result.returncode != 0:
@@ -151,14 +163,23 @@ class QuickstartDeployment:
                         f"{result.stderr}\n{self.log_tails()}", pytrace=False)
         return result
 
-    def openstack_json(self, *args):
+    def openstack_json(self, *args, cloud=None):
         """Run ``openstack ARGS -f json``; return the decoded output."""
-        return json.loads(self.openstack(*args, "-f", "json").stdout)
+        return json.loads(self.openstack(*args, "-f", "json", cloud=cloud).stdout)
+
+    def token(self, cloud=None):
+        """Return an X-Auth-Token for ``cloud`` (default ``self.cloud``): a
+        Keystone token with Keystone, else noauth2's ``admin:admin``."""
+        if not self.keystone:
+            return "admin:admin"
+        return self.openstack("token", "issue", "-f", "value", "-c", "id",
+                              cloud=cloud).stdout.strip()
 
     def placement(self, path):
         """GET ``path`` from Placement as admin (microversion 1.28); return the JSON body."""
+        token = self.token() if self.keystone else "admin"
         request = urllib.request.Request(self.placement_url + path, headers={
-            "X-Auth-Token": "admin", "OpenStack-API-Version": "placement 1.28",
+            "X-Auth-Token": token, "OpenStack-API-Version": "placement 1.28",
             "Accept": "application/json"})
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
@@ -282,7 +303,7 @@ def running(deployment):
         deployment.remove()
 
 
-def deploy(backend, name, hosts=0):
+def deploy(backend, name, hosts=0, keystone=False):
     """Start a private quickstart; return it started (a generator for fixtures).
 
     Yields the ``QuickstartDeployment``; removes it when resumed::
@@ -292,7 +313,7 @@ def deploy(backend, name, hosts=0):
             yield from deploy("mysql", "actions")
     """
     with running(QuickstartDeployment(backend, new_state_dir(name), name=name,
-                                      hosts=hosts)) as deployment:
+                                      hosts=hosts, keystone=keystone)) as deployment:
         yield deployment
 
 

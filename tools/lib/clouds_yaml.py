@@ -4,9 +4,14 @@ Used by tools/quickstart.sh; runs with nova's python (PyYAML)::
 
     python tools/lib/clouds_yaml.py FILE CLOUD --compute URL --image URL \\
         --placement URL [--token admin:admin]
+    python tools/lib/clouds_yaml.py FILE CLOUD --auth-url URL --username NAME \\
+        --project NAME   # password from $OS_PASSWORD
     python tools/lib/clouds_yaml.py FILE CLOUD --remove
 
-The cloud needs no Keystone: keystoneauth1's ``admin_token`` plugin sends the
+With --auth-url the cloud is a Keystone one (quickstart --keystone): the
+``password`` plugin, the Default domain, endpoints from the catalog.
+
+Without it the cloud needs no Keystone: keystoneauth1's ``admin_token`` plugin sends the
 fixed token as ``X-Auth-Token`` and answers every endpoint look-up with its
 own ``endpoint`` (the compute URL); the per-service ``*_endpoint_override``
 keys make openstacksdk (and so the ``openstack`` CLI) send image and
@@ -41,6 +46,29 @@ def cloud_entry(compute, image, placement, token):
         "placement_endpoint_override": placement,
         "identity_api_version": "3",
         "identity_endpoint_override": compute,
+        "region_name": "RegionOne",
+        "interface": "public",
+    }
+
+
+def keystone_cloud_entry(auth_url, username, password, project):
+    """Return the clouds.yaml mapping (dict) of a cloud behind Keystone.
+
+    :param auth_url: Keystone's URL (with or without /v3)
+    :param username: a user of the Default domain
+    :param password: the user's password (written in clear: the file is 0600)
+    :param project: the project (Default domain) the token is scoped to
+    """
+    return {
+        "auth": {
+            "auth_url": auth_url,
+            "username": username,
+            "password": password,
+            "project_name": project,
+            "user_domain_name": "Default",
+            "project_domain_name": "Default",
+        },
+        "identity_api_version": "3",
         "region_name": "RegionOne",
         "interface": "public",
     }
@@ -86,10 +114,18 @@ def main(argv=None):
     parser.add_argument("--image")
     parser.add_argument("--placement")
     parser.add_argument("--token", default="admin:admin")
+    parser.add_argument("--auth-url")
+    parser.add_argument("--username")
+    parser.add_argument("--project")
     parser.add_argument("--remove", action="store_true")
     args = parser.parse_args(argv)
     if args.remove:
         entry = None
+    elif args.auth_url:
+        password = os.environ.get("OS_PASSWORD")
+        if not (args.username and args.project and password):
+            parser.error("--auth-url needs --username, --project and $OS_PASSWORD")
+        entry = keystone_cloud_entry(args.auth_url, args.username, password, args.project)
     else:
         if not (args.compute and args.image and args.placement):
             parser.error("--compute, --image and --placement are required")

@@ -20,8 +20,14 @@
 #   GLANCE_THREADS       default 16
 #   GLANCE_PIP_SPEC      what pip installs; default "glance>=33.0.0"
 #   GLANCE_BASE_PYTHON   python that creates the venv; default python3
-# The API has no authentication: every request runs as an admin, so any
-# X-Auth-Token (or none) works (see doc/source/services.rst).
+#   GLANCE_KEYSTONE_URL  Keystone's URL: validate tokens there with
+#                        keystonemiddleware (paste flavor "keystone") as the
+#                        user "glance" of the project "service", and keep
+#                        Glance's default policy
+#   GLANCE_SERVICE_PASSWORD  that user's password (with the URL)
+# Without Keystone the API has no authentication: every request runs as an
+# admin, so any X-Auth-Token (or none) works (see doc/source/services.rst).
+# start restarts a running Glance whose configuration changed.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -78,9 +84,9 @@ install() {
     exec 9>&-
 }
 
-write_conf() {
-    mkdir -p "$STATE_DIR/images" "$STATE_DIR/staging" "$STATE_DIR/tasks"
-    cat > "$CONF_FILE" <<EOF
+# conf_text: glance-api.conf as this environment wants it, on stdout.
+conf_text() {
+    cat <<EOF
 # Written by tools/services/glance.sh; edits are lost on the next start.
 [DEFAULT]
 debug = false
@@ -103,13 +109,38 @@ filesystem_store_datadir = $STATE_DIR/staging/
 [os_glance_tasks_store]
 filesystem_store_datadir = $STATE_DIR/tasks/
 
+[oslo_concurrency]
+lock_path = $STATE_DIR/locks
+EOF
+    if [ -n "${GLANCE_KEYSTONE_URL:-}" ]; then
+        cat <<EOF
+
+[paste_deploy]
+flavor = keystone
+config_file = $PASTE_FILE
+
+[keystone_authtoken]
+www_authenticate_uri = $GLANCE_KEYSTONE_URL
+auth_url = $GLANCE_KEYSTONE_URL
+auth_type = password
+username = glance
+password = ${GLANCE_SERVICE_PASSWORD:?glance: set GLANCE_SERVICE_PASSWORD}
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+
+[oslo_policy]
+# Glance's own default rules: a project's members own its images, only an
+# admin publishes one.
+enforce_scope = false
+EOF
+    else
+        cat <<EOF
+
 [paste_deploy]
 # No flavor: the pipeline without Keystone, whose context middleware makes
 # every request an admin one.
 config_file = $PASTE_FILE
-
-[oslo_concurrency]
-lock_path = $STATE_DIR/locks
 
 [oslo_policy]
 # Glance's default rules want a Keystone project-scoped member or admin; the
@@ -117,6 +148,13 @@ lock_path = $STATE_DIR/locks
 policy_file = $STATE_DIR/policy.yaml
 enforce_scope = false
 EOF
+    fi
+}
+
+write_conf() {
+    mkdir -p "$STATE_DIR/images" "$STATE_DIR/staging" "$STATE_DIR/tasks"
+    printf '%s\n' "$1" >"$CONF_FILE"
+    chmod 0600 "$CONF_FILE"
     write_policy
     # The paste file is Glance's own, from the installed version, so that its
     # factories always match the code.
@@ -141,16 +179,22 @@ PY
 }
 
 start() {
+    local wanted
+    wanted=$(conf_text)
     if is_running "$PID_FILE" && answers "$HOST" "$PORT" /versions; then
-        echo "glance: already running at $URL (pid $(cat "$PID_FILE"))"
-        return 0
+        if [ "$wanted" = "$(cat "$CONF_FILE" 2>/dev/null)" ]; then
+            echo "glance: already running at $URL (pid $(cat "$PID_FILE"))"
+            return 0
+        fi
+        echo "glance: configuration changed; restarting"
+        stop_pid glance "$PID_FILE"
     fi
     if port_open "$HOST" "$PORT"; then
         echo "glance: $HOST:$PORT is taken by another process" >&2
         return 1
     fi
     install
-    write_conf
+    write_conf "$wanted"
     "$VENV/bin/glance-manage" --config-file "$CONF_FILE" db_sync >>"$LOG_FILE" 2>&1 || {
         echo "glance: db_sync failed; last log lines:" >&2
         tail -n 30 "$LOG_FILE" >&2

@@ -17,8 +17,14 @@
 #                           a burst of claims never waits 30 s for a connection)
 #   NOVA_PYTHON             python of the venv holding placement; default the
 #                           repo's .venv, else python3 on PATH
-# Clients reach it with [placement] auth_type=admin_token, token=admin,
-# endpoint=http://$PLACEMENT_HOST:$PLACEMENT_PORT (see doc/source/services.rst).
+#   PLACEMENT_KEYSTONE_URL  Keystone's URL: validate tokens there with
+#                           keystonemiddleware as the user "placement" of the
+#                           project "service" (tools/services/keystone_setup.py)
+#   PLACEMENT_SERVICE_PASSWORD  that user's password (with the URL)
+# Without Keystone clients reach it with [placement] auth_type=admin_token,
+# token=admin, endpoint=http://$PLACEMENT_HOST:$PLACEMENT_PORT (see
+# doc/source/services.rst). start restarts a running Placement whose
+# configuration changed (e.g. with or without Keystone).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -47,29 +53,55 @@ URL="http://$HOST:$PORT"
 # shellcheck source=tools/services/common.sh
 . "$HERE/common.sh"
 
-write_conf() {
-    mkdir -p "$STATE_DIR"
-    cat > "$CONF_FILE" <<EOF
+# conf_text: placement.conf as this environment wants it, on stdout.
+conf_text() {
+    cat <<EOF
 # Written by tools/services/placement.sh; edits are lost on the next start.
 [DEFAULT]
 debug = false
 log_file = $LOG_FILE
 
-[api]
-# No Keystone: any X-Auth-Token is accepted; the token "admin" gets the
-# admin role, which nova's clients need.
-auth_strategy = noauth2
-
 [placement_database]
 connection = $DB_URL
 sync_on_startup = false
 EOF
+    if [ -n "${PLACEMENT_KEYSTONE_URL:-}" ]; then
+        cat <<EOF
+
+[api]
+auth_strategy = keystone
+
+[keystone_authtoken]
+www_authenticate_uri = $PLACEMENT_KEYSTONE_URL
+auth_url = $PLACEMENT_KEYSTONE_URL
+auth_type = password
+username = placement
+password = ${PLACEMENT_SERVICE_PASSWORD:?placement: set PLACEMENT_SERVICE_PASSWORD}
+project_name = service
+user_domain_name = Default
+project_domain_name = Default
+EOF
+    else
+        cat <<EOF
+
+[api]
+# No Keystone: any X-Auth-Token is accepted; the token "admin" gets the
+# admin role, which nova's clients need.
+auth_strategy = noauth2
+EOF
+    fi
 }
 
 start() {
+    local wanted
+    wanted=$(conf_text)
     if is_running "$PID_FILE" && answers "$HOST" "$PORT" /; then
-        echo "placement: already running at $URL (pid $(cat "$PID_FILE"))"
-        return 0
+        if [ "$wanted" = "$(cat "$CONF_FILE" 2>/dev/null)" ]; then
+            echo "placement: already running at $URL (pid $(cat "$PID_FILE"))"
+            return 0
+        fi
+        echo "placement: configuration changed; restarting"
+        stop_pid placement "$PID_FILE"
     fi
     if port_open "$HOST" "$PORT"; then
         echo "placement: $HOST:$PORT is taken by another process" >&2
@@ -80,7 +112,9 @@ start() {
              "python of nova's venv (pip install -r requirements.txt)" >&2
         return 1
     fi
-    write_conf
+    mkdir -p "$STATE_DIR"
+    printf '%s\n' "$wanted" >"$CONF_FILE"
+    chmod 0600 "$CONF_FILE"
     "$(dirname "$PYTHON")/placement-manage" --config-file "$CONF_FILE" db sync
     rm -f "$PID_FILE"
     OS_PLACEMENT_CONFIG_DIR="$STATE_DIR" launch "$LOG_FILE" "$PYTHON" \

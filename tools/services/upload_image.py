@@ -1,7 +1,8 @@
 """Create an image in Glance and upload a file as its data; print its id.
 
-For the quickstart and manual tests against tools/services/glance.sh (no
-Keystone, so no credentials). Runs with nova's python:
+For the quickstart and manual tests against tools/services/glance.sh. Without
+Keystone no credentials are needed; with Keystone (quickstart --keystone)
+pass a token with --token or OS_AUTH_TOKEN. Runs with nova's python:
 
     python tools/services/upload_image.py --name cirros \\
         --disk-format qcow2 --property hw_disk_bus=virtio disk.qcow2
@@ -11,6 +12,7 @@ reused, so the quickstart can run it on every start.
 """
 
 import argparse
+import os
 import sys
 
 from keystoneauth1 import adapter as ks_adapter
@@ -34,6 +36,8 @@ def parse_args(argv):
     parser.add_argument("--min-ram", type=int, default=0, help="MiB")
     parser.add_argument("--property", action="append", default=[], metavar="KEY=VALUE",
                         help="an image property, e.g. kernel_id=<uuid>; repeatable")
+    parser.add_argument("--token", default=os.environ.get("OS_AUTH_TOKEN"),
+                        help="X-Auth-Token to send (default $OS_AUTH_TOKEN; none without it)")
     parser.add_argument("--if-missing", action="store_true",
                         help="print the id of an active image with this name if one exists")
     return parser.parse_args(argv)
@@ -52,6 +56,7 @@ def main(argv=None):
         ks_session.Session(), service_type="image", endpoint_override=args.url,
         raise_exc=False))
     context = nova_context.get_admin_context()
+    context.auth_token = args.token
     if args.if_missing:
         existing = images.detail(context, name=args.name, status="active", limit=1)
         if existing:

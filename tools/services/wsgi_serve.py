@@ -82,6 +82,9 @@ def main(argv=None):
         format="%(asctime)s %(process)d %(levelname)s %(name)s %(message)s")
     log = logging.getLogger(args.name)
 
+    # Keystone parses the command line with oslo.config when its app is
+    # built; our own options would be "unrecognized arguments" there.
+    sys.argv = sys.argv[:1]
     app = load_app(args.app)
     host, port = parse_bind(args.bind)
     server = build_server(app, host, port, args.threads, args.name)
