@@ -1,0 +1,1 @@
+"""Built-in networking: the network service and the compute host side."""
