@@ -143,10 +143,18 @@ def _wait_for(path, pattern, timeout):
     pytest.fail(f"{pattern!r} not in the console log after {timeout} s:\n{text[-3000:]}")
 
 
+_FETCH = """
+import sys, urllib.request
+try:
+    print(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode().strip())
+except OSError:
+    sys.exit(1)
+"""
+
+
 def _probe(host, address):
-    """Body of http://<address>/ fetched from inside the host, or None."""
-    result = host.run("busybox", "wget", "-q", "-T", "3", "-O", "-", f"http://{address}/",
-                      check=False)
+    """Body of http://<address>/ fetched from inside the host, or None (3 s timeout)."""
+    result = host.run(sys.executable, "-c", _FETCH, f"http://{address}/", check=False)
     return result.stdout.strip() if result.returncode == 0 else None
 
 
