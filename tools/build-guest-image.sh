@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Build the test guest from Debian packages only: Debian's kernel, and an
 # initramfs of busybox-static whose /init prints a fixed marker line on the
-# serial port, writes a line on the VGA text console, then keeps a login
-# shell on the serial port. See doc/source/guest-image.rst.
+# serial port, writes a line on the VGA text console, brings eth0 up with
+# DHCP and prints its metadata (metadata service or config drive), answers
+# HTTP on port 80, then keeps a login shell on the serial port. See doc/source/guest-image.rst.
 #
 #   bash tools/build-guest-image.sh [OUTDIR]   (default /var/lib/nova-test-images/guest)
 #
@@ -39,11 +40,25 @@ VGA_MARKER="NOVA-GUEST-VGA-CONSOLE"
 # vda), the ACPI power button and evdev (so acpid sees the button and a
 # graceful shutdown powers off).
 WANTED_MODULES=(virtio_pci virtio_blk button evdev)
+# Loaded after the marker (so that boots that do not need them are not
+# slowed down): the virtio NIC, and the IDE CD-ROM with ISO 9660 for the
+# config drive.
+LATE_MODULES=(virtio_net ata_piix sr_mod isofs)
 MODULE_PATTERNS=(
     './lib/modules/*/kernel/drivers/virtio/*.ko'
     './lib/modules/*/kernel/drivers/block/virtio_blk.ko'
     './lib/modules/*/kernel/drivers/acpi/button.ko'
     './lib/modules/*/kernel/drivers/input/evdev.ko'
+    './lib/modules/*/kernel/drivers/net/virtio_net.ko'
+    './lib/modules/*/kernel/drivers/net/net_failover.ko'
+    './lib/modules/*/kernel/net/core/failover.ko'
+    './lib/modules/*/kernel/drivers/ata/libata.ko'
+    './lib/modules/*/kernel/drivers/ata/ata_piix.ko'
+    './lib/modules/*/kernel/drivers/scsi/scsi_common.ko'
+    './lib/modules/*/kernel/drivers/scsi/scsi_mod.ko'
+    './lib/modules/*/kernel/drivers/scsi/sr_mod.ko'
+    './lib/modules/*/kernel/drivers/cdrom/cdrom.ko'
+    './lib/modules/*/kernel/fs/isofs/isofs.ko'
 )
 
 DISK_MIB=32
@@ -151,15 +166,97 @@ add_module() {
 for m in "${WANTED_MODULES[@]}"; do
     add_module "$m"
 done
+EARLY_COUNT=${#LOAD_ORDER[@]}
+for m in "${LATE_MODULES[@]}"; do
+    add_module "$m"
+done
 
 # --- the initramfs --------------------------------------------------------------
 ROOT=initramfs
-mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,run,root,etc/acpi/PWRF,lib/modules}
+mkdir -p "$ROOT"/{bin,dev,proc,sys,tmp,run,root,etc/acpi/PWRF,lib/modules,mnt/config,www}
 cp "$BUSYBOX" "$ROOT/bin/busybox"
 for m in "${LOAD_ORDER[@]}"; do
     cp "${MODPATH[$m]}" "$ROOT/lib/modules/$m.ko"
 done
-printf '%s\n' "${LOAD_ORDER[@]}" >"$ROOT/etc/modules"
+printf '%s\n' "${LOAD_ORDER[@]:0:EARLY_COUNT}" >"$ROOT/etc/modules"
+printf '%s\n' "${LOAD_ORDER[@]:EARLY_COUNT}" >"$ROOT/etc/modules-late"
+
+# udhcpc's hook: configure eth0 from the lease (address, default route, MTU).
+cat >"$ROOT/etc/udhcpc.script" <<'EOF'
+#!/bin/sh
+case "$1" in
+    deconfig)
+        ip -4 address flush dev "$interface"
+        ip link set dev "$interface" up
+        ;;
+    bound | renew)
+        ip -4 address flush dev "$interface"
+        ip address add "$ip/${mask:-24}" dev "$interface"
+        [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
+        for r in $router; do
+            ip route replace default via "$r" dev "$interface"
+            break
+        done
+        ;;
+esac
+exit 0
+EOF
+chmod 0755 "$ROOT/etc/udhcpc.script"
+
+# What the TCP responder (busybox httpd on port 80) answers.
+echo "NOVA-GUEST-HTTP" >"$ROOT/www/index.html"
+
+# Run by /init after the marker: the guest's network and metadata. eth0
+# asks DHCP; with a lease, the metadata service's meta_data.json is
+# fetched; without network or metadata service the config drive (ISO 9660
+# labelled config-2) is read instead. Facts go to the serial port,
+# NOVA-GUEST-NETWORK-DONE last.
+cat >"$ROOT/etc/network.sh" <<'EOF'
+#!/bin/sh
+say() { echo "$*" >/dev/ttyS0; }
+for m in $(cat /etc/modules-late); do
+    insmod /lib/modules/$m.ko 2>/dev/null
+done
+ip link set dev lo up
+httpd -p 80 -h /www
+# Probing is asynchronous: give the NIC and the CD-ROM 3 s to appear.
+for i in $(seq 1 30); do
+    [ -e /sys/class/net/eth0 ] && [ -e /dev/sr0 ] && break
+    sleep 0.1
+done
+md=""
+if [ -e /sys/class/net/eth0 ] &&
+        udhcpc -i eth0 -n -q -t 5 -T 2 -s /etc/udhcpc.script >/dev/null 2>&1; then
+    say "NOVA-GUEST-IP: $(ip -4 -o address show dev eth0 | awk '{print $4}' | cut -d/ -f1)"
+    if wget -q -T 10 -O /tmp/meta_data.json \
+            http://169.254.169.254/openstack/latest/meta_data.json 2>/dev/null; then
+        md=/tmp/meta_data.json
+        source=metadata-service
+    fi
+else
+    say "NOVA-GUEST-IP: none"
+fi
+if [ -z "$md" ]; then
+    dev=$(findfs LABEL=config-2 2>/dev/null)
+    if [ -n "$dev" ] && mount -t iso9660 -o ro "$dev" /mnt/config 2>/dev/null; then
+        md=/mnt/config/openstack/latest/meta_data.json
+        source=config-drive
+    fi
+fi
+# meta_data.json is one line; each field is the first "key": "value".
+field() { sed -n "s/.*\"$1\": \"\([^\"]*\)\".*/\1/p" "$md"; }
+if [ -n "$md" ] && [ -r "$md" ]; then
+    say "NOVA-GUEST-METADATA-SOURCE: $source"
+    say "NOVA-GUEST-UUID: $(field uuid)"
+    say "NOVA-GUEST-HOSTNAME: $(field hostname)"
+    key=$(sed -n 's/.*"public_keys": {"[^"]*": "\([^"]*\)".*/\1/p' "$md" | sed 's/\\n$//')
+    say "NOVA-GUEST-PUBLIC-KEY: ${key:-none}"
+else
+    say "NOVA-GUEST-METADATA-SOURCE: none"
+fi
+say "NOVA-GUEST-NETWORK-DONE"
+EOF
+chmod 0755 "$ROOT/etc/network.sh"
 
 # busybox acpid runs ./PWRF/00000080 (relative to /etc/acpi) when the power
 # button is pressed, which is how libvirt's default (ACPI) shutdown arrives.
@@ -254,6 +351,9 @@ if (: >/dev/tty1) 2>/dev/null; then
     printf '\033[2J\033[H%s\n%s\n' "$VGA_MARKER" \
         "This is the test guest's screen; its shell is on the serial port." >/dev/tty1
 fi
+
+# Network, metadata and the TCP responder (etc/network.sh), in the background.
+sh /etc/network.sh &
 
 # A login shell on the serial port, started again whenever it exits. As
 # the leader of a new session, opening ttyS0 makes it the shell's

@@ -26,6 +26,8 @@ PACKAGES=(
     gcc
     python3-dev
     busybox-static
+    dnsmasq-base
+    nftables
     cpio
     gzip
     xz-utils

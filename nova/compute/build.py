@@ -21,7 +21,6 @@ from oslo_utils import timeutils
 
 from nova import exception, objects
 from nova.compute import faults, operation, power_state, task_states, vm_states
-from nova.network import host as network_host
 
 LOG = logging.getLogger(__name__)
 
@@ -200,7 +199,7 @@ class InstanceBuilder:
             network_info = svc.network_api.allocate_for_instance(
                 context, instance, requested_networks=requested_networks, host=svc.host,
                 security_groups=security_groups)
-        network_host.plug_vifs(instance, network_info)
+        svc.driver.plug_vifs(instance, network_info)
         svc.driver.spawn(context, instance, image, injected_files or [],
                          admin_password, allocations, network_info=network_info)
         op.finish(vm_state=vm_states.ACTIVE, power_state=svc.driver.get_info(instance).state,
@@ -219,7 +218,7 @@ class InstanceBuilder:
             return
         try:
             network_info = self.svc.network_api.get_instance_nw_info(context, instance)
-            network_host.unplug_vifs(instance, network_info)
+            self.svc.driver.unplug_vifs(instance, network_info)
             self.svc.network_api.deallocate_for_instance(context, instance)
         except Exception:
             LOG.exception("Could not free the network of instance %s", instance.uuid)

@@ -28,7 +28,6 @@ from nova.compute import (
     task_states,
     vm_states,
 )
-from nova.network import host as network_host
 
 LOG = logging.getLogger(__name__)
 
@@ -48,7 +47,7 @@ def terminate_instance(svc, context, instance):
     with operation.instance_operation(svc, context, instance, DELETE) as op:
         network_info = _network_info(svc, context, instance)
         svc.driver.destroy(context, instance, network_info=network_info)
-        network_host.unplug_vifs(instance, network_info)
+        svc.driver.unplug_vifs(instance, network_info)
         if svc.network_api is not None:
             svc.network_api.deallocate_for_instance(context, instance)
         # The guest's console is gone: its tokens must not open another

@@ -25,6 +25,7 @@ _MODULES = (
     "glance",
     "image_cache",
     "libvirt",
+    "linux_net",
     "metrics",
     "netconf",
     "network",

@@ -140,6 +140,17 @@ class ComputeDriver(abc.ABC):
     def get_console_output(self, context, instance):
         """Return the guest's serial console log as bytes (may be empty)."""
 
+    def plug_vifs(self, instance, network_info):
+        """Wire the instance's NICs on this host before its guest starts.
+
+        :param network_info: list of VIF dicts (nova.network.model).
+        The default does nothing: a driver whose guests need no host
+        networking (the fake driver) keeps it.
+        """
+
+    def unplug_vifs(self, instance, network_info):
+        """Undo plug_vifs once the guest is gone; never fails for a missing NIC."""
+
     def get_instance_diagnostics(self, instance):
         """Return what the guest is doing (GET /servers/{id}/diagnostics).
 

@@ -62,6 +62,8 @@ class FakeDriver(driver.ComputeDriver):
         self._host = None
         #: instance uuid -> the admin password last set (for tests).
         self.passwords = {}
+        #: instance uuid -> the network_info its NICs were plugged with.
+        self.plugged = {}
         #: instance uuid -> root disk size (GiB) after a move, for tests.
         self.disk_gb = {}
         #: instance uuid -> "abort" or "force_complete" asked of its running
@@ -152,6 +154,15 @@ class FakeDriver(driver.ComputeDriver):
             if instance.uuid not in self._guests:
                 raise exception.InstanceNotFound(instance_id=instance.uuid)
             return self._console[instance.uuid]
+
+    def plug_vifs(self, instance, network_info):
+        # Nothing is wired on the machine: the tests read what was asked.
+        with self._lock:
+            self.plugged[instance.uuid] = list(network_info or [])
+
+    def unplug_vifs(self, instance, network_info):
+        with self._lock:
+            self.plugged.pop(instance.uuid, None)
 
     def get_instance_diagnostics(self, instance):
         with self._lock:

@@ -25,6 +25,7 @@ from oslo_log import log as logging
 
 import nova.conf
 from nova.api.metadata import ec2_ids, password, vendordata, versions
+from nova.virt import netutils
 
 LOG = logging.getLogger(__name__)
 CONF = nova.conf.CONF
@@ -111,10 +112,13 @@ class InstanceMetadata:
     :param address: the guest's address as the proxy reported it
         (X-Forwarded-For), or None; served as EC2's local-ipv4.
     :param conf: ConfigOpts with [api] and [DEFAULT] availability zone options.
+    :param network_info: the instance's network_info (list of VIF dicts)
+        for network_data.json, or None for an instance without networks.
     """
 
-    def __init__(self, instance, address=None, conf=CONF):
+    def __init__(self, instance, address=None, conf=CONF, network_info=None):
         self.instance = instance
+        self.network_info = network_info or []
         self.uuid = instance.uuid
         self.address = address
         self._conf = conf
@@ -176,10 +180,9 @@ class InstanceMetadata:
             metadata["dedicated_cpus"] = []
         return metadata
 
-    @staticmethod
-    def network_data_json():
-        """network_data.json without network information: empty lists, as upstream."""
-        return {"links": [], "networks": [], "services": []}
+    def network_data_json(self):
+        """network_data.json of the instance's network_info (empty lists without one)."""
+        return netutils.get_network_metadata(self.network_info)
 
     def openstack_listing(self, version):
         """The documents of ``version`` a guest may fetch, in upstream's order."""

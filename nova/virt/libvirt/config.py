@@ -36,6 +36,56 @@ class GuestDisk:
 
 
 @dataclasses.dataclass
+class GuestCDROM:
+    """A read-only ISO image as a CD-ROM (the config drive).
+
+    :ivar source_path: absolute path of the ISO file on the host.
+    :ivar target_dev: guest device name on ``bus`` (hdd: the second IDE
+        channel's second unit, clear of anything else nova attaches).
+    """
+
+    source_path: str
+    target_dev: str = "hdd"
+    bus: str = "ide"
+
+    def to_element(self):
+        disk = ET.Element("disk", type="file", device="cdrom")
+        ET.SubElement(disk, "driver", name="qemu", type="raw")
+        ET.SubElement(disk, "source", file=self.source_path)
+        ET.SubElement(disk, "target", dev=self.target_dev, bus=self.bus)
+        ET.SubElement(disk, "readonly")
+        return disk
+
+
+@dataclasses.dataclass
+class GuestInterface:
+    """A NIC plugged into a Linux bridge (libvirt makes the tap device).
+
+    :ivar mac_address: the VIF's MAC, "fa:16:3e:..".
+    :ivar bridge: name of the host bridge.
+    :ivar target_dev: name of the tap device on the host (the VIF's devname).
+    :ivar model: NIC model the guest sees ("virtio").
+    :ivar mtu: MTU (int) of the tap device, or None for the bridge's.
+    """
+
+    mac_address: str
+    bridge: str
+    target_dev: str
+    model: str = "virtio"
+    mtu: int | None = None
+
+    def to_element(self):
+        iface = ET.Element("interface", type="bridge")
+        ET.SubElement(iface, "mac", address=self.mac_address)
+        ET.SubElement(iface, "source", bridge=self.bridge)
+        ET.SubElement(iface, "target", dev=self.target_dev)
+        ET.SubElement(iface, "model", type=self.model)
+        if self.mtu:
+            ET.SubElement(iface, "mtu", size=str(self.mtu))
+        return iface
+
+
+@dataclasses.dataclass
 class GuestSerialLog:
     """The first serial port written to a file, which os-getConsoleOutput reads.
 
@@ -188,6 +238,10 @@ class Guest:
     vcpus: int
     os: GuestOS
     disks: list[GuestDisk] = dataclasses.field(default_factory=list)
+    #: The config drive, when the instance has one.
+    cdrom: GuestCDROM | None = None
+    #: One NIC per VIF of network_info, eth0 first.
+    interfaces: list[GuestInterface] = dataclasses.field(default_factory=list)
     #: The first serial port: a log file, or a TCP server that also logs.
     serial_log: GuestSerialLog | GuestSerialTCP | None = None
     vnc: GuestVNC | None = None
@@ -224,6 +278,10 @@ class Guest:
         ET.SubElement(devices, "controller", type="usb", model="none")
         for disk in self.disks:
             devices.append(disk.to_element())
+        if self.cdrom:
+            devices.append(self.cdrom.to_element())
+        for iface in self.interfaces:
+            devices.append(iface.to_element())
         if self.serial_log:
             devices.extend(self.serial_log.to_elements())
         if self.vnc:

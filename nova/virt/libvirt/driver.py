@@ -5,7 +5,10 @@ instance its own qcow2 overlay in ``<instances_path>/<uuid>/``, boots the
 kernel directly when the image names kernel_id/ramdisk_id, writes the
 first serial port to ``console.log`` (read by os-getConsoleOutput; with
 [serial_console] enabled the port is also a TCP server for
-nova-serialproxy) and offers VNC on [vnc] server_listen and SPICE on [spice]
+nova-serialproxy), gives the guest a virtio NIC on its network's bridge per
+VIF of network_info, attaches a config drive (``disk.config``, a CD-ROM)
+when the instance asks for one or [DEFAULT] force_config_drive is set, and
+offers VNC on [vnc] server_listen and SPICE on [spice]
 server_listen when those are enabled. [libvirt] virt_type is honoured as set:
 the driver never upgrades qemu to kvm because the host advertises kvm.
 """
@@ -26,9 +29,10 @@ from nova import conf as nova_conf
 from nova import exception
 from nova.compute import power_state
 from nova.console import serial as serial_ports
-from nova.virt import driver, hardware, node
+from nova.network import host as network_host
+from nova.virt import configdrive, driver, hardware, node
 from nova.virt.libvirt import config as vconfig
-from nova.virt.libvirt import diagnostics, imagebackend, imagecache
+from nova.virt.libvirt import diagnostics, imagebackend, imagecache, vif
 from nova.virt.libvirt import host as libvirt_host
 
 LOG = logging.getLogger(__name__)
@@ -208,12 +212,16 @@ class LibvirtDriver(driver.ComputeDriver):
         return kernel, initrd, cmdline
 
     def build_guest_config(self, instance, disk_path, kernel=None, initrd=None,
-                           cmdline=None, serial_port=None):
+                           cmdline=None, serial_port=None, network_info=None,
+                           config_drive_path=None):
         """Return the vconfig.Guest for ``instance`` (no side effects).
 
         :param serial_port: TCP port (int) the first serial port listens on
             at [serial_console] proxyclient_address, or None for a serial
             port that only writes the console log.
+        :param network_info: list of VIF dicts: one virtio NIC each, in order.
+        :param config_drive_path: the instance's config drive ISO, attached
+            as a CD-ROM, or None.
         """
         flavor = instance.flavor
         if serial_port is None:
@@ -233,6 +241,8 @@ class LibvirtDriver(driver.ComputeDriver):
             vcpus=flavor.vcpus,
             os=vconfig.GuestOS(kernel=kernel, initrd=initrd, cmdline=cmdline),
             disks=[vconfig.GuestDisk(source_path=disk_path)],
+            cdrom=vconfig.GuestCDROM(config_drive_path) if config_drive_path else None,
+            interfaces=vif.get_configs(network_info),
             serial_log=serial,
             vnc=vconfig.GuestVNC(CONF.vnc.server_listen) if CONF.vnc.enabled else None,
             spice=spice,
@@ -258,8 +268,14 @@ class LibvirtDriver(driver.ComputeDriver):
             kernel, initrd, cmdline = self._boot_files(context, image_meta)
             if CONF.serial_console.enabled:
                 serial_port = serial_ports.acquire_port(CONF.serial_console.proxyclient_address)
+            config_drive = None
+            if configdrive.required_by(instance):
+                config_drive = os.path.join(inst_dir, "disk.config")
+                configdrive.make_drive(config_drive, instance, network_info)
             guest = self.build_guest_config(instance, disk, kernel, initrd, cmdline,
-                                            serial_port=serial_port)
+                                            serial_port=serial_port,
+                                            network_info=network_info,
+                                            config_drive_path=config_drive)
             conn = self._host.get_connection()
             dom = conn.defineXML(guest.to_xml())
             dom.create()
@@ -323,6 +339,14 @@ class LibvirtDriver(driver.ComputeDriver):
                 return handle.read()
         except FileNotFoundError:
             return b""
+
+    def plug_vifs(self, instance, network_info):
+        # The bridge, DHCP lease, NAT and firewall live in this host's
+        # network namespace (nova.network.host).
+        network_host.plug_vifs(instance, network_info)
+
+    def unplug_vifs(self, instance, network_info):
+        network_host.unplug_vifs(instance, network_info)
 
     def get_instance_diagnostics(self, instance):
         dom = self._domain(instance)
