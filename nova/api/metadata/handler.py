@@ -146,7 +146,11 @@ class MetadataApp:
                             "again.") from None
         if instance is None:
             return None
-        meta = instance_data.InstanceMetadata(instance, address, self._conf)
+        # network_data.json describes the NICs the network service gave it.
+        cache = instance.info_cache if instance.obj_attr_is_set("info_cache") else None
+        network_info = (cache.network_info if cache is not None else None) or []
+        meta = instance_data.InstanceMetadata(instance, address, self._conf,
+                                              network_info=network_info)
         self._cache.set(instance_uuid, meta)
         return meta
 

@@ -18,7 +18,7 @@ from nova.objects import instance_mapping as instance_mapping_obj
 LOG = logging.getLogger(__name__)
 
 #: Optional Instance fields the metadata documents read.
-EXPECTED_ATTRS = ("metadata", "system_metadata", "keypairs", "flavor")
+EXPECTED_ATTRS = ("metadata", "system_metadata", "keypairs", "flavor", "info_cache")
 
 
 class InstanceSource:
