@@ -64,12 +64,27 @@ def _class_rows(context, class_name):
     return {row.resource: row.hard_limit for row in query if row.resource in RESOURCES}
 
 
+#: [quota] driver value under which nothing is limited.
+NOOP_DRIVER = "nova.quota.NoopQuotaDriver"
+
+
+def _unlimited():
+    """{resource: -1} when [quota] driver is the no-op driver, else None."""
+    if CONF.quota.driver == NOOP_DRIVER:
+        return {name: -1 for name in RESOURCES}
+    return None
+
+
 def get_class_limits(context, class_name):
     """Return {resource: limit} of quota class ``class_name``.
 
     Resources the class does not set fall back to the [quota] options.
     Only the "default" class changes any project's limits (as upstream).
+    With [quota] driver = nova.quota.NoopQuotaDriver every limit is -1.
     """
+    unlimited = _unlimited()
+    if unlimited is not None:
+        return unlimited
     limits = {name: getattr(CONF.quota, name) for name in RESOURCES}
     limits.update(_class_rows(context, class_name))
     return limits
@@ -82,6 +97,9 @@ def get_defaults(context):
 
 def get_project_limits(context, project_id):
     """Return {resource: hard limit} for ``project_id`` (-1 means unlimited)."""
+    unlimited = _unlimited()
+    if unlimited is not None:
+        return unlimited
     limits = get_defaults(context)
     limits.update(_project_rows(context, project_id))
     return limits
@@ -92,6 +110,9 @@ def get_user_limits(context, project_id, user_id):
 
     A resource without a per-user row has the project's limit.
     """
+    unlimited = _unlimited()
+    if unlimited is not None:
+        return unlimited
     limits = get_project_limits(context, project_id)
     limits.update(_user_rows(context, project_id, user_id))
     return limits

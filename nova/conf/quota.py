@@ -59,16 +59,16 @@ quota_opts = [
                 "nova.quota.DbQuotaDriver",
                 "Limits stored in the API database (os-quota-sets).",
             ),
-            ("nova.quota.NoopQuotaDriver", "No limits at all."),
-            (
-                "nova.quota.UnifiedLimitsDriver",
-                "Limits stored in Keystone (unified limits).",
-            ),
+            ("nova.quota.NoopQuotaDriver",
+             "No limits at all: every limit reads -1 (unlimited) and nothing is refused."),
         ],
         help="""
 Where limits come from and whether they are enforced.
 
 Default: nova.quota.DbQuotaDriver
+
+Keystone's unified limits (upstream's UnifiedLimitsDriver) are not
+implemented.
 """,
     ),
 ]

@@ -81,3 +81,12 @@ def test_unknown_parameters_are_ignored_and_post_is_405(app):
     api = client.APIClient(app, token="alice:p1")
     assert api.get("/v2.1/limits?reserved=1").status_int == 200
     assert api.post("/v2.1/limits", {}).status_int == 405
+
+
+def test_the_noop_quota_driver_limits_nothing(app, conf_fixture):
+    conf_fixture.config(driver="nova.quota.NoopQuotaDriver", instances=1, group="quota")
+    absolute = client.APIClient(app, token="alice:p1", version="2.1").get(
+        "/v2.1/limits").json["limits"]["absolute"]
+    assert absolute["maxTotalInstances"] == -1
+    assert absolute["maxTotalCores"] == -1
+    assert absolute["totalInstancesUsed"] == 2
