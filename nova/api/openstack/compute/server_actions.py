@@ -308,13 +308,14 @@ class ServerActionsController:
     def unshelve(self, req, id, body):  # noqa: F811  (the 2.91 variant)
         """unshelve, to a zone (null: any zone) or a host (administrators) (2.91)."""
         args = body["unshelve"] or {}
-        if args.get("host"):
-            authorize(req.context, UNSHELVE_TO_HOST)
         self._unshelve(req, id, **args)
 
     def _unshelve(self, req, id, **args):
         row = server_actions.get("unshelve")
         instance = self._server(req, id, row)
+        if args.get("host"):
+            # After the look-up: another project's server is 404 here too.
+            authorize(req.context, UNSHELVE_TO_HOST, {"project_id": instance.project_id})
         with translate_errors(row.key, id), _bad_request_errors():
             try:
                 self.compute_api.unshelve(req.context, instance, **args)
