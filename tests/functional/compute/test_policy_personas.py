@@ -13,7 +13,8 @@ aggregates made for them; actions on one server of their own
 
 import json
 
-from nova import policies
+from nova import context as nova_context
+from nova import objects, policies
 from nova.compute import server_actions
 from tests.fixtures import images, services
 from tests.functional.compute import personas
@@ -40,7 +41,15 @@ class Walk:
         for project in (personas.PROJECT, personas.ADMIN_PROJECT, personas.OTHER_PROJECT):
             resp = admin.put(f"/v2.1/os-quota-sets/{project}", quota)
             assert resp.status_code == 200, resp.text
+        # A shared network first, so the servers have an address and a port,
+        # and a floating IP pool (nova-manage's, here through the objects).
+        network = admin.post("/v2.1/os-networks", {"network": {
+            "label": "private", "cidr": "10.0.0.0/24"}})
+        assert network.status_code == 200, network.text
+        objects.FloatingIP.create_pool(nova_context.get_admin_context(), "public",
+                                       "203.0.113.0/24")
         self.values = {
+            "network": network.json()["network"]["id"],
             "private_flavor": private.json()["flavor"]["id"],
             "server": self._server("member", "vm1", metadata={"k": "v"}),
             "act_server": self._server("member", "vm-act"),
@@ -58,6 +67,13 @@ class Walk:
         self.values["request_id"] = actions.json()["instanceActions"][0]["request_id"]
         hypervisors = admin.get("/v2.1/os-hypervisors").json()["hypervisors"]
         self.values["hypervisor"] = hypervisors[0]["id"]
+        ports = admin.get(f"/v2.1/servers/{self.values['server']}/os-interface")
+        self.values["port_id"] = ports.json()["interfaceAttachments"][0]["port_id"]
+        self.values["secgroup"] = self._secgroup("sg-walk")
+        fip = self.send("member", "POST", "/v2.1/os-floating-ips", {"pool": "public"})
+        assert fip.status_code == 200, fip.text
+        self.values["fip"] = fip.json()["floating_ip"]["id"]
+        self.values["fip_address"] = fip.json()["floating_ip"]["ip"]
 
     @property
     def admin(self):
@@ -86,6 +102,21 @@ class Walk:
         resp = self.admin.post("/v2.1/os-aggregates", {"aggregate": {"name": name}})
         assert resp.status_code == 200, resp.text
         return resp.json()["aggregate"]["id"]
+
+    def _next(self):
+        """A number not given before (names of the spare resources)."""
+        self._spares = getattr(self, "_spares", 0) + 1
+        return self._spares
+
+    def _secgroup(self, name):
+        resp = self.send("member", "POST", "/v2.1/os-security-groups", {
+            "security_group": {"name": name, "description": "walk"}})
+        assert resp.status_code == 200, resp.text
+        return resp.json()["security_group"]["id"]
+
+    def _act_server_action(self, body):
+        return self.send("member", "POST", f"/v2.1/servers/{self.values['act_server']}/action",
+                         body)
 
     # -- set-up steps named by probes (run before the probe) -------------------
 
@@ -140,6 +171,55 @@ class Walk:
     def aggregate_with_host(self, persona):
         self.admin.post(f"/v2.1/os-aggregates/{self.values['aggregate']}/action",
                         {"add_host": {"host": "compute1"}})
+
+    def fip_on_act_server(self, persona):
+        resp = self._act_server_action({"addFloatingIp": {
+            "address": self.values["fip_address"]}})
+        assert resp.status_code in (202, 409), resp.text
+
+    def act_server_without_group(self, persona):
+        self._act_server_action({"removeSecurityGroup": {"name": "sg-walk"}})
+
+    def act_server_with_group(self, persona):
+        self._act_server_action({"addSecurityGroup": {"name": "sg-walk"}})
+
+    def migration(self, persona):
+        """A running live migration of ``{server}`` (once)."""
+        if "migration" in self.values:
+            return
+        ctxt = self.cloud.context()
+        with nova_context.target_cell(ctxt, self.cloud.cells.cell1) as cctxt:
+            migration = objects.Migration(
+                context=cctxt, source_compute="compute1", source_node="compute1",
+                dest_compute="compute2", dest_node="compute2",
+                instance_uuid=self.values["server"], status="running",
+                migration_type="live-migration")
+            migration.create()
+        self.values["migration"] = migration.id
+
+    def spare_network(self, persona):
+        number = self._next()
+        resp = self.admin.post("/v2.1/os-networks", {"network": {
+            "label": f"spare-{number}", "cidr": f"10.1.{number}.0/24"}})
+        assert resp.status_code == 200, resp.text
+        self.values["spare_network"] = resp.json()["network"]["id"]
+
+    def spare_fip(self, persona):
+        resp = self.send("member", "POST", "/v2.1/os-floating-ips", {"pool": "public"})
+        assert resp.status_code == 200, resp.text
+        self.values["spare_fip"] = resp.json()["floating_ip"]["id"]
+
+    def spare_secgroup(self, persona):
+        self.values["spare_secgroup"] = self._secgroup(f"spare-{self._next()}")
+
+    def secgroup_rule(self, persona):
+        self.spare_secgroup(persona)
+        resp = self.send("member", "POST", "/v2.1/os-security-group-rules", {
+            "security_group_rule": {"parent_group_id": self.values["spare_secgroup"],
+                                    "ip_protocol": "tcp", "from_port": 22, "to_port": 22,
+                                    "cidr": "0.0.0.0/0"}})
+        assert resp.status_code == 200, resp.text
+        self.values["secgroup_rule"] = resp.json()["security_group_rule"]["id"]
 
     # -- the walk ----------------------------------------------------------------
 

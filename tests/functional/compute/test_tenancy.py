@@ -3,15 +3,19 @@
 The routes come from the API's own route table, so a route added later
 is swept too (a write whose body this module does not know fails the
 sweep until one is added to ``BODIES``). Each request is also sent by a
-reader of the owning project: a read answers 200 and a write 403, which
+reader of the owning project: a read its rule lets readers make answers
+200, a write or an administrator's read (diagnostics, migrations) 403, which
 shows the route is served at that microversion and that the other
 project's 404 is the server being hidden, as upstream does (the look-up
 of a non-admin is limited to its project before any policy check).
 """
 
+import re
+
 import pytest
 
-from nova.api.openstack.compute import routes
+from nova import policies
+from nova.api.openstack.compute import removed, routes
 from nova.compute import server_actions
 from tests.functional.compute import personas
 from tests.functional.compute.test_policy_personas import Walk
@@ -29,10 +33,21 @@ BODIES = {
     ("PUT", "/servers/{server_id}/tags/{tag}"): None,
     ("POST", "/servers/{server_id}/remote-consoles"): {
         "remote_console": {"protocol": "vnc", "type": "novnc"}},
+    ("POST", "/servers/{server_id}/migrations/{id}/action"): {"force_complete": None},
+    ("POST", "/servers/{server_id}/os-interface"): {"interfaceAttachment": {}},
 }
 
 #: Values of the route templates' other placeholders.
 PLACEHOLDERS = {"key": "k", "tag": "t1"}
+#: The {id} of sub-resource routes, a value the walk made (or a constant):
+#: the reader's control request then names something that is there.
+SUB_IDS = {
+    "/servers/{server_id}/os-instance-actions/{id}": "{request_id}",
+    "/servers/{server_id}/os-interface/{id}": "{port_id}",
+    "/servers/{server_id}/ips/{id}": "private",
+    "/servers/{server_id}/migrations/{id}": "{migration}",
+    "/servers/{server_id}/migrations/{id}/action": "{migration}",
+}
 
 
 def _server_routes():
@@ -42,8 +57,28 @@ def _server_routes():
     for template, methods in table.items():
         if not template.startswith("/servers/{") or template == "/servers/{id}/action":
             continue
-        found.extend((method, template) for method in methods)
+        # Removed APIs answer 410 whoever asks: they name no server of anyone's.
+        found.extend((method, template) for method, handler in methods.items()
+                     if handler is not removed.gone)
     return sorted(found)
+
+
+def _template(path):
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def _readers_reads():
+    """{(method, template with bare {}s)} of the GETs whose rule lets a reader
+    of the owning project through (upstream's defaults, as the probes say);
+    the others are an administrator's (diagnostics, migrations)."""
+    who = {probe.rule: probe.who for probe in personas.PROBES}
+    reads = set()
+    for rule in policies.list_rules():
+        if who.get(rule.name) not in (personas.READER, personas.ANY):
+            continue
+        for operation in getattr(rule, "operations", None) or ():
+            reads.add((operation["method"], _template(operation["path"])))
+    return reads
 
 
 def _action_bodies():
@@ -63,26 +98,28 @@ def _action_bodies():
 
 
 def _requests(walk):
-    """(label, method, path, body, version, is_read) of every request naming
-    the owner's server ``walk.values["server"]``."""
+    """(label, method, path, body, version, readable) of every request naming
+    the owner's server ``walk.values["server"]``; readable: a GET the
+    owner's reader may make."""
     server = walk.values["server"]
     values = dict(PLACEHOLDERS, id=server, server_id=server)
     requests = []
+    readers = _readers_reads()
     for method, template in _server_routes():
-        path = template.format(**values)
-        if template.endswith("/os-instance-actions/{id}"):
-            path = f"/servers/{server}/os-instance-actions/{walk.values['request_id']}"
+        sub_id = walk._fill(SUB_IDS.get(template, server), "other")
+        path = template.format(**dict(values, id=sub_id))
         read = method == "GET"
         if not read and method != "DELETE" and (method, template) not in BODIES:
             pytest.fail(f"add the body of {method} {template} to BODIES")
         requests.append((f"{method} {template}", method, "/v2.1" + path,
-                         BODIES.get((method, template)), VERSION, read))
+                         BODIES.get((method, template)), VERSION,
+                         read and (method, _template(template)) in readers))
     bodies = _action_bodies()
     for key in server_actions.action_keys():
         body, version = bodies[key]
         row_version = next(row.min_version for row in server_actions.ROWS if row.key == key)
-        requests.append((f"action {key}", "POST", f"/v2.1/servers/{server}/action", body,
-                         version or row_version, False))
+        requests.append((f"action {key}", "POST", f"/v2.1/servers/{server}/action",
+                         walk._fill(body, "other"), version or row_version, False))
     return requests
 
 
@@ -93,7 +130,7 @@ def _snapshot(walk):
     return {
         "server": {key: shown[key] for key in ("name", "status", "OS-EXT-STS:task_state",
                                               "OS-EXT-STS:vm_state", "locked", "metadata",
-                                              "updated")
+                                              "updated", "addresses", "security_groups")
                    if key in shown},
         "tags": admin.get(f"/v2.1/servers/{server}/tags", version=VERSION).json(),
         "actions": [action["action"] for action in admin.get(
@@ -104,15 +141,16 @@ def _snapshot(walk):
 def test_another_projects_server_is_not_found_on_every_route(nova_cloud):
     walk = Walk(nova_cloud)
     walk.tag("member")
+    walk.migration("member")
     before = _snapshot(walk)
     wrong = []
-    for label, method, path, body, version, read in _requests(walk):
+    for label, method, path, body, version, readable in _requests(walk):
         hidden = walk.send("other", method, path, body, version)
         if hidden.status_code != 404 or "itemNotFound" not in hidden.text:
             wrong.append(f"other {label}: {hidden.status_code} {hidden.text[:200]}")
         control = walk.send("reader", method, path, body, version)
-        expected = 200 if read else 403
-        if control.status_code != expected and not (read and 200 <= control.status_code < 300):
+        expected = 200 if readable else 403
+        if control.status_code != expected and not (readable and 200 <= control.status_code < 300):
             wrong.append(f"reader {label}: expected {expected}, got "
                          f"{control.status_code} {control.text[:200]}")
     assert wrong == [], "\n".join(wrong)
@@ -124,7 +162,9 @@ def test_the_sweep_covers_the_server_routes():
     assert {"/servers/{id}", "/servers/{server_id}/metadata/{key}",
             "/servers/{server_id}/tags/{tag}",
             "/servers/{server_id}/os-instance-actions/{id}",
-            "/servers/{server_id}/remote-consoles"} <= templates
+            "/servers/{server_id}/remote-consoles", "/servers/{server_id}/ips/{id}",
+            "/servers/{server_id}/os-interface/{id}",
+            "/servers/{server_id}/migrations/{id}/action"} <= templates
 
 
 def test_all_tenants_is_the_administrators(nova_cloud):
