@@ -34,7 +34,6 @@ BODIES = {
     ("POST", "/servers/{server_id}/remote-consoles"): {
         "remote_console": {"protocol": "vnc", "type": "novnc"}},
     ("POST", "/servers/{server_id}/migrations/{id}/action"): {"force_complete": None},
-    ("POST", "/servers/{server_id}/os-interface"): {"interfaceAttachment": {}},
 }
 
 #: Values of the route templates' other placeholders.
