@@ -239,9 +239,16 @@ class SecurityGroup(base.NovaPersistentObject, base.NovaObject):
     @classmethod
     @base.remotable
     def ensure_default(cls, context, project_id):
-        """Return the project's "default" group, making it on first use."""
-        return cls._from_db_object(
-            context, cls(), _ensure_default(context, project_id, context.user_id))
+        """Return the project's "default" group, making it on first use.
+
+        Concurrent first boots of a project race to make it: the loser's
+        insert hits the unique key and reads the winner's group.
+        """
+        try:
+            row = _ensure_default(context, project_id, context.user_id)
+        except db_exc.DBDuplicateEntry:
+            row = _get_group_by_name(context, project_id, DEFAULT_GROUP)
+        return cls._from_db_object(context, cls(), row)
 
     @base.remotable
     def add_instance(self, instance_uuid):

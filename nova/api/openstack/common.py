@@ -134,3 +134,22 @@ def generate_password(length=None):
     """
     length = length or CONF.password_length
     return "".join(secrets.choice(_PASSWORD_CHARS) for _ in range(length))
+
+
+#: Largest id an integer primary key holds (32-bit signed, as upstream's).
+MAX_DB_ID = 2**31 - 1
+
+
+def db_id(value):
+    """Return ``value`` (a path or body id) as an int a primary key can hold.
+
+    An id beyond the column's range names nothing; asking the database
+    for it made drivers fail (SQLite OverflowError, DataError elsewhere),
+    so callers answer it as not found.
+
+    :raises ValueError: not an integer, or outside 0 .. MAX_DB_ID.
+    """
+    number = int(value)
+    if not 0 <= number <= MAX_DB_ID:
+        raise ValueError(f"id {value} out of range")
+    return number

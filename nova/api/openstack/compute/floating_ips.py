@@ -11,7 +11,7 @@ import webob.exc
 
 from nova import exception, objects, policy
 from nova.api import validation
-from nova.api.openstack import wsgi
+from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import floating_ips as schema
 from nova.compute import server_actions
 from nova.network import api as network_api
@@ -58,7 +58,7 @@ class FloatingIPController:
 
     def _get(self, req, floating_id):
         try:
-            return self.api.get_floating_ip(req.context, int(floating_id))
+            return self.api.get_floating_ip(req.context, common.db_id(floating_id))
         except (ValueError, exception.FloatingIpNotFound) as exc:
             raise webob.exc.HTTPNotFound(
                 explanation=f"Floating IP not found for ID {floating_id}") from exc

@@ -17,7 +17,7 @@ import webob.exc
 
 from nova import exception, objects, policy
 from nova.api import validation
-from nova.api.openstack import wsgi
+from nova.api.openstack import common, wsgi
 from nova.api.openstack.compute.schemas import security_groups as schema
 from nova.compute import server_actions
 from nova.network import api as network_api
@@ -76,7 +76,7 @@ class SecurityGroupController:
         """The group ``group_id``; 404 for an unknown id or one that is no
         integer (a name: clients then search the list by name)."""
         try:
-            return self.api.get_security_group(req.context, int(group_id))
+            return self.api.get_security_group(req.context, common.db_id(group_id))
         except (TypeError, ValueError) as exc:
             raise webob.exc.HTTPNotFound(
                 explanation=f"Security group {group_id} not found.") from exc
@@ -215,7 +215,12 @@ class SecurityGroupController:
         """DELETE /os-security-group-rules/{id}: 202; 404 unknown or another project's."""
         _authorize(req, "rule:delete")
         try:
-            rule = objects.SecurityGroupRule.get(req.context, _int(id, "id"))
+            rule_id = common.db_id(id)
+        except ValueError:
+            raise webob.exc.HTTPNotFound(
+                explanation=f"Security group rule {id} could not be found.") from None
+        try:
+            rule = objects.SecurityGroupRule.get(req.context, rule_id)
             self._group(req, rule.parent_group_id)
             rule.destroy()
         except exception.SecurityGroupRuleNotFound as exc:
