@@ -20,5 +20,6 @@ pytest_plugins = [
     "tests.fixtures.services",
     "tests.fixtures.notifications",
     "tests.fixtures.fault_injection",
+    "tests.fixtures.integration_order",
 ]
 

@@ -2,7 +2,8 @@
 
 The deployment is a private copy of the quickstart (tools/quickstart.sh with
 ``--no-server``): nova-conductor, nova-scheduler, nova-compute and nova-api as
-separate processes on RabbitMQ (own vhost) and MariaDB or PostgreSQL (own
+separate processes on RabbitMQ (own vhost) and MariaDB or, on demand
+(``NOVA_INTEGRATION_DATABASES=all``), PostgreSQL (own
 databases), Placement and Glance daemons, libvirt with QEMU (TCG), the test
 guest uploaded as kernel + ramdisk + disk images. Everything carries a random
 suffix and free ports, so it runs beside the quickstart itself and beside
