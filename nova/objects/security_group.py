@@ -231,10 +231,8 @@ class SecurityGroup(base.NovaPersistentObject, base.NovaObject):
         :raises SecurityGroupNotFoundForProject: no such group.
         """
         if name == DEFAULT_GROUP:
-            row = _ensure_default(context, project_id, context.user_id)
-        else:
-            row = _get_group_by_name(context, project_id, name)
-        return cls._from_db_object(context, cls(), row)
+            return cls.ensure_default(context, project_id)
+        return cls._from_db_object(context, cls(), _get_group_by_name(context, project_id, name))
 
     @classmethod
     @base.remotable

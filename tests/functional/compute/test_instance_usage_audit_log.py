@@ -20,7 +20,9 @@ PATH = "/v2.1/os-instance-usage-audit-log"
 
 @pytest.fixture
 def audited(nova_cloud, conf_fixture):
-    conf_fixture.config(instance_usage_audit=True, instance_usage_audit_period="day")
+    # The audit is switched on only once the servers look as wanted: the
+    # compute's own periodic run would otherwise audit them half-made.
+    conf_fixture.config(instance_usage_audit_period="day")
     nova_cloud.create_flavor(flavor_id="1", ram=128)
     servers = []
     for name in ("vm1", "vm2"):
@@ -33,6 +35,7 @@ def audited(nova_cloud, conf_fixture):
         first = objects.Instance.get_by_uuid(cctxt, servers[0])
         first.launched_at = begin + datetime.timedelta(minutes=1)
         first.save()
+    conf_fixture.config(instance_usage_audit=True)
     manager = nova_cloud.plane.computes["compute1"].manager
     manager._instance_usage_audit(nova_context.get_admin_context())
     return begin
