@@ -7,8 +7,6 @@ answers 404, as upstream. A merge or replace that would leave the image
 with more properties than the project's metadata_items quota is 403.
 """
 
-import threading
-
 import webob.exc
 
 from nova import exception, quota
@@ -22,21 +20,16 @@ _LAST = "2.38"
 class ImageMetadataController:
     """Handlers of /images/{image_id}/metadata[/{key}].
 
-    :param image_service_factory: callable returning the image service
-        (nova.image.glance.GlanceImageService: show, update, remove_properties).
+    :param images: the ImagesController, whose image service (show,
+        update, remove_properties) this proxy shares.
     """
 
-    def __init__(self, image_service_factory):
-        self._factory = image_service_factory
-        self._service = None
-        self._lock = threading.Lock()
+    def __init__(self, images):
+        self._images = images
 
     @property
     def image_service(self):
-        with self._lock:
-            if self._service is None:
-                self._service = self._factory()
-            return self._service
+        return self._images.image_service
 
     def _call(self, method, *args):
         try:

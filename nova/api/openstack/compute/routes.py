@@ -104,7 +104,7 @@ def route_table(compute_api_factory=default_compute_api):
     hypervisors_ctrl = hypervisors.HypervisorsController()
     migrations_ctrl = migrations.MigrationsController()
     images_ctrl = images.ImagesController(glance.GlanceImageService)
-    image_metadata_ctrl = image_metadata.ImageMetadataController(glance.GlanceImageService)
+    image_metadata_ctrl = image_metadata.ImageMetadataController(images_ctrl)
     aggregates_ctrl = aggregates.AggregatesController(
         lambda: compute_aggregates.AggregateAPI(report.SchedulerReportClient()))
     az_ctrl = availability_zone.AvailabilityZoneController()
